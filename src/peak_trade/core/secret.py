@@ -1,0 +1,48 @@
+"""`Secret`: a value that never shows itself in repr, str, format, pickling or equality."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import NoReturn
+
+
+class Secret:
+    """Holds a secret string. Its value is only reachable through `reveal()`.
+
+    There is no `__eq__` beyond identity: compare with `matches_sha256` (constant time).
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        if not isinstance(value, str):
+            raise TypeError("Secret holds a str")
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def sha256_hex(self) -> str:
+        return hashlib.sha256(self._value.encode("utf-8")).hexdigest()
+
+    def matches_sha256(self, digest: Secret) -> bool:
+        """Constant-time comparison of this value's SHA-256 with an expected hex digest."""
+        return hmac.compare_digest(self.sha256_hex(), digest.reveal().lower())
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __format__(self, format_spec: str) -> str:
+        return repr(self)
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a Secret cannot be pickled")
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other

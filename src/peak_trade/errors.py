@@ -1,0 +1,41 @@
+"""The package's exception hierarchy. Imports nothing from the package.
+
+`cli.py` maps these to exit codes in one place:
+`UsageError`/`ConfigError`/`OutputError`/`ArchiveError` -> 2 (bad input),
+`Finding` subclasses (`TamperError`, ...) -> 1, `ReadOnlyViolation` and anything else -> 3.
+Messages never contain secret values: they name keys and paths, not what those hold.
+"""
+
+from __future__ import annotations
+
+
+class PeakTradeError(Exception):
+    """Root of every error this package raises on purpose."""
+
+
+class UsageError(PeakTradeError):
+    """The command line or an argument value is not usable."""
+
+
+class ConfigError(PeakTradeError):
+    """A config could not be read or decoded. The message names the file or key path."""
+
+
+class OutputError(PeakTradeError):
+    """An output could not be written, or would replace a file without --force."""
+
+
+class ArchiveError(PeakTradeError):
+    """An archive or ledger cannot be used as input (missing, unreadable, wrong shape)."""
+
+
+class Finding(PeakTradeError):
+    """A check ran and found something wrong (exit 1)."""
+
+
+class TamperError(Finding):
+    """An archive's files, ledger chain or signatures do not match what was recorded."""
+
+
+class ReadOnlyViolation(PeakTradeError):
+    """The process tried to write, connect or spawn during a read-only run (exit 3)."""

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "default", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.load_profile("default")
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_CONFIG = REPO / "config" / "config.toml"
+EXAMPLE_TOKEN = "example-confirm-token-change-me"
+EXAMPLE_TOKEN_SHA256 = hashlib.sha256(EXAMPLE_TOKEN.encode()).hexdigest()
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_token(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test sees a confirm token or NO_COLOR from the developer's shell."""
+    monkeypatch.delenv("PEAK_TRADE_CONFIRM_TOKEN", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    yield
+
+
+def toml_config(
+    *,
+    mode: str = "live",
+    gate1: bool = True,
+    gate2: bool = True,
+    dry_run: bool = False,
+    require_token: bool = True,
+    digest: str | None = EXAMPLE_TOKEN_SHA256,
+    per_order: float = 1000.0,
+    total: float = 5000.0,
+    min_size: float = 10.0,
+    limits_enabled: bool = True,
+    extra: str = "",
+) -> str:
+    """A config text with every key spelled out; defaults are the fully open live state."""
+    digest_line = f'confirm_token_sha256 = "{digest}"\n' if digest is not None else ""
+    return (
+        "[environment]\n"
+        f'mode = "{mode}"\n'
+        f"enable_live_trading = {str(gate1).lower()}\n"
+        f"live_mode_armed = {str(gate2).lower()}\n"
+        f"live_dry_run_mode = {str(dry_run).lower()}\n"
+        f"require_confirm_token = {str(require_token).lower()}\n"
+        f"{digest_line}"
+        "\n[live_risk]\n"
+        f"enabled = {str(limits_enabled).lower()}\n"
+        f"max_live_notional_per_order = {per_order!r}\n"
+        f"max_live_notional_total = {total!r}\n"
+        f"live_trade_min_size = {min_size!r}\n"
+        f"{extra}"
+    )

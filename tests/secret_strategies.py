@@ -1,0 +1,57 @@
+"""Generated secrets and configs that carry them, shared by every leak test."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterable
+
+from hypothesis import strategies as st
+
+# Secrets look like real ones: high-entropy bytes in URL-safe base64. (Free text would let
+# hypothesis shrink to a "secret" such as "environment." that every output must contain.)
+secrets_text = (
+    st.binary(min_size=12, max_size=30)
+    .filter(lambda raw: len(set(raw)) >= 10)
+    .map(lambda raw: base64.urlsafe_b64encode(raw).decode().rstrip("="))
+)
+
+
+def leak_fragments(secret: str) -> Iterable[str]:
+    """The secret, every 8-character window of it, and its SHA-256."""
+    yield secret
+    yield hashlib.sha256(secret.encode()).hexdigest()
+    for i in range(len(secret) - 7):
+        yield secret[i : i + 8]
+
+
+def assert_no_leak(text: str, secrets: Iterable[str], where: str) -> None:
+    for secret in secrets:
+        for fragment in leak_fragments(secret):
+            assert fragment not in text, f"{where} leaks part of a secret"
+
+
+def config_with_secrets(
+    api_key: str, api_secret: str, token: str, passphrase: str, extra: str
+) -> str:
+    """The example state with secrets in every place a config can hold one."""
+    return (
+        "[environment]\n"
+        'mode = "live"\n'
+        "enable_live_trading = true\n"
+        "live_mode_armed = false\n"
+        "live_dry_run_mode = true\n"
+        "require_confirm_token = true\n"
+        f'confirm_token = "{token}"\n'
+        f'confirm_token_sha256 = "{hashlib.sha256(token.encode()).hexdigest()}"\n'
+        "\n[live_risk]\n"
+        "max_live_notional_per_order = 1000.0\n"
+        "\n[exchange]\n"
+        f'api_key = "{api_key}"\n'
+        f'api_secret = "{api_secret}"\n'
+        f'passphrase = "{passphrase}"\n'
+        "\n[strategy.broker]\n"
+        f'Session_Token = "{extra}"\n'
+        f'db_password = "{extra}"\n'
+        f'accounts = [{{ name = "main", private_key = "{extra}" }}]\n'
+    )
