@@ -1,0 +1,299 @@
+"""Dry-run drills A-G (Phase 73): prove that each gate blocks what it should.
+
+Each scenario is data: the in-memory gate settings it applies to the loaded config, the orders it
+submits, and the outcome it expects for each. The runner copies the loaded config (it is
+immutable), submits every order through the one `submit` path (guard -> risk limits -> simulated
+executor) and compares. A drill never writes a file, opens a socket or changes the loaded config.
+
+Scenarios that need a valid confirm token get a fresh random token and its digest in memory:
+the operator's real token is never used, and its absence cannot make a drill fail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Sequence
+from typing import Final, Literal
+
+import msgspec
+
+from peak_trade.core.config import LoadedConfig, RiskConfig
+from peak_trade.core.environment import EnvironmentConfig, TradingEnvironment
+from peak_trade.core.secret import Secret
+from peak_trade.live.execution import ExecutionReport, Order, Step, submit
+from peak_trade.live.risk_limits import LiveRiskLimits
+from peak_trade.live.safety import SafetyGuard
+
+OrderSize = Literal["small", "above_per_order", "exceeds_total"]
+
+
+class Outcome(msgspec.Struct, frozen=True, kw_only=True):
+    """What happened (or should happen) to one drill order.
+
+    `decided_by` is the step that decided; `codes` are the blocker codes (guard), the violated
+    limits (risk_limits) or the executor's name (executor). `live_blockers` is every blocker of
+    the scenario's verdict, whichever step decided.
+    """
+
+    decided_by: Step
+    codes: tuple[str, ...]
+    live_blockers: tuple[str, ...]
+
+    def satisfied_by(self, observed: Outcome) -> bool:
+        """Same step and verdict; for risk limits, the expected violations are among those seen
+        (an order far above one limit may break another too)."""
+        if self.decided_by != observed.decided_by or self.live_blockers != observed.live_blockers:
+            return False
+        if self.decided_by is Step.RISK_LIMITS:
+            return set(self.codes) <= set(observed.codes)
+        return self.codes == observed.codes
+
+    def short(self) -> str:
+        """`step:codes`, e.g. `guard:gate2_not_armed` or `executor:live_dry_run`."""
+        return f"{self.decided_by.value}:{','.join(self.codes)}"
+
+    def describe(self) -> str:
+        verb = {Step.GUARD: "blocked by guard", Step.RISK_LIMITS: "rejected by risk limits"}
+        head = verb.get(self.decided_by, "simulated by executor")
+        blockers = ",".join(self.live_blockers) or "none"
+        return f"{head} [{','.join(self.codes)}] (live blockers: {blockers})"
+
+
+class DrillOrder(msgspec.Struct, frozen=True):
+    size: OrderSize
+    expected: Outcome
+
+
+class Scenario(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    name: str
+    mode: TradingEnvironment
+    enable_live_trading: bool
+    live_mode_armed: bool
+    live_dry_run_mode: bool
+    token_supplied: bool  # a fresh valid token in memory, or none at all
+    orders: tuple[DrillOrder, ...]
+
+
+class DrillResult(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    name: str
+    passed: bool
+    expected: tuple[Outcome, ...]
+    observed: tuple[Outcome, ...]
+    duration_ms: float
+
+
+class DrillRun(msgspec.Struct, frozen=True, kw_only=True):
+    """All drills of one run. `executable` is false when the config could not be loaded."""
+
+    executable: bool
+    results: tuple[DrillResult, ...]
+    reason: str = ""
+
+    @property
+    def passed(self) -> int:
+        return sum(r.passed for r in self.results)
+
+    @property
+    def failed(self) -> int:
+        return len(self.results) - self.passed
+
+
+def _outcome(step: Step, codes: Sequence[str], live_blockers: Sequence[str]) -> Outcome:
+    return Outcome(decided_by=step, codes=tuple(codes), live_blockers=tuple(live_blockers))
+
+
+_LIVE = TradingEnvironment.LIVE
+_DRY: Final = "dry_run_active"
+_MODE: Final = "mode_not_live"
+
+SCENARIOS: Final[tuple[Scenario, ...]] = (
+    Scenario(
+        id="A",
+        name="A - Voll gebremst (Default-Safety)",
+        mode=_LIVE,
+        enable_live_trading=False,
+        live_mode_armed=False,
+        live_dry_run_mode=True,
+        token_supplied=False,
+        orders=(
+            DrillOrder(
+                "small",
+                _outcome(
+                    Step.EXECUTOR,
+                    ["live_dry_run"],
+                    ["gate1_disabled", "gate2_not_armed", _DRY, "confirm_token_missing"],
+                ),
+            ),
+        ),
+    ),
+    Scenario(
+        id="B",
+        name="B - Gate 1 ok, Gate 2 fehlt",
+        mode=_LIVE,
+        enable_live_trading=True,
+        live_mode_armed=False,
+        live_dry_run_mode=False,
+        token_supplied=True,
+        orders=(
+            DrillOrder("small", _outcome(Step.GUARD, ["gate2_not_armed"], ["gate2_not_armed"])),
+        ),
+    ),
+    Scenario(
+        id="C",
+        name="C - Alles armed, aber Dry-Run aktiv",
+        mode=_LIVE,
+        enable_live_trading=True,
+        live_mode_armed=True,
+        live_dry_run_mode=True,
+        token_supplied=True,
+        orders=(DrillOrder("small", _outcome(Step.EXECUTOR, ["live_dry_run"], [_DRY])),),
+    ),
+    Scenario(
+        id="D",
+        name="D - Confirm-Token fehlt",
+        mode=_LIVE,
+        enable_live_trading=True,
+        live_mode_armed=True,
+        live_dry_run_mode=False,
+        token_supplied=False,
+        orders=(
+            DrillOrder(
+                "small",
+                _outcome(Step.GUARD, ["confirm_token_missing"], ["confirm_token_missing"]),
+            ),
+        ),
+    ),
+    Scenario(
+        id="E",
+        name="E - Risk-Limits schlagen an (Design)",
+        mode=_LIVE,
+        enable_live_trading=True,
+        live_mode_armed=True,
+        live_dry_run_mode=True,
+        token_supplied=True,
+        orders=(
+            DrillOrder(
+                "above_per_order",
+                _outcome(Step.RISK_LIMITS, ["per_order_notional_exceeded"], [_DRY]),
+            ),
+            DrillOrder(
+                "exceeds_total", _outcome(Step.RISK_LIMITS, ["total_notional_exceeded"], [_DRY])
+            ),
+        ),
+    ),
+    Scenario(
+        id="F",
+        name="F - Nicht-Live-Modus (Testnet)",
+        mode=TradingEnvironment.TESTNET,
+        enable_live_trading=True,
+        live_mode_armed=True,
+        live_dry_run_mode=False,
+        token_supplied=True,
+        orders=(DrillOrder("small", _outcome(Step.EXECUTOR, ["testnet_dry_run"], [_MODE])),),
+    ),
+    Scenario(
+        id="G",
+        name="G - Paper-Modus",
+        mode=TradingEnvironment.PAPER,
+        enable_live_trading=True,
+        live_mode_armed=True,
+        live_dry_run_mode=False,
+        token_supplied=True,
+        orders=(DrillOrder("small", _outcome(Step.EXECUTOR, ["paper"], [_MODE])),),
+    ),
+)
+
+SCENARIO_IDS: Final = tuple(s.id for s in SCENARIOS)
+SCENARIO_NAMES: Final = tuple(s.name for s in SCENARIOS)
+
+
+def _scenario_environment(base: EnvironmentConfig, scenario: Scenario) -> EnvironmentConfig:
+    """The loaded environment with the scenario's gates applied (a new value; base untouched)."""
+    token: Secret | None = None
+    digest = base.confirm_token_sha256
+    if scenario.token_supplied:
+        token = Secret(os.urandom(16).hex())
+        digest = Secret(hashlib.sha256(token.reveal().encode()).hexdigest())
+    return msgspec.structs.replace(
+        base,
+        mode=scenario.mode,
+        enable_live_trading=scenario.enable_live_trading,
+        live_mode_armed=scenario.live_mode_armed,
+        live_dry_run_mode=scenario.live_dry_run_mode,
+        require_confirm_token=True,
+        confirm_token=token,
+        confirm_token_sha256=digest,
+    )
+
+
+def _order_for(size: OrderSize, risk: RiskConfig) -> tuple[Order, float]:
+    """An order (and the notional already open) that probes the configured limits."""
+    per_order = risk.max_live_notional_per_order
+    if size == "above_per_order":
+        return _order(per_order * 1.5 + 1.0), 0.0
+    if size == "exceeds_total":
+        # within the per-order limit, but the open notional leaves less room than it needs
+        notional = max(per_order, risk.live_trade_min_size, 1.0)
+        return _order(notional), max(risk.max_live_notional_total - notional / 2, 0.0)
+    # the smallest order the limits accept (a zero per-order limit accepts none)
+    return _order(max(risk.live_trade_min_size, min(1.0, per_order)) or 0.01), 0.0
+
+
+def _order(notional: float) -> Order:
+    return Order(symbol="DRILL/EUR", side="buy", quantity=1.0, price=notional)
+
+
+GuardFactory = Callable[[EnvironmentConfig], SafetyGuard]
+
+
+def run_drills(
+    loaded: LoadedConfig | None,
+    *,
+    scenario_ids: Sequence[str] | None = None,
+    guard_factory: GuardFactory = SafetyGuard,
+    timer: Callable[[], float] = time.perf_counter,
+    unavailable_reason: str = "config could not be loaded",
+) -> DrillRun:
+    """Run the selected drills (default: all) against the loaded config.
+
+    `loaded=None` (the config failed to load) reports the drills as not executable rather
+    than running them on a guessed config. `guard_factory` lets tests inject a faulty guard
+    to prove that drills can fail.
+    """
+    if loaded is None:
+        return DrillRun(executable=False, results=(), reason=unavailable_reason)
+    wanted = set(SCENARIO_IDS if scenario_ids is None else scenario_ids)
+    limits = LiveRiskLimits(loaded.risk, source=loaded.limits_source)
+    results = []
+    for scenario in SCENARIOS:
+        if scenario.id not in wanted:
+            continue
+        started = timer()
+        guard = guard_factory(_scenario_environment(loaded.environment, scenario))
+        live_blockers = tuple(code.value for code in guard.verdict.codes)
+        observed = []
+        for drill_order in scenario.orders:
+            order, open_notional = _order_for(drill_order.size, loaded.risk)
+            report = submit(order, guard, limits, open_notional=open_notional)
+            observed.append(_observed(report, live_blockers))
+        expected = tuple(o.expected for o in scenario.orders)
+        results.append(
+            DrillResult(
+                id=scenario.id,
+                name=scenario.name,
+                passed=len(observed) == len(expected)
+                and all(e.satisfied_by(o) for e, o in zip(expected, observed, strict=True)),
+                expected=expected,
+                observed=tuple(observed),
+                duration_ms=(timer() - started) * 1000.0,
+            )
+        )
+    return DrillRun(executable=True, results=tuple(results))
+
+
+def _observed(report: ExecutionReport, live_blockers: tuple[str, ...]) -> Outcome:
+    return Outcome(decided_by=report.decided_by, codes=report.codes, live_blockers=live_blockers)

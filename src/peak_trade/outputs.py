@@ -1,0 +1,67 @@
+"""Writing outputs: checked before any work, each written atomically, never replaced silently."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Sequence
+
+from peak_trade.errors import OutputError
+from peak_trade.readonly import temp_prefix
+
+
+def check_outputs(paths: Sequence[str], *, force: bool, protected: Sequence[str] = ()) -> None:
+    """Refuse unusable outputs up front, so that a failed run creates no file at all."""
+    seen: set[str] = set()
+    protected_real = {os.path.realpath(p) for p in protected}
+    for path in paths:
+        real = os.path.realpath(path)
+        if real in seen:
+            raise OutputError(f"{path}: named twice as an output")
+        seen.add(real)
+        if real in protected_real:
+            raise OutputError(f"{path}: is the config being audited; refusing to write it")
+        parent = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(parent):
+            raise OutputError(f"{path}: directory {parent} does not exist")
+        if os.path.isdir(path):
+            raise OutputError(f"{path}: is a directory")
+        if os.path.lexists(path) and not force:
+            raise OutputError(f"{path}: exists; refusing to overwrite without --force")
+
+
+def write_atomic(path: str, data: bytes, *, force: bool) -> None:
+    """Write `data` to a temporary file beside `path`, fsync, then move it onto `path`.
+
+    Without `force` an existing file is never replaced: the last step is a hard link, which
+    fails when the target exists (no window between a check and the write). With `force` it is
+    an atomic `os.replace`. Readers see the old file or the whole new one, never a part.
+    """
+    temp = f"{temp_prefix(path)}{os.getpid()}-{os.urandom(4).hex()}"
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if force:
+            os.replace(temp, path)
+        else:
+            os.link(temp, path)
+    except FileExistsError:
+        raise OutputError(f"{path}: exists; refusing to overwrite without --force") from None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or 'I/O error'})") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(temp)
+    _fsync_directory(os.path.dirname(os.path.abspath(path)))
+
+
+def _fsync_directory(directory: str) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

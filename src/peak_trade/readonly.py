@@ -1,0 +1,137 @@
+"""Run-time enforcement of "read-only means read-only".
+
+While a `ReadOnlyGuard` is active, the process may open for writing only the declared outputs
+(and their temporary siblings, see `temp_prefix`), may rename only such a temporary file onto its
+declared output, and may not open sockets, start processes or change the file system otherwise.
+A violation raises `ReadOnlyViolation` inside the offending call.
+
+Audit hooks cannot be removed, so one hook is installed per process and switched on and off.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any, Final
+
+from peak_trade.errors import ReadOnlyViolation
+
+_WRITE_FLAGS: Final = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+_FORBIDDEN_EVENTS: Final = frozenset(
+    {
+        "socket.__new__",
+        "socket.connect",
+        "socket.bind",
+        "socket.getaddrinfo",
+        "subprocess.Popen",
+        "os.system",
+        "os.exec",
+        "os.posix_spawn",
+        "os.spawn",
+        "os.fork",
+        "os.forkpty",
+        "os.startfile",
+        "os.rmdir",
+        "os.mkdir",
+        "os.chmod",
+        "os.chown",
+        "os.truncate",
+        "os.symlink",
+        "os.utime",
+        "shutil.rmtree",
+        "shutil.copyfile",
+        "shutil.move",
+    }
+)
+
+
+def temp_prefix(target: str) -> str:
+    """Name prefix of the temporary files an atomic write of `target` may create."""
+    directory, name = os.path.split(os.path.abspath(target))
+    return os.path.join(directory, f".{name}.tmp-")
+
+
+class _State:
+    active: bool = False
+    allowed: frozenset[str] = frozenset()
+    installed: bool = False
+
+
+_STATE = _State()
+
+
+def _norm(path: Any) -> str | None:
+    if isinstance(path, int):  # a file descriptor: already opened, checked then
+        return None
+    try:
+        return os.path.abspath(os.fsdecode(path))
+    except (TypeError, ValueError):
+        return "<unknown path>"
+
+
+def _may_write(path: str | None) -> bool:
+    if path is None:
+        return True
+    return path in _STATE.allowed or any(
+        path.startswith(temp_prefix(allowed)) for allowed in _STATE.allowed
+    )
+
+
+def _is_write_open(mode: Any, flags: Any) -> bool:
+    if isinstance(mode, str):
+        return any(c in mode for c in "wax+")
+    return isinstance(flags, int) and bool(flags & _WRITE_FLAGS)
+
+
+def _hook(event: str, args: tuple[Any, ...]) -> None:
+    if not _STATE.active:
+        return
+    if event == "open":
+        path, mode, flags = (args + (None, None, None))[:3]
+        if _is_write_open(mode, flags) and not _may_write(_norm(path)):
+            raise ReadOnlyViolation(f"read-only run tried to write {_norm(path)}")
+    elif event in ("os.rename", "os.replace", "os.link"):
+        # only an atomic write's last step: a temporary file onto its declared output
+        src, dst = _norm(args[0]), _norm(args[1])
+        if not (dst in _STATE.allowed and _may_write(src) and src != dst):
+            raise ReadOnlyViolation(f"read-only run tried to move {src} to {dst}")
+    elif event == "os.remove":
+        # a temporary file, or an output this run created and rolls back after a failure
+        path = _norm(args[0])
+        if not _may_write(path):
+            raise ReadOnlyViolation(f"read-only run tried to remove {path}")
+    elif event in _FORBIDDEN_EVENTS:
+        raise ReadOnlyViolation(f"read-only run attempted {event}")
+
+
+class ReadOnlyGuard:
+    """Context manager: enforce read-only behaviour, allowing writes to `outputs` only."""
+
+    def __init__(self, outputs: Iterable[str] = ()) -> None:
+        self._allowed = frozenset(os.path.abspath(p) for p in outputs)
+        self._saved_bytecode = sys.dont_write_bytecode
+
+    def __enter__(self) -> ReadOnlyGuard:
+        if _STATE.active:
+            raise RuntimeError("ReadOnlyGuard is not re-entrant")
+        if not _STATE.installed:
+            sys.addaudithook(_hook)
+            _STATE.installed = True
+        # A lazy import inside the run must not count as a write of a .pyc file.
+        self._saved_bytecode = sys.dont_write_bytecode
+        sys.dont_write_bytecode = True
+        _STATE.allowed = self._allowed
+        _STATE.active = True
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        _STATE.active = False
+        _STATE.allowed = frozenset()
+        sys.dont_write_bytecode = self._saved_bytecode

@@ -1,0 +1,31 @@
+"""The JSON Schema of the audit snapshot: generated from the types, shipped as a file.
+
+`schema_text()` returns the shipped file; a test proves it equals `generate_schema_text()`.
+Regenerate after changing the snapshot types: `python scripts/generate_schema.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Final
+
+SCHEMA_FILE: Final = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "schemas", "live_audit_snapshot.schema.json"
+)
+
+
+def generate_schema_text() -> str:
+    from peak_trade.live.audit import SCHEMA_ID, live_audit_snapshot_schema
+
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        **live_audit_snapshot_schema(),
+    }
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+def schema_text() -> str:
+    with open(SCHEMA_FILE, encoding="utf-8") as handle:
+        return handle.read()
