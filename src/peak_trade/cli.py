@@ -88,19 +88,20 @@ def _cmd_audit_export(args: argparse.Namespace) -> int:
     from peak_trade.readonly import ReadOnlyGuard
     from peak_trade.versions import collect_versions
 
-    files = {
-        path: fmt
+    files = [
+        (path, fmt)
         for path, fmt in (
             (args.output_json, OutputFormat.JSON),
             (args.output_markdown, OutputFormat.MARKDOWN),
         )
         if path
-    }
+    ]
+    paths = [path for path, _ in files]
     config_path = args.config or DEFAULT_CONFIG_PATH
-    check_outputs(list(files), force=args.force, protected=[config_path])
+    check_outputs(paths, force=args.force, protected=[config_path])
     to_stdout = args.stdout or not files
     created: list[str] = []
-    with ReadOnlyGuard(outputs=list(files)):
+    with ReadOnlyGuard(outputs=paths):
         loaded = load_config(args.config)
         snapshot = audit_loaded_config(
             loaded,
@@ -108,7 +109,7 @@ def _cmd_audit_export(args: argparse.Namespace) -> int:
             versions=collect_versions(os.path.dirname(os.path.abspath(config_path))),
             environment_id=args.environment_id,
         )
-        rendered = {path: render(snapshot, fmt) for path, fmt in files.items()}
+        rendered = {path: render(snapshot, fmt) for path, fmt in files}
         stdout_text = render(snapshot, OutputFormat(args.format)) if to_stdout else ""
         try:
             for path, text in rendered.items():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from peak_trade.live.audit import LiveAuditSnapshot
 
-_CONTROL = {code: "\ufffd" for code in (*range(0x20), 0x7F)}
+_CONTROL = dict.fromkeys((*range(0x20), 0x7F), "\ufffd")
 
 
 def _inline(value: object) -> str:

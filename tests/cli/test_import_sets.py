@@ -1,0 +1,54 @@
+"""Heavy imports stay off the hot commands (checked in a fresh interpreter per command)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import EXAMPLE_CONFIG
+
+HEAVY = (
+    "rich",
+    "cryptography",
+    "pandas",
+    "numpy",
+    "pydantic",
+    "typing_extensions",
+    "importlib.metadata",
+)
+CONFIG = str(EXAMPLE_CONFIG)
+
+PROBE = """
+import contextlib, io, json, sys
+from peak_trade.cli import main
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    code = main(json.loads(sys.argv[1]))
+loaded = [m for m in json.loads(sys.argv[2]) if m in sys.modules]
+print(json.dumps({"code": code, "loaded": loaded}))
+"""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["status", "--config", CONFIG],
+        ["drills", "--config", CONFIG],
+        ["audit", "export", "--stdout", "--config", CONFIG],
+        ["audit", "export", "--stdout", "--format", "json", "--config", CONFIG],
+    ],
+    ids=lambda argv: " ".join(a for a in argv if a != CONFIG),
+)
+def test_hot_command_import_set(argv: list[str]) -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(HEAVY)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(run.stdout)
+    assert result["code"] == 0
+    assert result["loaded"] == []

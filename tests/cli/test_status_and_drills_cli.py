@@ -1,0 +1,156 @@
+"""`peak-trade status` and `peak-trade drills` through the CLI, in-process."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from peak_trade.core.config import load_config
+from peak_trade.views.status import build_status, render_rich, render_text
+from tests.conftest import EXAMPLE_CONFIG, EXAMPLE_TOKEN, CliResult, toml_config, write
+from tests.live.test_safety_truth_table import CASES, DIGEST, TOKENS, oracle
+
+Cli = Callable[..., CliResult]
+EXAMPLE = str(EXAMPLE_CONFIG)
+
+
+class TestDrills:
+    def test_example_config_passes_all_seven(self, cli: Cli) -> None:
+        result = cli("drills", "--config", EXAMPLE)
+        assert result.code == 0
+        lines = result.out.splitlines()
+        assert lines[-1] == "7 passed, 0 failed"
+        assert [line.split("  ")[0] for line in lines[:-1]] == ["PASS"] * 7
+        assert "PASS  B - Gate 1 ok, Gate 2 fehlt  expected guard:gate2_not_armed" in lines[1]
+        assert result.err == ""
+
+    def test_selected_scenarios_case_insensitive(self, cli: Cli) -> None:
+        result = cli("drills", "--config", EXAMPLE, "--scenario", "b", "--scenario", "E")
+        assert result.code == 0
+        assert result.out.splitlines()[-1] == "2 passed, 0 failed"
+        assert "B - Gate 1 ok" in result.out and "E - Risk-Limits" in result.out
+        assert "A - Voll" not in result.out
+
+    def test_unknown_scenario_names_the_valid_ones(self, cli: Cli) -> None:
+        result = cli("drills", "--config", EXAMPLE, "--scenario", "Z")
+        assert result.code == 2
+        assert result.err == "peak-trade: unknown drill scenario Z; valid: A, B, C, D, E, F, G\n"
+        assert result.out == ""
+
+    def test_failing_drill_exits_1_and_shows_the_difference(self, cli: Cli, tmp_path: Path) -> None:
+        config = write(tmp_path / "c.toml", toml_config(limits_enabled=False))
+        result = cli("drills", "--config", config)
+        assert result.code == 1
+        assert result.out.splitlines()[-1] == "6 passed, 1 failed"
+        (fail_line,) = [line for line in result.out.splitlines() if line.startswith("FAIL")]
+        assert "E - Risk-Limits" in fail_line
+        assert "expected rejected by risk limits [per_order_notional_exceeded]" in fail_line
+        assert "observed simulated by executor [live_dry_run]" in fail_line
+
+    def test_json(self, cli: Cli) -> None:
+        result = cli("drills", "--config", EXAMPLE, "--format", "json")
+        data = json.loads(result.out)
+        assert (data["drills_executable"], data["passed"], data["failed"]) == (True, 7, 0)
+        assert data["results"][4]["observed"][1]["codes"] == ["total_notional_exceeded"]
+        assert all(r["duration_ms"] >= 0 for r in data["results"])
+
+    def test_invalid_config_is_bad_input(self, cli: Cli, tmp_path: Path) -> None:
+        config = write(tmp_path / "c.toml", '[environment]\nmode = "LIVE"\n')
+        result = cli("drills", "--config", config)
+        assert result.code == 2
+        assert result.err.count("\n") == 1 and "environment.mode" in result.err
+
+
+class TestStatus:
+    def test_plain_text_answers_at_a_glance(
+        self, cli: Cli, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("PEAK_TRADE_CONFIRM_TOKEN", EXAMPLE_TOKEN)
+        result = cli("status", "--config", EXAMPLE)
+        assert result.code == 0
+        lines = result.out.splitlines()
+        assert lines[0] == "Live execution BLOCKED (2 blockers)"
+        assert "Mode: live   Effective mode: live_dry_run" in lines
+        assert "  Gate 1          open    environment.enable_live_trading = true" in lines
+        assert "  Gate 2          CLOSED  environment.live_mode_armed = false" in lines
+        assert "  Technical gate  CLOSED  environment.live_dry_run_mode = true" in lines
+        assert (
+            "  Confirm token   open    environment.require_confirm_token = required, token valid"
+            in lines
+        )
+        assert "  gate2_not_armed: set environment.live_mode_armed = true" in lines
+        assert "  dry_run_active: set environment.live_dry_run_mode = false" in lines
+        assert EXAMPLE_TOKEN not in result.out
+
+    def test_missing_token_is_a_blocker_with_a_remedy(self, cli: Cli) -> None:
+        result = cli("status", "--config", EXAMPLE)
+        assert "  confirm_token_missing: supply the token in PEAK_TRADE_CONFIRM_TOKEN" in result.out
+        assert result.out.splitlines()[0] == "Live execution BLOCKED (3 blockers)"
+
+    def test_rich_and_plain_show_the_same_facts(self) -> None:
+        report = build_status(load_config(EXAMPLE, environ={}))
+        stream = io.StringIO()
+        render_rich(report, stream)
+        rich_text = stream.getvalue()
+        for fact in (
+            "Live execution BLOCKED (3 blockers)",
+            "live_dry_run",
+            "CLOSED",
+            "open",
+            "gate2_not_armed",
+            "set environment.live_mode_armed = true",
+            "environment.live_dry_run_mode",
+            "per order <= 1000 EUR",
+        ):
+            assert fact in rich_text, fact
+            assert fact in render_text(report), fact
+
+    def test_rich_is_used_on_a_terminal_only_without_no_color(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from peak_trade import cli as cli_module
+
+        class Tty(io.StringIO):
+            def isatty(self) -> bool:
+                return True
+
+        monkeypatch.setenv("TERM", "xterm")
+        assert cli_module._use_rich(Tty()) is True
+        assert cli_module._use_rich(io.StringIO()) is False
+        monkeypatch.setenv("NO_COLOR", "1")
+        assert cli_module._use_rich(Tty()) is False
+
+    @pytest.mark.parametrize("case", CASES, ids=lambda c: "-".join(map(str, c)))
+    def test_json_matches_the_oracle_for_every_gate_combination(
+        self,
+        case: tuple[str, bool, bool, bool, bool, str, bool],
+        cli: Cli,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        mode, gate1, gate2, dry, require, token, digest = case
+        config = write(
+            tmp_path / "c.toml",
+            toml_config(
+                mode=mode,
+                gate1=gate1,
+                gate2=gate2,
+                dry_run=dry,
+                require_token=require,
+                digest=DIGEST if digest else None,
+            ),
+        )
+        if TOKENS[token] is not None:
+            monkeypatch.setenv("PEAK_TRADE_CONFIRM_TOKEN", TOKENS[token])
+        result = cli("status", "--config", config, "--format", "json")
+        data = json.loads(result.out)
+        allowed, codes, effective = oracle(*case)
+        assert data["live_execution_allowed"] is allowed
+        assert [b["code"] for b in data["blockers"]] == codes
+        assert data["effective_mode"] == effective
+        assert all(b["remedy"] for b in data["blockers"])
+        assert data["real_orders_possible"] is False

@@ -1,0 +1,152 @@
+"""Drills A-G: they pass on sane configs, and they can fail when a gate is broken."""
+
+from __future__ import annotations
+
+import msgspec
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from peak_trade.core.config import (
+    LoadedConfig,
+    RiskConfig,
+    decode_config,
+    embedded_default_config,
+    load_config,
+)
+from peak_trade.core.environment import EnvironmentConfig
+from peak_trade.live.drills import SCENARIO_IDS, SCENARIO_NAMES, SCENARIOS, run_drills
+from peak_trade.live.safety import SafetyGuard
+from peak_trade.readonly import ReadOnlyGuard
+from tests.conftest import EXAMPLE_CONFIG, EXAMPLE_TOKEN, toml_config
+
+SEED_NAMES = (
+    "A - Voll gebremst (Default-Safety)",
+    "B - Gate 1 ok, Gate 2 fehlt",
+    "C - Alles armed, aber Dry-Run aktiv",
+    "D - Confirm-Token fehlt",
+    "E - Risk-Limits schlagen an (Design)",
+    "F - Nicht-Live-Modus (Testnet)",
+    "G - Paper-Modus",
+)
+
+
+def example() -> LoadedConfig:
+    return load_config(str(EXAMPLE_CONFIG), environ={"PEAK_TRADE_CONFIRM_TOKEN": EXAMPLE_TOKEN})
+
+
+def test_names_are_the_seeds() -> None:
+    assert SCENARIO_NAMES == SEED_NAMES
+    assert SCENARIO_IDS == tuple("ABCDEFG")
+
+
+@pytest.mark.parametrize(
+    "loaded", [example(), embedded_default_config()], ids=["example", "default"]
+)
+def test_every_drill_passes_on_shipped_configs(loaded: LoadedConfig) -> None:
+    run = run_drills(loaded)
+    assert run.executable
+    assert [r.id for r in run.results] == list("ABCDEFG")
+    failed = [(r.id, r.observed) for r in run.results if not r.passed]
+    assert failed == []
+    assert (run.passed, run.failed) == (7, 0)
+
+
+def test_drill_e_is_decided_by_the_configured_limits() -> None:
+    run = run_drills(example(), scenario_ids=["E"])
+    (e,) = run.results
+    assert [o.decided_by.value for o in e.observed] == ["risk_limits", "risk_limits"]
+    assert e.observed[0].codes == ("per_order_notional_exceeded",)
+    assert e.observed[1].codes == ("total_notional_exceeded",)
+
+
+def test_c_and_e_exercise_the_live_dry_run_executor_with_gates_open() -> None:
+    run = run_drills(example(), scenario_ids=["C"])
+    assert run.results[0].observed[0].codes == ("live_dry_run",)
+    assert run.results[0].observed[0].live_blockers == ("dry_run_active",)
+
+
+def _guard_ignoring(**forced: object) -> type[SafetyGuard]:
+    class Broken(SafetyGuard):
+        def __init__(self, env: EnvironmentConfig) -> None:
+            super().__init__(msgspec.structs.replace(env, **forced))
+
+    return Broken
+
+
+@pytest.mark.parametrize(
+    ("forced", "fails"),
+    [
+        ({"live_mode_armed": True}, {"A", "B"}),  # a guard that ignores Gate 2
+        ({"enable_live_trading": True}, {"A"}),  # ignores Gate 1
+        ({"require_confirm_token": False}, {"A", "D"}),  # ignores the token
+        ({"live_dry_run_mode": False}, {"A", "C", "E"}),  # ignores dry-run
+    ],
+)
+def test_a_broken_guard_makes_drills_fail(forced: dict[str, object], fails: set[str]) -> None:
+    run = run_drills(example(), guard_factory=_guard_ignoring(**forced))
+    assert {r.id for r in run.results if not r.passed} == fails
+
+
+def test_disabled_limits_fail_drill_e() -> None:
+    loaded = decode_config(toml_config(limits_enabled=False).encode(), origin="c.toml")
+    run = run_drills(loaded)
+    assert {r.id for r in run.results if not r.passed} == {"E"}
+
+
+def test_invalid_config_means_not_executable() -> None:
+    run = run_drills(None, unavailable_reason="c.toml: environment.mode: bad")
+    assert (run.executable, run.results, run.reason) == (False, (), "c.toml: environment.mode: bad")
+
+
+def test_drills_leave_the_loaded_config_unchanged_and_write_nothing() -> None:
+    loaded = example()
+    before = msgspec.json.encode(msgspec.structs.asdict(loaded.risk))
+    env_before = repr(loaded.environment)
+    with ReadOnlyGuard(outputs=()):  # any write, socket or subprocess would raise here
+        run_drills(loaded)
+    assert msgspec.json.encode(msgspec.structs.asdict(loaded.risk)) == before
+    assert repr(loaded.environment) == env_before
+    assert loaded.environment.confirm_token is not None
+    assert loaded.environment.confirm_token.reveal() == EXAMPLE_TOKEN
+
+
+def test_scenarios_are_data() -> None:
+    for scenario in SCENARIOS:
+        assert scenario.orders, scenario.id
+        msgspec.json.encode(scenario)  # plain data, serialisable
+
+
+@st.composite
+def risk_configs(draw: st.DrawFn) -> RiskConfig:
+    per_order = draw(st.floats(min_value=0.01, max_value=1e9))
+    total = draw(st.floats(min_value=per_order, max_value=2e9))
+    min_size = draw(st.floats(min_value=0.0, max_value=per_order))
+    return RiskConfig(
+        max_live_notional_per_order=per_order,
+        max_live_notional_total=total,
+        live_trade_min_size=min_size,
+    )
+
+
+@given(
+    risk=risk_configs(),
+    mode=st.sampled_from(["paper", "testnet", "live"]),
+    gates=st.tuples(st.booleans(), st.booleans(), st.booleans(), st.booleans()),
+)
+def test_drills_pass_for_any_valid_limits_and_any_loaded_gates(
+    risk: RiskConfig, mode: str, gates: tuple[bool, bool, bool, bool]
+) -> None:
+    text = toml_config(
+        mode=mode,
+        gate1=gates[0],
+        gate2=gates[1],
+        dry_run=gates[2],
+        require_token=gates[3],
+        per_order=risk.max_live_notional_per_order,
+        total=risk.max_live_notional_total,
+        min_size=risk.live_trade_min_size,
+    )
+    loaded = decode_config(text.encode(), origin="c.toml")
+    run = run_drills(loaded)
+    assert [r.id for r in run.results if not r.passed] == []
