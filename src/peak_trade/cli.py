@@ -81,12 +81,10 @@ def _write_stdout(text: str) -> None:
 
 
 def _cmd_audit_export(args: argparse.Namespace) -> int:
-    from peak_trade.core.config import DEFAULT_CONFIG_PATH, load_config
+    from peak_trade.core.config import DEFAULT_CONFIG_PATH
     from peak_trade.formats import OutputFormat, render
-    from peak_trade.live.audit import audit_loaded_config
     from peak_trade.outputs import check_outputs, write_atomic
     from peak_trade.readonly import ReadOnlyGuard
-    from peak_trade.versions import collect_versions
 
     files = [
         (path, fmt)
@@ -97,18 +95,11 @@ def _cmd_audit_export(args: argparse.Namespace) -> int:
         if path
     ]
     paths = [path for path, _ in files]
-    config_path = args.config or DEFAULT_CONFIG_PATH
-    check_outputs(paths, force=args.force, protected=[config_path])
+    check_outputs(paths, force=args.force, protected=[args.config or DEFAULT_CONFIG_PATH])
     to_stdout = args.stdout or not files
     created: list[str] = []
     with ReadOnlyGuard(outputs=paths):
-        loaded = load_config(args.config)
-        snapshot = audit_loaded_config(
-            loaded,
-            timestamp_utc=_utc_now(),
-            versions=collect_versions(os.path.dirname(os.path.abspath(config_path))),
-            environment_id=args.environment_id,
-        )
+        snapshot = _snapshot_for(args.config, args.environment_id)
         rendered = {path: render(snapshot, fmt) for path, fmt in files}
         stdout_text = render(snapshot, OutputFormat(args.format)) if to_stdout else ""
         try:
@@ -132,6 +123,164 @@ def _cmd_audit_schema(args: argparse.Namespace) -> int:
     from peak_trade.schema import schema_text
 
     _write_stdout(schema_text())
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- governance
+
+
+def _snapshot_for(config: str | None, environment_id: str | None = None) -> Any:
+    """Load a config and build its snapshot (the shared first half of export/archive/check)."""
+    from peak_trade.core.config import DEFAULT_CONFIG_PATH, load_config
+    from peak_trade.live.audit import audit_loaded_config
+    from peak_trade.versions import collect_versions
+
+    loaded = load_config(config)
+    config_dir = os.path.dirname(os.path.abspath(config or DEFAULT_CONFIG_PATH))
+    return audit_loaded_config(
+        loaded,
+        timestamp_utc=_utc_now(),
+        versions=collect_versions(config_dir),
+        environment_id=environment_id,
+    )
+
+
+def _cmd_audit_archive(args: argparse.Namespace) -> int:
+    from peak_trade.formats import OutputFormat, render
+    from peak_trade.live.archive import append_entry, archive_output_predicate
+    from peak_trade.readonly import ReadOnlyGuard
+
+    signer = None
+    if args.sign_key:
+        from peak_trade.live.signing import load_private_key, sign_digest
+
+        key = load_private_key(args.sign_key)
+
+        def signer(digest: str) -> str:
+            return sign_digest(key, digest)
+
+    archive_dir = args.archive_dir
+    if os.path.lexists(archive_dir) and not os.path.isdir(archive_dir):
+        raise UsageError(f"{archive_dir}: exists and is not a directory")
+    with ReadOnlyGuard():
+        snapshot = _snapshot_for(args.config, args.environment_id)
+        json_text = render(snapshot, OutputFormat.JSON)
+        markdown_text = render(snapshot, OutputFormat.MARKDOWN)
+    os.makedirs(archive_dir, exist_ok=True)  # created on first use, once the config is known good
+    with ReadOnlyGuard(allow=archive_output_predicate(archive_dir)):
+        entry = append_entry(
+            archive_dir,
+            timestamp_utc=snapshot.timestamp_utc,
+            environment_id=snapshot.environment_id,
+            json_text=json_text,
+            markdown_text=markdown_text,
+            signer=signer,
+        )
+    names = ", ".join(entry.files)
+    signed = " (signed)" if entry.signature else ""
+    _write_stdout(f"archived seq {entry.seq}{signed}: {names}\nentry_sha256 {entry.entry_sha256}\n")
+    return EXIT_OK
+
+
+def _head(value: str) -> tuple[int, str]:
+    seq, _, digest = value.partition(":")
+    if not (seq.isdigit() and re.fullmatch(r"[0-9a-f]{64}", digest)):
+        raise argparse.ArgumentTypeError("expected SEQ:SHA256 (as printed by verify)")
+    return int(seq), digest
+
+
+def _cmd_audit_verify(args: argparse.Namespace) -> int:
+    from peak_trade.live.archive import verify_archive
+    from peak_trade.readonly import ReadOnlyGuard
+    from peak_trade.views.governance import render_verify, verify_json
+
+    check = None
+    if args.public_key:
+        from peak_trade.live.signing import load_public_key, signature_valid
+
+        public_key = load_public_key(args.public_key)
+
+        def check(digest: str, signature: str) -> bool:
+            return signature_valid(public_key, digest, signature)
+
+    with ReadOnlyGuard():
+        report = verify_archive(args.archive_dir, signature_check=check, expected_head=args.head)
+    _write_stdout(verify_json(report) if args.format == "json" else render_verify(report))
+    return EXIT_OK if report.ok else EXIT_FINDING
+
+
+def _load_snapshot(ref: str, archive_dir: str) -> tuple[Any, str]:
+    from peak_trade.errors import ArchiveError
+    from peak_trade.live.archive import resolve_ref
+    from peak_trade.live.audit import live_audit_snapshot_from_json
+
+    path, label = ref, ref
+    if not os.path.isfile(ref):
+        resolved = resolve_ref(ref, archive_dir)
+        if resolved is None:
+            raise UsageError(f"{ref}: no such snapshot file or archive reference")
+        path, entry = resolved
+        label = f"{ref} = {path} (seq {entry.seq}, {entry.timestamp_utc})"
+    try:
+        with open(path, "rb") as handle:
+            return live_audit_snapshot_from_json(handle.read(64 * 1024 * 1024)), label
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot read ({exc.strerror})") from None
+    except ValueError:  # msgspec.DecodeError and UnicodeDecodeError both are ValueErrors
+        raise ArchiveError(f"{path}: not a JSON audit snapshot of this schema") from None
+
+
+def _cmd_audit_diff(args: argparse.Namespace) -> int:
+    from peak_trade.live.diff import diff_snapshots
+    from peak_trade.readonly import ReadOnlyGuard
+    from peak_trade.views.governance import diff_json, render_diff
+
+    with ReadOnlyGuard():
+        old, old_label = _load_snapshot(args.old, args.archive_dir)
+        new, new_label = _load_snapshot(args.new, args.archive_dir)
+        diff = diff_snapshots(old, new, old_label=old_label, new_label=new_label)
+    _write_stdout(diff_json(diff) if args.format == "json" else render_diff(diff))
+    return EXIT_FINDING if diff.less_safe else EXIT_OK
+
+
+def _cmd_audit_history(args: argparse.Namespace) -> int:
+    from peak_trade.live.history import load_history
+    from peak_trade.readonly import ReadOnlyGuard
+    from peak_trade.views.governance import render_history, to_json
+
+    with ReadOnlyGuard():
+        rows = load_history(args.archive_dir)
+    _write_stdout(to_json(rows) if args.format == "json" else render_history(rows))
+    return EXIT_OK
+
+
+def _cmd_audit_check(args: argparse.Namespace) -> int:
+    from peak_trade.live.policy import Expectation, check_snapshot
+    from peak_trade.readonly import ReadOnlyGuard
+    from peak_trade.views.governance import render_check, to_json
+
+    expect = Expectation(args.expect)
+    with ReadOnlyGuard():
+        snapshot = _snapshot_for(args.config)
+        violations = check_snapshot(snapshot, expect)
+    if args.format == "json":
+        payload = {
+            "ok": not violations,
+            "expect": expect.value,
+            "environment_id": snapshot.environment_id,
+            "violations": violations,
+        }
+        _write_stdout(to_json(payload))
+    else:
+        _write_stdout(render_check(violations, expect, snapshot.environment_id))
+    return EXIT_FINDING if violations else EXIT_OK
+
+
+def _cmd_audit_keygen(args: argparse.Namespace) -> int:
+    from peak_trade.live.signing import generate_keypair
+
+    private, public = generate_keypair(args.out, force=args.force)
+    _write_stdout(f"private key {private} (mode 0600, keep it secret)\npublic key {public}\n")
     return EXIT_OK
 
 
@@ -185,6 +334,15 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_archive_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--archive-dir",
+        default="audit/archive",
+        metavar="DIR",
+        help="archive directory (default: audit/archive)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="peak-trade",
@@ -197,7 +355,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands.required = True
 
-    audit = commands.add_parser("audit", help="audit snapshots: export, schema")
+    audit = commands.add_parser(
+        "audit", help="audit snapshots: export, archive, verify, diff, history, check, ..."
+    )
     audit_commands = audit.add_subparsers(
         dest="audit_command", metavar="SUBCOMMAND", prog="peak-trade audit"
     )
@@ -224,6 +384,70 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output-markdown", metavar="PATH", help="write the report as Markdown")
     export.add_argument("--force", action="store_true", help="replace existing output files")
     export.set_defaults(handler=_cmd_audit_export)
+
+    archive = audit_commands.add_parser(
+        "archive",
+        help="archive a snapshot (JSON + Markdown) and append it to the hash-chained ledger",
+    )
+    _add_config(archive)
+    _add_archive_dir(archive)
+    archive.add_argument(
+        "--environment-id", type=_environment_id, help="identifier (default: config file stem)"
+    )
+    archive.add_argument("--sign-key", metavar="KEYFILE", help="Ed25519 private key (PEM)")
+    archive.set_defaults(handler=_cmd_audit_archive)
+
+    verify = audit_commands.add_parser(
+        "verify", help="check every archived file, the ledger chain and signatures"
+    )
+    _add_archive_dir(verify)
+    verify.add_argument("--public-key", metavar="KEYFILE", help="Ed25519 public key (PEM)")
+    verify.add_argument(
+        "--head",
+        type=_head,
+        metavar="SEQ:SHA256",
+        help="fail unless this entry (recorded elsewhere) is still in the chain",
+    )
+    verify.add_argument("--format", choices=["text", "json"], default="text")
+    verify.set_defaults(handler=_cmd_audit_verify)
+
+    diff = audit_commands.add_parser(
+        "diff",
+        help="compare two snapshots; exit 1 when the new one is less safe",
+        description="OLD and NEW are snapshot JSON files or archive references: latest, "
+        "latest~N, or a sequence number.",
+    )
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+    _add_archive_dir(diff)
+    diff.add_argument("--format", choices=["text", "json"], default="text")
+    diff.set_defaults(handler=_cmd_audit_diff)
+
+    history = audit_commands.add_parser("history", help="one row per archived snapshot")
+    _add_archive_dir(history)
+    history.add_argument("--format", choices=["table", "json"], default="table")
+    history.set_defaults(handler=_cmd_audit_history)
+
+    check = audit_commands.add_parser(
+        "check",
+        help="policy gate for CI/cron/pre-commit: exit 1 when the expectation is violated",
+    )
+    _add_config(check)
+    check.add_argument(
+        "--expect",
+        choices=["blocked", "allowed"],
+        default="blocked",
+        help="blocked (default, the v1.0 guarantee) or allowed (a deliberate live release)",
+    )
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.set_defaults(handler=_cmd_audit_check)
+
+    keygen = audit_commands.add_parser(
+        "keygen", help="create an Ed25519 key pair for signed archives"
+    )
+    keygen.add_argument("--out", required=True, metavar="KEYFILE", help="private key path")
+    keygen.add_argument("--force", action="store_true", help="replace existing key files")
+    keygen.set_defaults(handler=_cmd_audit_keygen)
 
     schema = audit_commands.add_parser("schema", help="print the JSON Schema of the snapshot")
     schema.set_defaults(handler=_cmd_audit_schema)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, Final
 
@@ -56,6 +56,7 @@ def temp_prefix(target: str) -> str:
 class _State:
     active: bool = False
     allowed: frozenset[str] = frozenset()
+    allow: Callable[[str], bool] | None = None
     installed: bool = False
 
 
@@ -73,6 +74,8 @@ def _norm(path: Any) -> str | None:
 
 def _may_write(path: str | None) -> bool:
     if path is None:
+        return True
+    if _STATE.allow is not None and _STATE.allow(path):
         return True
     return path in _STATE.allowed or any(
         path.startswith(temp_prefix(allowed)) for allowed in _STATE.allowed
@@ -95,7 +98,7 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
     elif event in ("os.rename", "os.replace", "os.link"):
         # only an atomic write's last step: a temporary file onto its declared output
         src, dst = _norm(args[0]), _norm(args[1])
-        if not (dst in _STATE.allowed and _may_write(src) and src != dst):
+        if not (_may_write(dst) and _may_write(src) and src != dst):
             raise ReadOnlyViolation(f"read-only run tried to move {src} to {dst}")
     elif event == "os.remove":
         # a temporary file, or an output this run created and rolls back after a failure
@@ -107,10 +110,17 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
 
 
 class ReadOnlyGuard:
-    """Context manager: enforce read-only behaviour, allowing writes to `outputs` only."""
+    """Context manager: enforce read-only behaviour, allowing writes to `outputs` only.
 
-    def __init__(self, outputs: Iterable[str] = ()) -> None:
+    `allow`, when given, is a predicate on absolute paths for outputs whose names are decided
+    during the run (an archive's next sequence number); it must admit their temporary files too.
+    """
+
+    def __init__(
+        self, outputs: Iterable[str] = (), *, allow: Callable[[str], bool] | None = None
+    ) -> None:
         self._allowed = frozenset(os.path.abspath(p) for p in outputs)
+        self._allow = allow
         self._saved_bytecode = sys.dont_write_bytecode
 
     def __enter__(self) -> ReadOnlyGuard:
@@ -123,6 +133,7 @@ class ReadOnlyGuard:
         self._saved_bytecode = sys.dont_write_bytecode
         sys.dont_write_bytecode = True
         _STATE.allowed = self._allowed
+        _STATE.allow = self._allow
         _STATE.active = True
         return self
 
@@ -134,4 +145,5 @@ class ReadOnlyGuard:
     ) -> None:
         _STATE.active = False
         _STATE.allowed = frozenset()
+        _STATE.allow = None
         sys.dont_write_bytecode = self._saved_bytecode

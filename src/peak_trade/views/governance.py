@@ -1,0 +1,106 @@
+"""Text views of verify, diff, history and check results. Pure: values in, text out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import msgspec
+
+from peak_trade.live.archive import VerifyReport
+from peak_trade.live.diff import Risk, SnapshotDiff
+from peak_trade.live.history import HistoryRow
+from peak_trade.live.policy import Expectation, PolicyViolation
+
+
+def to_json(value: object) -> str:
+    return msgspec.json.format(msgspec.json.encode(value), indent=2).decode() + "\n"
+
+
+def render_verify(report: VerifyReport) -> str:
+    head = (
+        f"head: seq {report.head_seq} entry_sha256 {report.head_entry_sha256}"
+        if report.head_seq is not None
+        else "head: none"
+    )
+    signatures = "checked" if report.signatures_checked else "not checked (no --public-key)"
+    lines = []
+    if report.ok:
+        lines.append(f"OK: {report.entries} entries, every file and link verified")
+    else:
+        lines.append(f"TAMPERED: {len(report.problems)} problem(s) in {report.archive_dir}")
+        lines += [f"  {p.where}: {p.message}" for p in report.problems]
+    lines += [head, f"signatures: {signatures}"]
+    return "\n".join(lines) + "\n"
+
+
+def verify_json(report: VerifyReport) -> str:
+    payload = {"ok": report.ok, **msgspec.structs.asdict(report)}
+    return to_json(payload)
+
+
+def _value(value: object) -> str:
+    return msgspec.json.encode(value).decode()
+
+
+def render_diff(diff: SnapshotDiff) -> str:
+    lines = [diff.summary(), f"--- {diff.old_label}", f"+++ {diff.new_label}"]
+    section = None
+    for change in diff.changes:
+        if change.section != section:
+            section = change.section
+            lines.append(f"[{section}]")
+        note = ""
+        if change.risk is not Risk.NEUTRAL:
+            label = "less safe" if change.risk is Risk.LESS_SAFE else "safer"
+            note = f"    # {label}: {change.why}"
+        lines.append(f"- {change.key}: {_value(change.old)}")
+        lines.append(f"+ {change.key}: {_value(change.new)}{note}")
+    return "\n".join(lines) + "\n"
+
+
+def diff_json(diff: SnapshotDiff) -> str:
+    payload = {
+        "summary": diff.summary(),
+        "less_safe": bool(diff.less_safe),
+        **msgspec.structs.asdict(diff),
+    }
+    return to_json(payload)
+
+
+def render_history(rows: Sequence[HistoryRow]) -> str:
+    header = ("seq", "time (UTC)", "environment", "effective", "verdict", "blockers", "drills")
+    table = [header]
+    notes = []
+    for row in rows:
+        verdict = (
+            "?" if row.live_allowed is None else ("ALLOWED" if row.live_allowed else "blocked")
+        )
+        drills = "?" if row.drills_total is None else f"{row.drills_passed}/{row.drills_total}"
+        table.append(
+            (
+                str(row.seq),
+                row.timestamp_utc,
+                row.environment_id,
+                row.effective_mode or "?",
+                verdict,
+                "?" if row.blockers is None else str(row.blockers),
+                drills,
+            )
+        )
+        flag = "" if row.intact else " [DAMAGED: run verify]"
+        flag += " [LESS SAFE]" if row.less_safe else ""
+        notes.append(f"  {row.seq}:{flag} " + ("; ".join(row.changes) or "no change"))
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in table
+    ]
+    lines += ["", "changes (! = less safe):", *notes]
+    return "\n".join(lines) + "\n"
+
+
+def render_check(violations: Sequence[PolicyViolation], expect: Expectation, env_id: str) -> str:
+    if not violations:
+        return f"OK: {env_id} meets --expect {expect.value}\n"
+    lines = [f"FAIL: {env_id} violates --expect {expect.value} ({len(violations)} problem(s))"]
+    lines += [f"  {v.code}: {v.message}" for v in violations]
+    return "\n".join(lines) + "\n"

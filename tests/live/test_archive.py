@@ -1,0 +1,303 @@
+"""The archive ledger: every change to a file or the chain is found and placed."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import msgspec
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from peak_trade.core.config import decode_config
+from peak_trade.errors import ArchiveError
+from peak_trade.formats import OutputFormat, render
+from peak_trade.live import archive
+from peak_trade.live.archive import LEDGER, LedgerEntry, append_entry, verify_archive
+from peak_trade.live.audit import LiveAuditVersions, audit_loaded_config
+from peak_trade.live.signing import (
+    generate_keypair,
+    load_private_key,
+    load_public_key,
+    sign_digest,
+    signature_valid,
+)
+from tests.conftest import toml_config
+
+VERSIONS = LiveAuditVersions(peak_trade="t", python="3", git_commit=None)
+
+
+def add_snapshot(
+    archive_dir: Path,
+    second: int,
+    *,
+    gate2: bool = False,
+    signer: Callable[[str], str] | None = None,
+) -> LedgerEntry:
+    loaded = decode_config(toml_config(gate2=gate2, dry_run=True).encode(), origin="c.toml")
+    stamp = f"2025-12-07T12:00:{second:02d}+00:00"
+    snapshot = audit_loaded_config(loaded, timestamp_utc=stamp, versions=VERSIONS)
+    return append_entry(
+        str(archive_dir),
+        timestamp_utc=stamp,
+        environment_id=snapshot.environment_id,
+        json_text=render(snapshot, OutputFormat.JSON),
+        markdown_text=render(snapshot, OutputFormat.MARKDOWN),
+        signer=signer,
+    )
+
+
+def problems(archive_dir: Path, **kwargs: object) -> list[tuple[str, str]]:
+    report = verify_archive(str(archive_dir), **kwargs)  # type: ignore[arg-type]
+    return [(p.where, p.message) for p in report.problems]
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("archive")
+    for second in range(3):
+        add_snapshot(directory, second, gate2=second == 1)
+    return directory
+
+
+@pytest.fixture
+def arc(pristine: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "archive"
+    shutil.copytree(pristine, copy)
+    return copy
+
+
+def ledger_lines(arc: Path) -> list[bytes]:
+    return (arc / LEDGER).read_bytes().splitlines(keepends=True)
+
+
+def test_pristine_archive_verifies(arc: Path) -> None:
+    report = verify_archive(str(arc))
+    assert report.ok, report.problems
+    assert (report.entries, report.head_seq) == (3, 3)
+    entries = [msgspec.json.decode(line, type=LedgerEntry) for line in ledger_lines(arc)]
+    assert [e.seq for e in entries] == [1, 2, 3]
+    assert entries[0].prev_entry_sha256 is None
+    assert [e.prev_entry_sha256 for e in entries[1:]] == [e.entry_sha256 for e in entries[:-1]]
+    assert report.head_entry_sha256 == entries[-1].entry_sha256
+    assert sorted(os.listdir(arc)) == sorted(
+        [LEDGER, ".lock", *(name for e in entries for name in e.files)]
+    )
+
+
+@settings(max_examples=150)
+@given(data=st.data())
+def test_every_single_byte_flip_is_found_and_placed(
+    pristine: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    arc = tmp_path_factory.mktemp("flip") / "archive"
+    shutil.copytree(pristine, arc)
+    names = sorted(n for n in os.listdir(arc) if n != ".lock")
+    name = data.draw(st.sampled_from(names), label="file")
+    raw = bytearray((arc / name).read_bytes())
+    position = data.draw(st.integers(0, len(raw) - 1), label="position")
+    raw[position] ^= data.draw(st.integers(1, 255), label="xor")
+    (arc / name).write_bytes(bytes(raw))
+
+    places = {where for where, _ in problems(arc)}
+    if name == LEDGER:
+        line = raw[:position].count(b"\n") + 1
+        assert any(p.startswith(f"{LEDGER}:{line}") or p == LEDGER for p in places), places
+    else:
+        assert name in places
+
+
+def _rewrite(arc: Path, lines: list[bytes]) -> None:
+    (arc / LEDGER).write_bytes(b"".join(lines))
+
+
+def _forged(after: LedgerEntry, seq: int, files: dict[str, str]) -> bytes:
+    entry = LedgerEntry(
+        seq=seq,
+        timestamp_utc="2025-12-07T12:30:00+00:00",
+        environment_id="config",
+        files=files,
+        prev_entry_sha256=after.entry_sha256,
+        entry_sha256="",
+    )
+    return msgspec.structs.replace(entry, entry_sha256=entry.computed_sha256()).line()
+
+
+def test_deleted_line(arc: Path) -> None:
+    lines = ledger_lines(arc)
+    _rewrite(arc, [lines[0], lines[2]])
+    found = problems(arc)
+    assert (f"{LEDGER}:2", "seq 3 where 2 belongs (deleted, inserted or moved)") in found
+    assert (f"{LEDGER}:2", "prev_entry_sha256 does not match line 1 (chain broken)") in found
+    assert any(message == "file not recorded in the ledger" for _, message in found)
+
+
+def test_swapped_lines(arc: Path) -> None:
+    lines = ledger_lines(arc)
+    _rewrite(arc, [lines[0], lines[2], lines[1]])
+    wheres = {where for where, _ in problems(arc)}
+    assert {f"{LEDGER}:2", f"{LEDGER}:3"} <= wheres
+
+
+def test_inserted_forged_entry_with_a_correct_hash(arc: Path) -> None:
+    lines = ledger_lines(arc)
+    first = msgspec.json.decode(lines[0], type=LedgerEntry)
+    forged = _forged(first, 2, {})
+    _rewrite(arc, [lines[0], forged, *lines[1:]])
+    found = problems(arc)
+    assert not [
+        w for w, m in found if w == f"{LEDGER}:2" and "entry_sha256" in m
+    ]  # hash looks right
+    assert (f"{LEDGER}:3", "seq 2 where 3 belongs (deleted, inserted or moved)") in found
+    assert (f"{LEDGER}:3", "prev_entry_sha256 does not match line 2 (chain broken)") in found
+
+
+def test_removed_file_and_extra_file(arc: Path) -> None:
+    first = msgspec.json.decode(ledger_lines(arc)[0], type=LedgerEntry)
+    victim = sorted(first.files)[0]
+    (arc / victim).unlink()
+    (arc / "notes.txt").write_text("added later")
+    found = problems(arc)
+    assert (victim, f"missing (recorded by {LEDGER}:1)") in found
+    assert ("notes.txt", "file not recorded in the ledger") in found
+
+
+def test_whitespace_change_is_a_change(arc: Path) -> None:
+    lines = ledger_lines(arc)
+    spaced = lines[1].replace(b'":', b'": ', 1)
+    assert spaced != lines[1]
+    lines[1] = spaced
+    _rewrite(arc, lines)
+    assert (f"{LEDGER}:2", "line is not in canonical form (edited?)") in problems(arc)
+
+
+def test_torn_last_line_is_reported_and_blocks_archiving(arc: Path) -> None:
+    data = (arc / LEDGER).read_bytes()
+    (arc / LEDGER).write_bytes(data[:-40])
+    found = problems(arc)
+    assert (f"{LEDGER}:3", "last line is incomplete") in found
+    with pytest.raises(ArchiveError, match="last line is incomplete"):
+        add_snapshot(arc, 10)
+
+
+def test_truncation_is_only_visible_against_a_recorded_head(arc: Path) -> None:
+    head = verify_archive(str(arc))
+    lines = ledger_lines(arc)
+    last = msgspec.json.decode(lines[-1], type=LedgerEntry)
+    _rewrite(arc, lines[:-1])
+    for name in last.files:
+        (arc / name).unlink()
+    assert problems(arc) == []  # a shorter chain is a valid chain
+    assert head.head_seq is not None and head.head_entry_sha256 is not None
+    expected = (head.head_seq, head.head_entry_sha256)
+    assert problems(arc, expected_head=expected) == [
+        (LEDGER, f"expected head 3:{head.head_entry_sha256} is not in the chain (truncated?)")
+    ]
+
+
+def test_empty_and_missing_ledger_are_findings(tmp_path: Path) -> None:
+    (tmp_path / LEDGER).write_bytes(b"")
+    assert problems(tmp_path) == [(LEDGER, "ledger has no entries")]
+    (tmp_path / LEDGER).unlink()
+    assert problems(tmp_path) == [(LEDGER, "ledger is missing")]
+    with pytest.raises(ArchiveError, match="does not exist"):
+        verify_archive(str(tmp_path / "nope"))
+
+
+def test_path_traversal_in_a_forged_entry_is_rejected(arc: Path) -> None:
+    lines = ledger_lines(arc)
+    last = msgspec.json.decode(lines[-1], type=LedgerEntry)
+    _rewrite(arc, [*lines, _forged(last, 4, {"../../etc/passwd": "0" * 64})])
+    assert (
+        f"{LEDGER}:4",
+        "records '../../etc/passwd', which is not an archive file name",
+    ) in problems(arc)
+
+
+def test_crash_between_files_and_ledger(arc: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def killed(path: str, line: bytes) -> None:
+        raise KeyboardInterrupt  # the process dies before the ledger line is written
+
+    monkeypatch.setattr(archive, "_append_line", killed)
+    with pytest.raises(KeyboardInterrupt):
+        add_snapshot(arc, 20)
+    monkeypatch.undo()
+    orphans = sorted(n for n in os.listdir(arc) if n.startswith("live_audit_000004"))
+    assert len(orphans) == 2
+    assert problems(arc) == [(name, "file not recorded in the ledger") for name in orphans]
+    entry = add_snapshot(arc, 21)  # the next archive still works
+    assert entry.seq == 4
+    assert problems(arc) == [(name, "file not recorded in the ledger") for name in orphans]
+
+
+def _archive_many(directory: str, worker: int) -> None:
+    for i in range(5):
+        add_snapshot(Path(directory), worker * 10 + i)
+
+
+def test_concurrent_archive_runs_do_not_corrupt_the_ledger(tmp_path: Path) -> None:
+    ctx = multiprocessing.get_context("fork")
+    workers = [ctx.Process(target=_archive_many, args=(str(tmp_path), w)) for w in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+        assert w.exitcode == 0
+    report = verify_archive(str(tmp_path))
+    assert report.ok, report.problems
+    assert report.entries == 20
+
+
+class TestSignatures:
+    @pytest.fixture
+    def keys(self, tmp_path: Path) -> tuple[str, str]:
+        return generate_keypair(str(tmp_path / "key.pem"))
+
+    def test_signed_archive_verifies_with_the_right_key_only(
+        self, tmp_path: Path, keys: tuple[str, str]
+    ) -> None:
+        private = load_private_key(keys[0])
+        arc = tmp_path / "arc"
+        arc.mkdir()
+        for second in range(2):
+            add_snapshot(arc, second, signer=lambda d: sign_digest(private, d))
+        right = load_public_key(keys[1])
+        assert problems(arc, signature_check=lambda d, s: signature_valid(right, d, s)) == []
+        other_private, other_public = generate_keypair(str(tmp_path / "other.pem"))
+        wrong = load_public_key(other_public)
+        found = problems(arc, signature_check=lambda d, s: signature_valid(wrong, d, s))
+        assert found == [
+            (f"{LEDGER}:1", "signature does not verify with the public key"),
+            (f"{LEDGER}:2", "signature does not verify with the public key"),
+        ]
+        # a forged entry appended with a correct hash: invisible without the key, caught with it
+        lines = ledger_lines(arc)
+        last = msgspec.json.decode(lines[-1], type=LedgerEntry)
+        _rewrite(arc, [*lines, _forged(last, 3, {})])
+        assert problems(arc) == []
+        assert problems(arc, signature_check=lambda d, s: signature_valid(right, d, s)) == [
+            (f"{LEDGER}:3", "entry is not signed")
+        ]
+
+    def test_modified_signed_entry_fails(self, tmp_path: Path, keys: tuple[str, str]) -> None:
+        private = load_private_key(keys[0])
+        arc = tmp_path / "arc"
+        arc.mkdir()
+        add_snapshot(arc, 0, signer=lambda d: sign_digest(private, d))
+        entry = msgspec.json.decode(ledger_lines(arc)[0], type=LedgerEntry)
+        changed = msgspec.structs.replace(entry, environment_id="forged")
+        changed = msgspec.structs.replace(changed, entry_sha256=changed.computed_sha256())
+        _rewrite(arc, [changed.line()])
+        right = load_public_key(keys[1])
+        assert (f"{LEDGER}:1", "signature does not verify with the public key") in problems(
+            arc, signature_check=lambda d, s: signature_valid(right, d, s)
+        )
+
+    def test_private_key_is_private(self, keys: tuple[str, str]) -> None:
+        assert os.stat(keys[0]).st_mode & 0o777 == 0o600
+        assert b"PRIVATE KEY" in Path(keys[0]).read_bytes()
+        assert b"PUBLIC KEY" in Path(keys[1]).read_bytes()
