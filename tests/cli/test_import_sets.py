@@ -52,3 +52,25 @@ def test_hot_command_import_set(argv: list[str]) -> None:
     result = json.loads(run.stdout)
     assert result["code"] == 0
     assert result["loaded"] == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["audit", "export", "--stdout", "--format", "json", "--config", "c.toml"],
+        ["audit", "verify", "--head", f"3:{'a' * 64}", "--archive-dir", "x"],
+        ["audit", "diff", "latest~1", "latest", "--format", "json"],
+        ["audit", "fleet", "a", "b", "--output-json", "o.json"],
+        ["audit", "check", "--expect", "allowed"],
+        ["audit", "keygen", "--out", "k.pem"],
+        ["audit", "archive", "--sign-key", "k.pem", "--environment-id", "prod"],
+        ["audit", "history", "--format", "json"],
+        ["audit", "schema"],
+        ["status", "--format", "json"],
+        ["drills", "--scenario", "a", "--scenario", "B"],
+    ],
+)
+def test_the_lazily_built_parser_parses_like_the_full_one(argv: list[str]) -> None:
+    from peak_trade.cli import build_parser
+
+    assert vars(build_parser(argv).parse_args(argv)) == vars(build_parser().parse_args(argv))

@@ -142,28 +142,45 @@ def archive_output_predicate(archive_dir: str) -> Callable[[str], bool]:
 
 
 def last_entry(archive_dir: str) -> LedgerEntry | None:
-    """The newest ledger entry, or None for a new archive. A damaged tail is an error."""
+    """The newest ledger entry, or None for a new archive. A damaged tail is an error.
+
+    Reads only the end of the ledger, so appending stays cheap however long it grows.
+    """
     path = os.path.join(archive_dir, LEDGER)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        tail = _read_tail(path)
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise ArchiveError(f"{path}: cannot read ({exc.strerror})") from None
-    if not data:
+    if not tail:
         return None
-    if not data.endswith(b"\n"):
+    if not tail.endswith(b"\n"):
         raise ArchiveError(
             f"{path}: last line is incomplete (an interrupted run?); run 'peak-trade audit verify'"
         )
-    last = data.rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    last = tail.rstrip(b"\n").rsplit(b"\n", 1)[-1]
     try:
         return msgspec.json.decode(last, type=LedgerEntry, strict=True)
     except DECODE_ERRORS:
         raise ArchiveError(
             f"{path}: last line is not a ledger entry; run 'peak-trade audit verify'"
         ) from None
+
+
+def _read_tail(path: str) -> bytes:
+    """The last complete line of a file and what follows it (the whole file if it is short)."""
+    with open(path, "rb") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        chunk = 1 << 14
+        while True:
+            start = max(0, size - chunk)
+            handle.seek(start)
+            data = handle.read(size - start)
+            body = data.rstrip(b"\n")
+            if start == 0 or b"\n" in body:
+                return data
+            chunk *= 4
 
 
 def planned_names(seq: int, timestamp_utc: str) -> tuple[str, str]:

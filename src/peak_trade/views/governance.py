@@ -8,6 +8,7 @@ import msgspec
 
 from peak_trade.live.archive import VerifyReport
 from peak_trade.live.diff import Risk, SnapshotDiff
+from peak_trade.live.fleet import FleetReport
 from peak_trade.live.history import HistoryRow
 from peak_trade.live.policy import Expectation, PolicyViolation
 
@@ -103,4 +104,26 @@ def render_check(violations: Sequence[PolicyViolation], expect: Expectation, env
         return f"OK: {env_id} meets --expect {expect.value}\n"
     lines = [f"FAIL: {env_id} violates --expect {expect.value} ({len(violations)} problem(s))"]
     lines += [f"  {v.code}: {v.message}" for v in violations]
+    return "\n".join(lines) + "\n"
+
+
+def render_fleet(report: FleetReport) -> str:
+    header = ("environment", "effective", "verdict", "drills", "blockers")
+    table = [header]
+    for row in report.rows:
+        verdict = "INVALID" if row.error else ("ALLOWED" if row.live_allowed else "blocked")
+        drills = f"{row.drills_passed}/{row.drills_passed + row.drills_failed}"
+        table.append(
+            (
+                row.environment_id,
+                row.effective_mode,
+                verdict,
+                drills if row.drills_executable else "-",
+                ",".join(row.blockers) or "none",
+            )
+        )
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in table]
+    lines += [f"  {row.error}" for row in report.rows if row.error]
+    lines.append(report.summary())
     return "\n".join(lines) + "\n"

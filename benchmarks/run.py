@@ -1,0 +1,279 @@
+"""Every performance figure of peak-trade, measured in one run on this machine.
+
+    python benchmarks/run.py [--quick] [--json PATH]
+
+1. Process wall time (median of interleaved runs) and peak RSS of the hot commands, each as a
+   ratio to `python -c pass` started the same way.
+2. In-process costs (timeit, median of repeats): gate evaluation, a risk check, a snapshot
+   build including the seven drills, Markdown and JSON rendering.
+3. Scaling: `audit verify` on archives of 1k and 10k snapshots, `audit fleet` on 100 and
+   1,000 configs (in a tmpfs when /dev/shm exists, so the disk's fsync cost does not dominate).
+
+Prints a table and writes the same figures as JSON (default benchmarks/results.json).
+Not part of the test suite: these are measurements, not pass/fail tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CONFIG = REPO / "config" / "config.toml"
+TOKEN = "example-confirm-token-change-me"  # noqa: S105 - the public example token
+
+TARGETS = {
+    "audit export --stdout": ("ratio", 4.0),
+    "status": ("ratio", 4.0),
+    "audit check": ("ratio", 4.0),
+    "gate evaluation": ("us", 2.0),
+    "snapshot build incl. 7 drills": ("us", 300.0),
+    "verify 10000 snapshots": ("s", 3.0),
+    "fleet 1000 configs": ("s", 5.0),
+}
+RSS_TARGET_MIB = 30.0
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PEAK_TRADE_CONFIRM_TOKEN", None)
+    # measure what an installed tool costs: with its bytecode cached, as pip leaves it
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def _run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} exited {code}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def processes(runs: int) -> dict[str, dict[str, float]]:
+    script = shutil.which("peak-trade", path=os.path.dirname(sys.executable))
+    if script is None:
+        raise SystemExit(
+            "peak-trade is not installed next to this interpreter; pip install . first"
+        )
+    config = ["--config", str(CONFIG)]
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "audit export --stdout": [script, "audit", "export", "--stdout", *config],
+        "status": [script, "status", *config],
+        "drills": [script, "drills", *config],
+        "audit check": [script, "audit", "check", *config],
+    }
+    env = _child_env()
+    for argv in commands.values():
+        _run_once(argv, env)  # warm the page cache and the bytecode cache
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, argv in commands.items():
+            samples[name].append(_run_once(argv, env))
+    floor = statistics.median(w for w, _ in samples["python -c pass"])
+    result = {}
+    for name, values in samples.items():
+        wall = statistics.median(w for w, _ in values)
+        result[name] = {
+            "wall_ms": wall * 1000,
+            "ratio": wall / floor,
+            "peak_rss_mib": max(r for _, r in values),
+        }
+    return result
+
+
+# --------------------------------------------------------------------------- in-process
+
+
+def _per_call(fn: Callable[[], object], repeats: int) -> float:
+    timer = timeit.Timer(fn)
+    number, _ = timer.autorange()
+    return statistics.median(t / number for t in timer.repeat(repeat=repeats, number=number))
+
+
+def in_process(repeats: int) -> dict[str, float]:
+    from peak_trade.core.config import load_config
+    from peak_trade.formats import OutputFormat, render
+    from peak_trade.live.audit import LiveAuditVersions, audit_loaded_config
+    from peak_trade.live.drills import run_drills
+    from peak_trade.live.execution import Order
+    from peak_trade.live.risk_limits import LiveRiskLimits
+    from peak_trade.live.safety import evaluate_gates
+
+    loaded = load_config(str(CONFIG), environ={"PEAK_TRADE_CONFIRM_TOKEN": TOKEN})
+    limits = LiveRiskLimits(loaded.risk, source=loaded.limits_source)
+    order = Order(symbol="BTC/EUR", side="buy", quantity=0.01, price=50_000.0)
+    versions = LiveAuditVersions(peak_trade="bench", python="3", git_commit=None)
+
+    def build() -> object:
+        return audit_loaded_config(
+            loaded, timestamp_utc="2025-12-07T12:00:00+00:00", versions=versions
+        )
+
+    snapshot = build()
+    raw = CONFIG.read_bytes()
+    from peak_trade.core.config import decode_config
+
+    return {
+        "gate evaluation": _per_call(lambda: evaluate_gates(loaded.environment), repeats) * 1e6,
+        "risk check per order": _per_call(lambda: limits.check_order(order, 100.0), repeats) * 1e6,
+        "config decode (TOML -> typed)": _per_call(
+            lambda: decode_config(raw, origin="config.toml"), repeats
+        )
+        * 1e6,
+        "drills A-G": _per_call(lambda: run_drills(loaded), repeats) * 1e6,
+        "snapshot build incl. 7 drills": _per_call(build, repeats) * 1e6,
+        "render markdown": _per_call(lambda: render(snapshot, OutputFormat.MARKDOWN), repeats)  # type: ignore[arg-type]
+        * 1e6,
+        "render json": _per_call(lambda: render(snapshot, OutputFormat.JSON), repeats) * 1e6,  # type: ignore[arg-type]
+    }
+
+
+# --------------------------------------------------------------------------- scaling
+
+
+def _scratch() -> str:
+    base = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - scratch space
+    return tempfile.mkdtemp(prefix="peak-trade-bench-", dir=base)
+
+
+def _build_archive(directory: str, count: int) -> None:
+    from peak_trade.core.config import load_config
+    from peak_trade.formats import OutputFormat, render
+    from peak_trade.live.archive import append_entry
+    from peak_trade.live.audit import LiveAuditVersions, audit_loaded_config
+
+    loaded = load_config(str(CONFIG), environ={})
+    versions = LiveAuditVersions(peak_trade="bench", python="3", git_commit=None)
+    for i in range(count):
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(1_700_000_000 + i * 3600))
+        snapshot = audit_loaded_config(loaded, timestamp_utc=stamp, versions=versions)
+        append_entry(
+            directory,
+            timestamp_utc=stamp,
+            environment_id=snapshot.environment_id,
+            json_text=render(snapshot, OutputFormat.JSON),
+            markdown_text=render(snapshot, OutputFormat.MARKDOWN),
+        )
+
+
+def _timed_cli(argv: list[str], repeats: int = 3) -> float:
+    from peak_trade.cli import main
+
+    times = []
+    devnull = open(os.devnull, "w")  # noqa: SIM115
+    saved = sys.stdout
+    try:
+        for _ in range(repeats):
+            sys.stdout = devnull
+            start = time.perf_counter()
+            code = main(argv)
+            times.append(time.perf_counter() - start)
+            sys.stdout = saved
+            if code != 0:
+                raise SystemExit(f"{argv} exited {code}")
+    finally:
+        sys.stdout = saved
+        devnull.close()
+    return statistics.median(times)
+
+
+def scaling(sizes_archive: list[int], sizes_fleet: list[int]) -> dict[str, float]:
+    result: dict[str, float] = {}
+    scratch = _scratch()
+    try:
+        for count in sizes_archive:
+            directory = os.path.join(scratch, f"archive-{count}")
+            os.mkdir(directory)
+            start = time.perf_counter()
+            _build_archive(directory, count)
+            result[f"archive {count} snapshots (build)"] = time.perf_counter() - start
+            result[f"verify {count} snapshots"] = _timed_cli(
+                ["audit", "verify", "--archive-dir", directory]
+            )
+        for count in sizes_fleet:
+            directory = os.path.join(scratch, f"fleet-{count}")
+            os.mkdir(directory)
+            text = CONFIG.read_text()
+            for i in range(count):
+                Path(directory, f"account-{i:05d}.toml").write_text(text)
+            result[f"fleet {count} configs"] = _timed_cli(["audit", "fleet", directory])
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return result
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _verdict(name: str, value: float, unit: str) -> str:
+    target = TARGETS.get(name)
+    if target is None or target[0] != unit:
+        return ""
+    return f"target <= {target[1]:g}{'x' if unit == 'ratio' else ' ' + unit}: " + (
+        "met" if value <= target[1] else "MISSED"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs, smaller archives")
+    parser.add_argument("--json", default=str(REPO / "benchmarks" / "results.json"))
+    args = parser.parse_args()
+    runs, repeats = (10, 3) if args.quick else (40, 7)
+    archives, fleets = ([100, 1000], [100]) if args.quick else ([1000, 10000], [100, 1000])
+
+    figures = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "processes": processes(runs),
+        "in_process_us": in_process(repeats),
+        "scaling_s": scaling(archives, fleets),
+    }
+    print(f"{'command':28} {'wall ms':>8} {'ratio':>6} {'peak RSS':>9}")
+    for name, f in figures["processes"].items():  # type: ignore[union-attr]
+        rss_note = (
+            ""
+            if name == "python -c pass"
+            else (
+                f"  rss <= {RSS_TARGET_MIB:g} MiB: "
+                + ("met" if f["peak_rss_mib"] <= RSS_TARGET_MIB else "MISSED")
+            )
+        )
+        print(
+            f"{name:28} {f['wall_ms']:8.1f} {f['ratio']:5.2f}x {f['peak_rss_mib']:6.1f} MiB"
+            f"  {_verdict(name, f['ratio'], 'ratio')}{rss_note}"
+        )
+    print(f"\n{'in-process':34} {'per call':>12}")
+    for name, us in figures["in_process_us"].items():  # type: ignore[union-attr]
+        print(f"{name:34} {us:9.2f} us  {_verdict(name, us, 'us')}")
+    print(f"\n{'scaling':34} {'seconds':>9}")
+    for name, seconds in figures["scaling_s"].items():  # type: ignore[union-attr]
+        print(f"{name:34} {seconds:9.3f} s  {_verdict(name, seconds, 's')}")
+    Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"\nfigures written to {args.json}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""`peak-trade audit fleet`: many configs in one run."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CliResult, toml_config, write
+
+Cli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def fleet(tmp_path: Path) -> Path:
+    directory = tmp_path / "fleet"
+    directory.mkdir()
+    write(directory / "a-paper.toml", toml_config(mode="paper"))
+    write(directory / "b-dry.toml", toml_config(dry_run=True))
+    write(directory / "notes.txt", "not a config")
+    return directory
+
+
+def test_all_blocked_is_ok(cli: Cli, fleet: Path) -> None:
+    result = cli("audit", "fleet", str(fleet))
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0].split() == ["environment", "effective", "verdict", "drills", "blockers"]
+    assert lines[1].split()[:4] == ["a-paper", "paper", "blocked", "7/7"]
+    assert lines[2].split()[:4] == ["b-dry", "live_dry_run", "blocked", "7/7"]
+    assert lines[-1] == "2 config(s): 0 live-allowed, 2 blocked, 0 invalid; drills failing in 0"
+
+
+def test_a_live_allowed_config_is_a_finding(cli: Cli, fleet: Path) -> None:
+    write(fleet / "c-open.toml", toml_config(require_token=False))
+    result = cli("audit", "fleet", str(fleet / "*.toml"))
+    assert result.code == 1
+    assert ["c-open", "live", "ALLOWED", "7/7", "none"] in [
+        line.split() for line in result.out.splitlines()
+    ]
+    assert result.out.splitlines()[-1].startswith("3 config(s): 1 live-allowed, 2 blocked")
+
+
+def test_invalid_config_is_reported_and_the_rest_still_audited(
+    cli: Cli, fleet: Path, tmp_path: Path
+) -> None:
+    write(fleet / "z-bad.toml", "[environment]\nenable_live_trading = 'yes'\n")
+    out = tmp_path / "fleet.json"
+    result = cli("audit", "fleet", str(fleet), "--format", "json", "--output-json", str(out))
+    assert result.code == 2
+    data = json.loads(result.out)
+    assert data == json.loads(out.read_text())
+    assert [r["environment_id"] for r in data["rows"]] == ["a-paper", "b-dry", "z-bad"]
+    bad = data["rows"][2]
+    assert bad["blockers"] == ["config_invalid"] and bad["effective_mode"] == "blocked"
+    assert "environment.enable_live_trading: expected bool, got str" in bad["error"]
+    assert (data["invalid"], data["allowed"]) == (1, 0)
+
+
+def test_failing_drills_are_a_finding(cli: Cli, fleet: Path) -> None:
+    write(fleet / "c-nolimits.toml", toml_config(dry_run=True, limits_enabled=False))
+    result = cli("audit", "fleet", str(fleet))
+    assert result.code == 1
+    assert "drills failing in 1" in result.out
+
+
+def test_target_matching_nothing_is_bad_input(cli: Cli, tmp_path: Path) -> None:
+    result = cli("audit", "fleet", str(tmp_path / "*.toml"))
+    assert result.code == 2
+    assert result.err == f"peak-trade: {tmp_path / '*.toml'}: matches no config file\n"
