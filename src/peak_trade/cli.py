@@ -246,7 +246,8 @@ def _cmd_audit_diff(args: argparse.Namespace) -> int:
 def _cmd_audit_history(args: argparse.Namespace) -> int:
     from peak_trade.live.history import load_history
     from peak_trade.readonly import ReadOnlyGuard
-    from peak_trade.views.governance import render_history, to_json
+    from peak_trade.views import to_json
+    from peak_trade.views.governance import render_history
 
     with ReadOnlyGuard():
         rows = load_history(args.archive_dir)
@@ -257,7 +258,8 @@ def _cmd_audit_history(args: argparse.Namespace) -> int:
 def _cmd_audit_check(args: argparse.Namespace) -> int:
     from peak_trade.live.policy import Expectation, check_snapshot
     from peak_trade.readonly import ReadOnlyGuard
-    from peak_trade.views.governance import render_check, to_json
+    from peak_trade.views import to_json
+    from peak_trade.views.check import render_check
 
     expect = Expectation(args.expect)
     with ReadOnlyGuard():
@@ -280,7 +282,8 @@ def _cmd_audit_fleet(args: argparse.Namespace) -> int:
     from peak_trade.live.fleet import audit_fleet, expand_targets
     from peak_trade.outputs import check_outputs, write_atomic
     from peak_trade.readonly import ReadOnlyGuard
-    from peak_trade.views.governance import render_fleet, to_json
+    from peak_trade.views import to_json
+    from peak_trade.views.governance import render_fleet
 
     outputs = [args.output_json] if args.output_json else []
     paths = expand_targets(args.targets)

@@ -99,27 +99,42 @@ def _blocker(code: BlockerCode, message: str) -> Blocker:
     return Blocker(code=code, gate=GATE_OF[code], message=message)
 
 
+# Blockers are immutable values: built once here, shared by every verdict.
+_NOT_LIVE: Final = {
+    mode: _blocker(BlockerCode.MODE_NOT_LIVE, f"mode={mode.value}: not live (Phase 71)")
+    for mode in TradingEnvironment
+    if mode is not TradingEnvironment.LIVE
+}
+_GATE1: Final = _blocker(BlockerCode.GATE1_DISABLED, "Gate 1: enable_live_trading=False (Phase 71)")
+_GATE2: Final = _blocker(BlockerCode.GATE2_NOT_ARMED, "Gate 2: live_mode_armed=False (Phase 71)")
+_DRY_RUN: Final = _blocker(
+    BlockerCode.DRY_RUN_ACTIVE, "Technisches Gate: live_dry_run_mode=True (Phase 71)"
+)
+_TOKEN_MISSING: Final = _blocker(
+    BlockerCode.CONFIRM_TOKEN_MISSING,
+    "Confirm token required but not supplied (PEAK_TRADE_CONFIRM_TOKEN)",
+)
+_TOKEN_UNVERIFIABLE: Final = _blocker(
+    BlockerCode.CONFIRM_TOKEN_UNVERIFIABLE,
+    "Confirm token supplied but no environment.confirm_token_sha256 to verify it",
+)
+_TOKEN_INVALID: Final = _blocker(
+    BlockerCode.CONFIRM_TOKEN_INVALID,
+    "Confirm token does not match environment.confirm_token_sha256",
+)
+
+
 def evaluate_gates(env: EnvironmentConfig) -> Verdict:
     """Evaluate every gate of a decoded config. Pure; the single source of the decision."""
     blockers: list[Blocker] = []
     if env.mode is not TradingEnvironment.LIVE:
-        blockers.append(
-            _blocker(BlockerCode.MODE_NOT_LIVE, f"mode={env.mode.value}: not live (Phase 71)")
-        )
+        blockers.append(_NOT_LIVE[env.mode])
     if env.enable_live_trading is not True:
-        blockers.append(
-            _blocker(BlockerCode.GATE1_DISABLED, "Gate 1: enable_live_trading=False (Phase 71)")
-        )
+        blockers.append(_GATE1)
     if env.live_mode_armed is not True:
-        blockers.append(
-            _blocker(BlockerCode.GATE2_NOT_ARMED, "Gate 2: live_mode_armed=False (Phase 71)")
-        )
+        blockers.append(_GATE2)
     if env.live_dry_run_mode is not False:
-        blockers.append(
-            _blocker(
-                BlockerCode.DRY_RUN_ACTIVE, "Technisches Gate: live_dry_run_mode=True (Phase 71)"
-            )
-        )
+        blockers.append(_DRY_RUN)
     if env.require_confirm_token is not False:
         token_blocker = _token_blocker(env)
         if token_blocker is not None:
@@ -139,20 +154,11 @@ def evaluate_gates(env: EnvironmentConfig) -> Verdict:
 
 def _token_blocker(env: EnvironmentConfig) -> Blocker | None:
     if env.confirm_token is None:
-        return _blocker(
-            BlockerCode.CONFIRM_TOKEN_MISSING,
-            "Confirm token required but not supplied (PEAK_TRADE_CONFIRM_TOKEN)",
-        )
+        return _TOKEN_MISSING
     if env.confirm_token_sha256 is None:
-        return _blocker(
-            BlockerCode.CONFIRM_TOKEN_UNVERIFIABLE,
-            "Confirm token supplied but no environment.confirm_token_sha256 to verify it",
-        )
+        return _TOKEN_UNVERIFIABLE
     if not env.confirm_token.matches_sha256(env.confirm_token_sha256):
-        return _blocker(
-            BlockerCode.CONFIRM_TOKEN_INVALID,
-            "Confirm token does not match environment.confirm_token_sha256",
-        )
+        return _TOKEN_INVALID
     return None
 
 

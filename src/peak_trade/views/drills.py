@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import msgspec
-
 from peak_trade.live.drills import DrillRun
+from peak_trade.views import to_json
 
 
 def render_text(run: DrillRun) -> str:
@@ -30,4 +29,4 @@ def render_json(run: DrillRun) -> str:
         "failed": run.failed,
         "results": run.results,
     }
-    return msgspec.json.format(msgspec.json.encode(payload), indent=2).decode() + "\n"
+    return to_json(payload)

@@ -10,11 +10,7 @@ from peak_trade.live.archive import VerifyReport
 from peak_trade.live.diff import Risk, SnapshotDiff
 from peak_trade.live.fleet import FleetReport
 from peak_trade.live.history import HistoryRow
-from peak_trade.live.policy import Expectation, PolicyViolation
-
-
-def to_json(value: object) -> str:
-    return msgspec.json.format(msgspec.json.encode(value), indent=2).decode() + "\n"
+from peak_trade.views import to_json
 
 
 def render_verify(report: VerifyReport) -> str:
@@ -96,14 +92,6 @@ def render_history(rows: Sequence[HistoryRow]) -> str:
         "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in table
     ]
     lines += ["", "changes (! = less safe):", *notes]
-    return "\n".join(lines) + "\n"
-
-
-def render_check(violations: Sequence[PolicyViolation], expect: Expectation, env_id: str) -> str:
-    if not violations:
-        return f"OK: {env_id} meets --expect {expect.value}\n"
-    lines = [f"FAIL: {env_id} violates --expect {expect.value} ({len(violations)} problem(s))"]
-    lines += [f"  {v.code}: {v.message}" for v in violations]
     return "\n".join(lines) + "\n"
 
 

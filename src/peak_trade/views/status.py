@@ -12,6 +12,7 @@ import msgspec
 
 from peak_trade.core.config import LoadedConfig
 from peak_trade.live.safety import REMEDY, evaluate_gates
+from peak_trade.views import to_json
 
 
 class GateState(msgspec.Struct, frozen=True, kw_only=True):
@@ -157,7 +158,7 @@ def render_text(report: StatusReport) -> str:
 
 
 def render_json(report: StatusReport) -> str:
-    return msgspec.json.format(msgspec.json.encode(report), indent=2).decode() + "\n"
+    return to_json(report)
 
 
 def render_rich(report: StatusReport, stream: TextIO) -> None:
