@@ -12,10 +12,13 @@ import re
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TextIO
 
 from peak_trade import __version__
 from peak_trade.errors import Finding, PeakTradeError, ReadOnlyViolation, UsageError
+
+if TYPE_CHECKING:
+    from peak_trade.live.audit import LiveAuditSnapshot
 
 EXIT_OK, EXIT_FINDING, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 _ENV_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$")
@@ -83,7 +86,7 @@ def _write_stdout(text: str) -> None:
 def _cmd_audit_export(args: argparse.Namespace) -> int:
     from peak_trade.core.config import DEFAULT_CONFIG_PATH
     from peak_trade.formats import OutputFormat, render
-    from peak_trade.outputs import check_outputs, write_atomic
+    from peak_trade.outputs import check_outputs, write_all
     from peak_trade.readonly import ReadOnlyGuard
 
     files = [
@@ -97,21 +100,11 @@ def _cmd_audit_export(args: argparse.Namespace) -> int:
     paths = [path for path, _ in files]
     check_outputs(paths, force=args.force, protected=[args.config or DEFAULT_CONFIG_PATH])
     to_stdout = args.stdout or not files
-    created: list[str] = []
     with ReadOnlyGuard(outputs=paths):
         snapshot = _snapshot_for(args.config, args.environment_id)
-        rendered = {path: render(snapshot, fmt) for path, fmt in files}
+        rendered = {path: render(snapshot, fmt).encode() for path, fmt in files}
         stdout_text = render(snapshot, OutputFormat(args.format)) if to_stdout else ""
-        try:
-            for path, text in rendered.items():
-                existed = os.path.lexists(path)
-                write_atomic(path, text.encode("utf-8"), force=args.force)
-                if not existed:
-                    created.append(path)
-        except PeakTradeError:
-            for path in created:  # nothing half-written: undo this run's new files
-                os.remove(path)
-            raise
+        write_all(rendered, force=args.force)
     if to_stdout:
         _write_stdout(stdout_text)
     for path in rendered:
@@ -129,7 +122,7 @@ def _cmd_audit_schema(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- governance
 
 
-def _snapshot_for(config: str | None, environment_id: str | None = None) -> Any:
+def _snapshot_for(config: str | None, environment_id: str | None = None) -> LiveAuditSnapshot:
     """Load a config and build its snapshot (the shared first half of export/archive/check)."""
     from peak_trade.core.config import DEFAULT_CONFIG_PATH, load_config
     from peak_trade.live.audit import audit_loaded_config
@@ -280,7 +273,7 @@ def _cmd_audit_check(args: argparse.Namespace) -> int:
 
 def _cmd_audit_fleet(args: argparse.Namespace) -> int:
     from peak_trade.live.fleet import audit_fleet, expand_targets
-    from peak_trade.outputs import check_outputs, write_atomic
+    from peak_trade.outputs import check_outputs, write_all
     from peak_trade.readonly import ReadOnlyGuard
     from peak_trade.views import to_json
     from peak_trade.views.governance import render_fleet
@@ -297,8 +290,7 @@ def _cmd_audit_fleet(args: argparse.Namespace) -> int:
             "drills_failing": report.drills_failing,
             "rows": report.rows,
         }
-        if args.output_json:
-            write_atomic(args.output_json, to_json(payload).encode(), force=args.force)
+        write_all({path: to_json(payload).encode() for path in outputs}, force=args.force)
     _write_stdout(to_json(payload) if args.format == "json" else render_fleet(report))
     if report.invalid:
         return EXIT_BAD_INPUT

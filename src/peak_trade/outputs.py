@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from peak_trade.errors import OutputError
 from peak_trade.readonly import temp_prefix
@@ -28,6 +28,26 @@ def check_outputs(paths: Sequence[str], *, force: bool, protected: Sequence[str]
             raise OutputError(f"{path}: is a directory")
         if os.path.lexists(path) and not force:
             raise OutputError(f"{path}: exists; refusing to overwrite without --force")
+
+
+def write_all(outputs: Mapping[str, bytes], *, force: bool) -> None:
+    """Write each output atomically; if one fails, remove those this call created.
+
+    Nothing is left half-done: either every output is written, or none of the new files remain
+    (a file replaced with `force` before the failure keeps its new content).
+    """
+    created: list[str] = []
+    try:
+        for path, data in outputs.items():
+            existed = os.path.lexists(path)
+            write_atomic(path, data, force=force)
+            if not existed:
+                created.append(path)
+    except BaseException:  # any failure, an interrupt too: undo, then let it propagate
+        for path in created:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+        raise
 
 
 def write_atomic(path: str, data: bytes, *, force: bool) -> None:

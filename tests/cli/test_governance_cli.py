@@ -8,8 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 
 from tests.conftest import EXAMPLE_CONFIG, CliResult, toml_config, write
+from tests.secret_strategies import assert_no_leak, config_with_secrets, secrets_text
 
 Cli = Callable[..., CliResult]
 
@@ -173,3 +175,39 @@ def test_keygen_refuses_to_overwrite(cli: Cli, workdir: Path) -> None:
     assert again.code == 2
     assert again.err == "peak-trade: k.pem: exists; refusing to overwrite without --force\n"
     assert cli("audit", "keygen", "--out", "k.pem", "--force").code == 0
+
+
+@settings(max_examples=15)
+@given(api_key=secrets_text, token=secrets_text, extra=secrets_text)
+def test_no_secret_reaches_the_archive_or_any_governance_output(
+    cli: Cli,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    api_key: str,
+    token: str,
+    extra: str,
+) -> None:
+    secrets = [api_key, token, extra]
+    tmp = tmp_path_factory.mktemp("leak")
+    config = tmp / "acct.toml"
+    config.write_text(config_with_secrets(api_key, api_key, token, extra, extra))
+    monkeypatch.setenv("PEAK_TRADE_CONFIRM_TOKEN", token)
+    archive_dir = str(tmp / "archive")
+    results = [cli("audit", "archive", "--config", str(config), "--archive-dir", archive_dir)]
+    _set(config, "live_mode_armed = false", "live_mode_armed = true")
+    results += [
+        cli("audit", "archive", "--config", str(config), "--archive-dir", archive_dir),
+        cli("audit", "history", "--archive-dir", archive_dir),
+        cli("audit", "history", "--archive-dir", archive_dir, "--format", "json"),
+        cli("audit", "diff", "1", "2", "--archive-dir", archive_dir),
+        cli("audit", "diff", "1", "2", "--archive-dir", archive_dir, "--format", "json"),
+        cli("audit", "verify", "--archive-dir", archive_dir, "--format", "json"),
+        cli("audit", "check", "--config", str(config), "--format", "json"),
+        cli("audit", "fleet", str(config), "--format", "json"),
+    ]
+    assert [r.code for r in results] == [0, 0, 0, 0, 1, 1, 0, 0, 0]
+    for result in results:
+        assert_no_leak(result.out, secrets, "stdout")
+        assert_no_leak(result.err, secrets, "stderr")
+    for path in (tmp / "archive").iterdir():
+        assert_no_leak(path.read_text(), secrets, path.name)
