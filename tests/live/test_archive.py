@@ -301,3 +301,64 @@ class TestSignatures:
         assert os.stat(keys[0]).st_mode & 0o777 == 0o600
         assert b"PRIVATE KEY" in Path(keys[0]).read_bytes()
         assert b"PUBLIC KEY" in Path(keys[1]).read_bytes()
+
+
+class TestReadingForHistoryAndDiff:
+    def test_history_marks_damaged_rows_and_names_changes(self, arc: Path) -> None:
+        from peak_trade.live.history import load_history
+
+        rows = load_history(str(arc))
+        assert [r.seq for r in rows] == [1, 2, 3]
+        assert [r.intact for r in rows] == [True, True, True]
+        assert rows[0].changes == ("first snapshot",)
+        assert rows[1].less_safe and "!live_mode_armed false->true" in rows[1].changes
+        assert not rows[2].less_safe and "live_mode_armed true->false" in rows[2].changes
+        entry = msgspec.json.decode(ledger_lines(arc)[1], type=LedgerEntry)
+        json_name = next(n for n in entry.files if n.endswith(".json"))
+        (arc / json_name).write_text((arc / json_name).read_text().replace("live", "LIVE", 1))
+        damaged = load_history(str(arc))
+        assert [r.intact for r in damaged] == [True, False, True]
+        assert damaged[1].effective_mode is None  # a changed file is not trusted
+
+    def test_refs(self, arc: Path) -> None:
+        from peak_trade.errors import TamperError
+        from peak_trade.live.archive import resolve_ref
+
+        assert resolve_ref("not-a-ref.json", str(arc)) is None
+        path, entry = resolve_ref("latest", str(arc))  # type: ignore[misc]
+        assert entry.seq == 3 and path.endswith(".json")
+        assert resolve_ref("latest~2", str(arc))[1].seq == 1  # type: ignore[index]
+        assert resolve_ref("2", str(arc))[1].seq == 2  # type: ignore[index]
+        with pytest.raises(ArchiveError, match="no archived snapshot with that sequence number"):
+            resolve_ref("7", str(arc))
+        Path(path).unlink()
+        with pytest.raises(TamperError, match="is missing"):
+            resolve_ref("latest", str(arc))
+
+    def test_garbage_ledger_line_is_an_archive_error_for_readers(self, arc: Path) -> None:
+        from peak_trade.live.archive import read_ledger
+
+        _rewrite(arc, [*ledger_lines(arc)[:2], b"{not json}\n"])
+        with pytest.raises(ArchiveError, match=r"ledger.jsonl:3: not a ledger entry"):
+            read_ledger(str(arc))
+        with pytest.raises(ArchiveError, match="last line is not a ledger entry"):
+            add_snapshot(arc, 30)
+        (arc / LEDGER).unlink()
+        with pytest.raises(ArchiveError, match="no ledger"):
+            read_ledger(str(arc))
+
+    def test_long_ledger_tail_is_found(self, tmp_path: Path) -> None:
+        # entries longer than the first tail chunk still resolve to the last line
+        from peak_trade.live.archive import last_entry
+
+        entry = LedgerEntry(
+            seq=1,
+            timestamp_utc="t",
+            environment_id="x" * 40_000,
+            files={},
+            prev_entry_sha256=None,
+            entry_sha256="",
+        )
+        (tmp_path / LEDGER).write_bytes(entry.line() + entry.line())
+        found = last_entry(str(tmp_path))
+        assert found is not None and found.environment_id == "x" * 40_000
