@@ -139,6 +139,7 @@ def _snapshot_for(config: str | None, environment_id: str | None = None) -> Live
 
 
 def _cmd_audit_archive(args: argparse.Namespace) -> int:
+    from peak_trade.errors import ArchiveError
     from peak_trade.formats import OutputFormat, render
     from peak_trade.live.archive import append_entry, archive_output_predicate
     from peak_trade.readonly import ReadOnlyGuard
@@ -159,7 +160,10 @@ def _cmd_audit_archive(args: argparse.Namespace) -> int:
         snapshot = _snapshot_for(args.config, args.environment_id)
         json_text = render(snapshot, OutputFormat.JSON)
         markdown_text = render(snapshot, OutputFormat.MARKDOWN)
-    os.makedirs(archive_dir, exist_ok=True)  # created on first use, once the config is known good
+    try:  # created on first use, once the config is known to be good
+        os.makedirs(archive_dir, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(f"{archive_dir}: cannot create ({exc.strerror})") from None
     with ReadOnlyGuard(allow=archive_output_predicate(archive_dir)):
         entry = append_entry(
             archive_dir,
@@ -202,35 +206,15 @@ def _cmd_audit_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_FINDING
 
 
-def _load_snapshot(ref: str, archive_dir: str) -> tuple[Any, str]:
-    from peak_trade.errors import ArchiveError
-    from peak_trade.live.archive import resolve_ref
-    from peak_trade.live.audit import live_audit_snapshot_from_json
-
-    path, label = ref, ref
-    if not os.path.isfile(ref):
-        resolved = resolve_ref(ref, archive_dir)
-        if resolved is None:
-            raise UsageError(f"{ref}: no such snapshot file or archive reference")
-        path, entry = resolved
-        label = f"{ref} = {path} (seq {entry.seq}, {entry.timestamp_utc})"
-    try:
-        with open(path, "rb") as handle:
-            return live_audit_snapshot_from_json(handle.read(64 * 1024 * 1024)), label
-    except OSError as exc:
-        raise ArchiveError(f"{path}: cannot read ({exc.strerror})") from None
-    except ValueError:  # msgspec.DecodeError and UnicodeDecodeError both are ValueErrors
-        raise ArchiveError(f"{path}: not a JSON audit snapshot of this schema") from None
-
-
 def _cmd_audit_diff(args: argparse.Namespace) -> int:
+    from peak_trade.live.archive import load_snapshot
     from peak_trade.live.diff import diff_snapshots
     from peak_trade.readonly import ReadOnlyGuard
     from peak_trade.views.governance import diff_json, render_diff
 
     with ReadOnlyGuard():
-        old, old_label = _load_snapshot(args.old, args.archive_dir)
-        new, new_label = _load_snapshot(args.new, args.archive_dir)
+        old, old_label = load_snapshot(args.old, args.archive_dir)
+        new, new_label = load_snapshot(args.new, args.archive_dir)
         diff = diff_snapshots(old, new, old_label=old_label, new_label=new_label)
     _write_stdout(diff_json(diff) if args.format == "json" else render_diff(diff))
     return EXIT_FINDING if diff.less_safe else EXIT_OK

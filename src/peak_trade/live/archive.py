@@ -24,7 +24,8 @@ from typing import Any, Final
 
 import msgspec
 
-from peak_trade.errors import ArchiveError, TamperError
+from peak_trade.errors import ArchiveError, TamperError, UsageError
+from peak_trade.live.audit import LiveAuditSnapshot, live_audit_snapshot_from_json
 from peak_trade.outputs import write_atomic
 
 LEDGER: Final = "ledger.jsonl"
@@ -116,7 +117,11 @@ def compact_stamp(timestamp_utc: str) -> str:
 def archive_lock(archive_dir: str) -> Iterator[None]:
     import fcntl
 
-    fd = os.open(os.path.join(archive_dir, LOCK), os.O_RDWR | os.O_CREAT, 0o644)
+    path = os.path.join(archive_dir, LOCK)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot open the archive lock ({exc.strerror})") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -229,14 +234,17 @@ def append_entry(
 
 
 def _append_line(path: str, line: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        written = os.write(fd, line)
-        if written != len(line):
-            raise ArchiveError(f"{path}: short write while appending the ledger entry")
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            written = os.write(fd, line)
+            if written != len(line):
+                raise ArchiveError(f"{path}: short write while appending the ledger entry")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot append ({exc.strerror})") from None
 
 
 # --------------------------------------------------------------------------- reading
@@ -263,6 +271,24 @@ def read_ledger(archive_dir: str) -> list[LedgerEntry]:
                 f"{path}:{number}: not a ledger entry; run 'peak-trade audit verify'"
             ) from None
     return entries
+
+
+def load_snapshot(ref: str, archive_dir: str) -> tuple[LiveAuditSnapshot, str]:
+    """A snapshot from a JSON file, or from the archive by reference; and a label for it."""
+    path, label = ref, ref
+    if not os.path.isfile(ref):
+        resolved = resolve_ref(ref, archive_dir)
+        if resolved is None:
+            raise UsageError(f"{ref}: no such snapshot file or archive reference")
+        path, entry = resolved
+        label = f"{ref} = {path} (seq {entry.seq}, {entry.timestamp_utc})"
+    try:
+        with open(path, "rb") as handle:
+            return live_audit_snapshot_from_json(handle.read(64 * 1024 * 1024)), label
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot read ({exc.strerror})") from None
+    except ValueError:  # msgspec's DecodeError and UnicodeDecodeError are ValueErrors
+        raise ArchiveError(f"{path}: not a JSON audit snapshot of this schema") from None
 
 
 def resolve_ref(ref: str, archive_dir: str) -> tuple[str, LedgerEntry] | None:
@@ -351,7 +377,11 @@ def verify_archive(
             )
             previous = entry
 
-    for name in sorted(os.listdir(archive_dir)):
+    try:
+        names = sorted(os.listdir(archive_dir))
+    except OSError as exc:
+        raise ArchiveError(f"{archive_dir}: cannot list ({exc.strerror})") from None
+    for name in names:
         if name in (LEDGER, LOCK) or name in recorded:
             continue
         kind = "directory" if os.path.isdir(os.path.join(archive_dir, name)) else "file"
