@@ -67,20 +67,24 @@ def _run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
-def processes(runs: int) -> dict[str, dict[str, float]]:
+def hot_commands(config: str = str(CONFIG)) -> dict[str, list[str]]:
+    """The commands measured, with `python -c pass` (the floor) first."""
     script = shutil.which("peak-trade", path=os.path.dirname(sys.executable))
     if script is None:
         raise SystemExit(
             "peak-trade is not installed next to this interpreter; pip install . first"
         )
-    config = ["--config", str(CONFIG)]
-    commands = {
+    return {
         "python -c pass": [sys.executable, "-c", "pass"],
-        "audit export --stdout": [script, "audit", "export", "--stdout", *config],
-        "status": [script, "status", *config],
-        "drills": [script, "drills", *config],
-        "audit check": [script, "audit", "check", *config],
+        "audit export --stdout": [script, "audit", "export", "--stdout", "--config", config],
+        "status": [script, "status", "--config", config],
+        "drills": [script, "drills", "--config", config],
+        "audit check": [script, "audit", "check", "--config", config],
     }
+
+
+def processes(runs: int, commands: dict[str, list[str]]) -> dict[str, dict[str, float]]:
+    """Interleaved runs of each command; medians of wall time, ratio to the first command."""
     env = _child_env()
     for argv in commands.values():
         _run_once(argv, env)  # warm the page cache and the bytecode cache
@@ -88,7 +92,7 @@ def processes(runs: int) -> dict[str, dict[str, float]]:
     for _ in range(runs):
         for name, argv in commands.items():
             samples[name].append(_run_once(argv, env))
-    floor = statistics.median(w for w, _ in samples["python -c pass"])
+    floor = statistics.median(w for w, _ in samples[next(iter(commands))])
     result = {}
     for name, values in samples.items():
         wall = statistics.median(w for w, _ in values)
@@ -141,9 +145,9 @@ def in_process(repeats: int) -> dict[str, float]:
         * 1e6,
         "drills A-G": _per_call(lambda: run_drills(loaded), repeats) * 1e6,
         "snapshot build incl. 7 drills": _per_call(build, repeats) * 1e6,
-        "render markdown": _per_call(lambda: render(snapshot, OutputFormat.MARKDOWN), repeats)  # type: ignore[arg-type]
+        "render markdown": _per_call(lambda: render(snapshot, OutputFormat.MARKDOWN), repeats)
         * 1e6,
-        "render json": _per_call(lambda: render(snapshot, OutputFormat.JSON), repeats) * 1e6,  # type: ignore[arg-type]
+        "render json": _per_call(lambda: render(snapshot, OutputFormat.JSON), repeats) * 1e6,
     }
 
 
@@ -247,12 +251,12 @@ def main() -> None:
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
         },
-        "processes": processes(runs),
+        "processes": processes(runs, hot_commands()),
         "in_process_us": in_process(repeats),
         "scaling_s": scaling(archives, fleets),
     }
     print(f"{'command':28} {'wall ms':>8} {'ratio':>6} {'peak RSS':>9}")
-    for name, f in figures["processes"].items():  # type: ignore[union-attr]
+    for name, f in figures["processes"].items():
         rss_note = (
             ""
             if name == "python -c pass"
@@ -266,10 +270,10 @@ def main() -> None:
             f"  {_verdict(name, f['ratio'], 'ratio')}{rss_note}"
         )
     print(f"\n{'in-process':34} {'per call':>12}")
-    for name, us in figures["in_process_us"].items():  # type: ignore[union-attr]
+    for name, us in figures["in_process_us"].items():
         print(f"{name:34} {us:9.2f} us  {_verdict(name, us, 'us')}")
     print(f"\n{'scaling':34} {'seconds':>9}")
-    for name, seconds in figures["scaling_s"].items():  # type: ignore[union-attr]
+    for name, seconds in figures["scaling_s"].items():
         print(f"{name:34} {seconds:9.3f} s  {_verdict(name, seconds, 's')}")
     Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
     print(f"\nfigures written to {args.json}")
