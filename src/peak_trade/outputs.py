@@ -23,7 +23,9 @@ def check_outputs(paths: Sequence[str], *, force: bool, protected: Sequence[str]
             raise OutputError(f"{path}: is the config being audited; refusing to write it")
         parent = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(parent):
-            raise OutputError(f"{path}: directory {parent} does not exist")
+            raise OutputError(
+                f"{path}: directory {parent} does not exist (outputs never create directories)"
+            )
         if os.path.isdir(path):
             raise OutputError(f"{path}: is a directory")
         if os.path.lexists(path) and not force:
