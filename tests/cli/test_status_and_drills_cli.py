@@ -109,6 +109,12 @@ class TestStatus:
             assert fact in rich_text, fact
             assert fact in render_text(report), fact
 
+    def test_rich_view_prints_paths_literally(self, tmp_path: Path) -> None:
+        config = write(tmp_path / "acct[bold].toml", toml_config())
+        stream = io.StringIO()
+        render_rich(build_status(load_config(config, environ={})), stream)
+        assert "acct[bold].toml" in stream.getvalue()
+
     def test_rich_is_used_on_a_terminal_only_without_no_color(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:

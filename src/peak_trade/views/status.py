@@ -164,12 +164,13 @@ def render_json(report: StatusReport) -> str:
 def render_rich(report: StatusReport, stream: TextIO) -> None:
     """The terminal view: the same facts as `render_text`, as a coloured table."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(file=stream, highlight=False)
     style = "bold green" if report.live_execution_allowed else "bold red"
-    console.print(headline(report), style=style)
-    console.print(_config_line(report))
+    console.print(escape(headline(report)), style=style)
+    console.print(escape(_config_line(report)))  # a path may contain [brackets]
     console.print(
         f"Mode: [bold]{report.mode}[/]   Effective mode: [bold]{report.effective_mode}[/]"
     )
@@ -178,9 +179,10 @@ def render_rich(report: StatusReport, stream: TextIO) -> None:
         table.add_column(column)
     for gate in report.gates:
         state = "[green]open[/]" if gate.open else "[red]CLOSED[/]"
-        table.add_row(gate.gate, state, gate.key, gate.value)
+        table.add_row(gate.gate, state, gate.key, escape(gate.value))
     console.print(table)
-    console.print(_limits_line(report), style=None if report.risk_limits_enabled else "bold red")
+    limits_style = None if report.risk_limits_enabled else "bold red"
+    console.print(escape(_limits_line(report)), style=limits_style)
     if report.blockers:
         blockers = Table(title="Blockers (what to change to clear each)", title_justify="left")
         blockers.add_column("Code")
