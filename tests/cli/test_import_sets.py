@@ -74,3 +74,22 @@ def test_the_lazily_built_parser_parses_like_the_full_one(argv: list[str]) -> No
     from peak_trade.cli import build_parser
 
     assert vars(build_parser(argv).parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+def test_msgspec_without_typing_extensions_falls_back_when_msgspec_needs_it() -> None:
+    probe = (
+        "import builtins, sys\n"
+        "real = builtins.__import__\n"
+        "def picky(name, *a, **k):\n"
+        "    if name == 'msgspec' and sys.modules.get('typing_extensions', 0) is None:\n"
+        "        raise ImportError('needs typing_extensions')\n"
+        "    return real(name, *a, **k)\n"
+        "builtins.__import__ = picky\n"
+        "from peak_trade.cli import _import_msgspec_without_typing_extensions as f\n"
+        "f()\n"
+        "builtins.__import__ = real\n"
+        "import msgspec\n"
+        "print(msgspec.json.encode([1]).decode(), sys.modules.get('typing_extensions', 'absent'))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.split()[0] == "[1]"
