@@ -12,7 +12,7 @@ import pytest
 from peak_trade.core.config import load_config
 from peak_trade.views.status import build_status, render_rich, render_text
 from tests.conftest import EXAMPLE_CONFIG, EXAMPLE_TOKEN, CliResult, toml_config, write
-from tests.live.test_safety_truth_table import CASES, DIGEST, TOKENS, oracle
+from tests.live.test_safety_truth_table import CASES, TOKENS, case_config, oracle
 
 Cli = Callable[..., CliResult]
 EXAMPLE = str(EXAMPLE_CONFIG)
@@ -138,18 +138,8 @@ class TestStatus:
         tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        mode, gate1, gate2, dry, require, token, digest = case
-        config = write(
-            tmp_path / "c.toml",
-            toml_config(
-                mode=mode,
-                gate1=gate1,
-                gate2=gate2,
-                dry_run=dry,
-                require_token=require,
-                digest=DIGEST if digest else None,
-            ),
-        )
+        token = case[5]
+        config = write(tmp_path / "c.toml", case_config(case))
         if TOKENS[token] is not None:
             monkeypatch.setenv("PEAK_TRADE_CONFIRM_TOKEN", TOKENS[token])
         result = cli("status", "--config", config, "--format", "json")
