@@ -362,3 +362,12 @@ class TestReadingForHistoryAndDiff:
         (tmp_path / LEDGER).write_bytes(entry.line() + entry.line())
         found = last_entry(str(tmp_path))
         assert found is not None and found.environment_id == "x" * 40_000
+
+
+def test_only_newline_ends_a_ledger_line() -> None:
+    from peak_trade.live.archive import split_lines
+
+    assert split_lines(b"") == []
+    assert split_lines(b"a\n") == [b"a\n"]
+    assert split_lines(b"a\rb\nc") == [b"a\rb\n", b"c"]
+    assert split_lines(b"a\n\n") == [b"a\n", b"\n"]
