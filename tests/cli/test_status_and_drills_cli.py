@@ -150,3 +150,7 @@ class TestStatus:
         assert data["effective_mode"] == effective
         assert all(b["remedy"] for b in data["blockers"])
         assert data["real_orders_possible"] is False
+        mode, gate1, gate2, dry = case[:4]
+        token_open = not any(code.startswith("confirm_token") for code in codes)
+        want_open = [mode == "live", gate1, gate2, not dry, token_open]
+        assert [g["open"] for g in data["gates"]] == want_open

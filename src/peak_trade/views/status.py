@@ -11,6 +11,7 @@ from typing import TextIO
 import msgspec
 
 from peak_trade.core.config import LoadedConfig
+from peak_trade.live.execution import REAL_ORDER_TRANSPORT
 from peak_trade.live.safety import REMEDY, evaluate_gates
 from peak_trade.views import to_json
 
@@ -45,43 +46,31 @@ class StatusReport(msgspec.Struct, frozen=True, kw_only=True):
     live_trade_min_size: float
     limits_source: str
     blockers: tuple[BlockerView, ...]
-    real_orders_possible: bool = False
+    real_orders_possible: bool
 
 
 def build_status(loaded: LoadedConfig) -> StatusReport:
     env, risk = loaded.environment, loaded.risk
     verdict = evaluate_gates(env)
-    token_ok = not env.require_confirm_token or bool(env.confirm_token_valid)
-    gates = (
+    closed = {b.gate for b in verdict.blockers}  # a gate is open when nothing blocks at it
+    token = _token_value(
+        env.require_confirm_token, env.confirm_token_present, env.confirm_token_valid
+    )
+    rows = (
+        ("mode", "Mode", "environment.mode", env.mode.value),
+        ("gate1", "Gate 1", "environment.enable_live_trading", env.enable_live_trading),
+        ("gate2", "Gate 2", "environment.live_mode_armed", env.live_mode_armed),
+        ("dry_run", "Technical gate", "environment.live_dry_run_mode", env.live_dry_run_mode),
+        ("confirm_token", "Confirm token", "environment.require_confirm_token", token),
+    )
+    gates = tuple(
         GateState(
-            gate="Mode", key="environment.mode", value=env.mode.value, open=env.mode.value == "live"
-        ),
-        GateState(
-            gate="Gate 1",
-            key="environment.enable_live_trading",
-            value=str(env.enable_live_trading).lower(),
-            open=env.enable_live_trading,
-        ),
-        GateState(
-            gate="Gate 2",
-            key="environment.live_mode_armed",
-            value=str(env.live_mode_armed).lower(),
-            open=env.live_mode_armed,
-        ),
-        GateState(
-            gate="Technical gate",
-            key="environment.live_dry_run_mode",
-            value=str(env.live_dry_run_mode).lower(),
-            open=not env.live_dry_run_mode,
-        ),
-        GateState(
-            gate="Confirm token",
-            key="environment.require_confirm_token",
-            value=_token_value(
-                env.require_confirm_token, env.confirm_token_present, env.confirm_token_valid
-            ),
-            open=token_ok,
-        ),
+            gate=label,
+            key=key,
+            value=str(value).lower() if isinstance(value, bool) else str(value),
+            open=gate not in closed,
+        )
+        for gate, label, key, value in rows
     )
     return StatusReport(
         config_source=loaded.source,
@@ -102,6 +91,7 @@ def build_status(loaded: LoadedConfig) -> StatusReport:
             BlockerView(code=b.code.value, gate=b.gate, message=b.message, remedy=REMEDY[b.code])
             for b in verdict.blockers
         ),
+        real_orders_possible=REAL_ORDER_TRANSPORT and verdict.allowed,
     )
 
 
