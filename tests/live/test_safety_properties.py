@@ -95,6 +95,7 @@ def test_allowed_means_no_blocker_and_effective_live(env: EnvironmentConfig) -> 
 @given(env=env_configs())
 def test_guard_blocks_orders_exactly_when_effective_mode_is_blocked(env: EnvironmentConfig) -> None:
     guard = SafetyGuard(env)
+    assert guard.env_config is env
     order = Order(symbol="BTC/EUR", side="buy", quantity=1.0, price=100.0)
     if guard.effective_mode is EffectiveMode.BLOCKED:
         with pytest.raises(LiveExecutionBlocked) as info:
@@ -109,6 +110,7 @@ def test_guard_from_failed_load_blocks_with_config_invalid() -> None:
         ConfigError("c.toml: environment.mode: must be one of paper, testnet, live")
     )
     assert guard.is_live_execution_allowed() is False
+    assert guard.env_config is None  # nothing guessed in place of the failed config
     assert guard.effective_mode is EffectiveMode.BLOCKED
     assert guard.verdict.codes == (BlockerCode.CONFIG_INVALID,)
     assert guard.verdict.blockers[0].gate == "config"
