@@ -208,7 +208,7 @@ def decode_config(
     if source == "embedded-default":
         name = stem = limits_source = EMBEDDED_DEFAULT
     else:
-        name, stem = _name_and_stem(origin)
+        name, stem = name_and_stem(origin)
         limits_source = name if "live_risk" in data else EMBEDDED_DEFAULT
     return LoadedConfig(
         environment=environment,
@@ -222,7 +222,8 @@ def decode_config(
     )
 
 
-def _name_and_stem(origin: str) -> tuple[str, str]:
+def name_and_stem(origin: str) -> tuple[str, str]:
+    """File name and stem of a config path: the stem is the default environment id."""
     name = origin.replace("\\", "/").rsplit("/", 1)[-1] or origin
     stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
     return name, stem

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 import msgspec
 
-from peak_trade.core.config import LoadedConfig, load_config
+from peak_trade.core.config import LoadedConfig, load_config, name_and_stem
 from peak_trade.errors import ConfigError, UsageError
 from peak_trade.live.drills import run_drills
 from peak_trade.live.safety import SafetyGuard
@@ -70,7 +70,7 @@ def expand_targets(targets: Sequence[str]) -> list[str]:
 
 def audit_row(path: str, loaded: LoadedConfig | ConfigError) -> FleetRow:
     """One config's row. Pure: the loading happened before."""
-    stem = os.path.splitext(os.path.basename(path))[0]
+    stem = name_and_stem(path)[1]
     if isinstance(loaded, ConfigError):
         verdict = SafetyGuard(loaded).verdict
         return FleetRow(

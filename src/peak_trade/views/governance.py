@@ -64,6 +64,12 @@ def diff_json(diff: SnapshotDiff) -> str:
     return to_json(payload)
 
 
+def _aligned(table: Sequence[Sequence[str]]) -> list[str]:
+    """Rows as lines with every column padded to its widest cell."""
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in table]
+
+
 def render_history(rows: Sequence[HistoryRow]) -> str:
     header = ("seq", "time (UTC)", "environment", "effective", "verdict", "blockers", "drills")
     table = [header]
@@ -87,10 +93,7 @@ def render_history(rows: Sequence[HistoryRow]) -> str:
         flag = "" if row.intact else " [DAMAGED: run verify]"
         flag += " [LESS SAFE]" if row.less_safe else ""
         notes.append(f"  {row.seq}:{flag} " + ("; ".join(row.changes) or "no change"))
-    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
-    lines = [
-        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in table
-    ]
+    lines = _aligned(table)
     lines += ["", "changes (! = less safe):", *notes]
     return "\n".join(lines) + "\n"
 
@@ -110,8 +113,7 @@ def render_fleet(report: FleetReport) -> str:
                 ",".join(row.blockers) or "none",
             )
         )
-    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in table]
+    lines = _aligned(table)
     lines += [f"  {row.error}" for row in report.rows if row.error]
     lines.append(report.summary())
     return "\n".join(lines) + "\n"
