@@ -160,9 +160,9 @@ def _scratch() -> str:
 
 
 def _build_archive(directory: str, count: int) -> None:
+    from peak_trade.archive.store import append_entry
     from peak_trade.core.config import load_config
     from peak_trade.formats import OutputFormat, render
-    from peak_trade.live.archive import append_entry
     from peak_trade.live.audit import LiveAuditVersions, audit_loaded_config
 
     loaded = load_config(str(CONFIG), environ={})

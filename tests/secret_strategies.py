@@ -54,4 +54,21 @@ def config_with_secrets(
         f'Session_Token = "{extra}"\n'
         f'db_password = "{extra}"\n'
         f'accounts = [{{ name = "main", private_key = "{extra}" }}]\n'
+        # allow-listed venue facts whose values still carry secrets in URLs
+        "\n[exchange.leaky]\n"
+        "enabled = false\n"
+        f'base_url = "https://trader:{extra}@api.leaky.invalid:8443/v1?apikey={extra}"\n'
+        f'private_ws_host = "wss://ws.leaky.invalid/private?listenKey={extra}#{extra}"\n'
+        f'api_key_env_var = "{ENV_CREDENTIAL}"\n'
+        "\n[storage]\n"
+        f'db_url = "postgresql://peak:{extra}@db.internal:5432/trades"\n'
+        f'webhook = "https://hooks.example.invalid/services/x?token={extra}"\n'
+        f'jwt = "{extra}"\n'
+        f'Auth_Header = "{extra}"\n'
+        f'wallet_mnemonic = "{extra}"\n'
     )
+
+
+#: an environment variable a venue names for its key: set to a secret by the leak tests,
+#: whose value must never appear (only its presence may)
+ENV_CREDENTIAL = "PEAK_TRADE_LEAK_TEST_API_KEY"

@@ -68,7 +68,7 @@ LEDGER_ENTRY_SHA256 = "22340eb88a21419e2bb690c69815df97c8a699ae2185d3c495c48e563
 
 
 def _golden_entry(signature: str | None = None):  # type: ignore[no-untyped-def]
-    from peak_trade.live.archive import LedgerEntry
+    from peak_trade.archive.ledger import LedgerEntry
 
     return LedgerEntry(
         seq=1,
@@ -113,7 +113,7 @@ def _signing_key():  # type: ignore[no-untyped-def]
 def test_signature_of_the_golden_entry_is_literal_and_verifies() -> None:
     from cryptography.hazmat.primitives import serialization
 
-    from peak_trade.live.signing import sign_digest, signature_valid
+    from peak_trade.archive.signing import sign_digest, signature_valid
 
     key = _signing_key()
     public = key.public_key()
@@ -159,3 +159,23 @@ def test_rendering_matches_the_golden_file(fmt: OutputFormat, golden: str) -> No
     if os.environ.get("PEAK_TRADE_WRITE_GOLDEN") == "1":
         path.write_bytes(rendered)
     assert rendered == path.read_bytes()
+
+
+def test_a_schema_1_snapshot_stays_readable_and_diffs_against_schema_2() -> None:
+    """The schema-1 golden was written by the released schema-1 code (before schema 2)."""
+    from peak_trade.live.diff import Risk, diff_snapshots
+    from peak_trade.live.snapshot import live_audit_snapshot_from_json
+    from peak_trade.live.snapshot_v1 import LiveAuditSnapshotV1
+
+    old = live_audit_snapshot_from_json((ASSETS / "golden_snapshot_v1.json").read_bytes())
+    assert isinstance(old, LiveAuditSnapshotV1)
+    assert old.schema_version == 1 and old.gating.live_mode_armed is False
+    new = live_audit_snapshot_from_json((ASSETS / "golden_snapshot.json").read_bytes())
+    assert new.schema_version == 2
+    diff = diff_snapshots(old, new)
+    assert diff.less_safe == ()
+    new_fields = {(c.section, c.key) for c in diff.changes if "new in schema 2" in c.why}
+    assert {("gating", "config_armed"), ("risk", "effective.per_order"), ("config", "files")} <= (
+        new_fields
+    )
+    assert all(c.risk is Risk.NEUTRAL for c in diff.changes if (c.section, c.key) in new_fields)

@@ -25,7 +25,12 @@ from peak_trade.live.audit import (
 )
 from peak_trade.schema import generate_schema_text, schema_text
 from tests.conftest import EXAMPLE_CONFIG, EXAMPLE_TOKEN, CliResult, write
-from tests.secret_strategies import assert_no_leak, config_with_secrets, secrets_text
+from tests.secret_strategies import (
+    ENV_CREDENTIAL,
+    assert_no_leak,
+    config_with_secrets,
+    secrets_text,
+)
 
 Cli = Callable[..., CliResult]
 ASSETS = Path(__file__).parent / "assets"
@@ -79,6 +84,7 @@ class TestSeedConformance:
             "environment_id",
             "gating",
             "risk",
+            "venues",
             "drills",
             "safety",
             "config",
@@ -93,6 +99,11 @@ class TestSeedConformance:
             "confirm_token_present",
             "require_confirm_token",
             "confirm_token_valid",
+            "config_armed",
+            "testnet_dry_run",
+            "bounded_pilot_mode",
+            "log_all_orders",
+            "knowledge_readonly",
         }
         assert set(data["risk"]) == {
             "max_live_notional_per_order",
@@ -100,6 +111,21 @@ class TestSeedConformance:
             "live_trade_min_size",
             "limits_enabled",
             "limits_source",
+            "base_currency",
+            "block_on_violation",
+            "warning_threshold_factor",
+            "bounded_live_enabled",
+            "limits",
+            "effective",
+        }
+        assert set(data["risk"]["effective"]) == {
+            "per_order",
+            "total",
+            "per_symbol",
+            "open_positions",
+            "daily_loss_abs",
+            "daily_loss_pct",
+            "min_order",
         }
         assert set(data["drills"]) == {
             "available_scenarios",
@@ -114,7 +140,16 @@ class TestSeedConformance:
             "blockers",
             "real_orders_possible",
         }
-        assert set(data["config"]) == {"source", "path", "sha256_redacted", "redacted_keys"}
+        assert set(data["config"]) == {
+            "source",
+            "resolved_from",
+            "dialect",
+            "path",
+            "sha256_redacted",
+            "redacted_keys",
+            "files",
+            "env_overrides",
+        }
         assert set(data["versions"]) == {"peak_trade", "python", "git_commit", "schema"}
         assert data["safety"]["real_orders_possible"] is False
         assert data["drills"]["num_scenarios"] == 7
@@ -255,7 +290,7 @@ class TestExportCli:
             str(out_json),
         )
         assert result.out.startswith("# Peak_Trade")
-        assert json.loads(out_json.read_text())["schema_version"] == 1
+        assert json.loads(out_json.read_text())["schema_version"] == 2
 
     def test_refuses_to_overwrite_and_force_replaces(self, cli: Cli, tmp_path: Path) -> None:
         target = tmp_path / "a.json"
@@ -353,7 +388,14 @@ def _bad_inputs(tmp: Path) -> list[tuple[list[str], str]]:
         ),
         (["--config", str(non_utf8)], "not valid UTF-8"),
         (
-            ["--config", cfg("t3.toml", "[live_risk]\nmax_live_notional_total = 1.0\n")],
+            [
+                "--config",
+                cfg(
+                    "t3.toml",
+                    "[live_risk]\nmax_live_notional_per_order = 2.0\n"
+                    "max_live_notional_total = 1.0\n",
+                ),
+            ],
             "exceeds live_risk.max_live_notional_total",
         ),
         (
@@ -434,6 +476,7 @@ def test_no_secret_reaches_any_output(
         tmp / "secret.toml", config_with_secrets(api_key, api_secret, token, passphrase, extra)
     )
     monkeypatch.setenv("PEAK_TRADE_CONFIRM_TOKEN", token)
+    monkeypatch.setenv(ENV_CREDENTIAL, api_secret)  # presence may show, the value never
     out_json, out_md = tmp / "a.json", tmp / "a.md"
     results = [
         cli(
@@ -451,10 +494,13 @@ def test_no_secret_reaches_any_output(
         cli("status", "--config", config),
         cli("status", "--config", config, "--format", "json"),
         cli("drills", "--config", config, "--format", "json"),
+        cli("audit", "check", "--config", config),  # inline credentials: a finding
+        cli("audit", "check", "--config", config, "--format", "json"),
         # a failing run with the secret in the config must not quote it either
         cli("audit", "export", "--config", config, "--output-json", str(out_json)),
     ]
-    assert [r.code for r in results] == [0, 0, 0, 0, 0, 2]
+    # drills: no total cap, so drill E cannot give its proof; check: inline credentials
+    assert [r.code for r in results] == [0, 0, 0, 0, 1, 1, 1, 2]
     for r in results:
         assert_no_leak(r.out, secrets, "stdout")
         assert_no_leak(r.err, secrets, "stderr")
@@ -464,6 +510,11 @@ def test_no_secret_reaches_any_output(
     assert data["gating"]["confirm_token_present"] is True
     assert data["gating"]["confirm_token_valid"] is True
     assert hashlib.sha256(token.encode()).hexdigest() not in out_json.read_text()
+    (leaky,) = [v for v in data["venues"] if v["name"] == "exchange.leaky"]
+    assert leaky["endpoints"] == ["https://api.leaky.invalid:8443", "wss://ws.leaky.invalid"]
+    assert leaky["credentials"] == [
+        {"key": "exchange.leaky.api_key_env_var", "kind": "env_var", "present": True}
+    ]
 
 
 def test_git_commit_is_read_from_the_checkout(tmp_path: Path) -> None:

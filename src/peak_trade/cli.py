@@ -15,10 +15,12 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TextIO
 
 from peak_trade import __version__
+from peak_trade._startup import help_formatter, import_msgspec_without_typing_extensions
 from peak_trade.errors import Finding, PeakTradeError, ReadOnlyViolation, UsageError
 
 if TYPE_CHECKING:
-    from peak_trade.live.audit import LiveAuditSnapshot
+    from peak_trade.live.assessment import Assessment
+    from peak_trade.live.snapshot import LiveAuditSnapshot
 
 EXIT_OK, EXIT_FINDING, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 _ENV_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$")
@@ -30,40 +32,11 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line (via `UsageError`), not usage + exit."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _help_formatter)
+        kwargs.setdefault("formatter_class", help_formatter)
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-def _help_formatter(prog: str) -> argparse.HelpFormatter:
-    # argparse builds a formatter for every add_argument; given a width it does not import
-    # shutil (and bz2, lzma, fnmatch with it) to ask the terminal. ~3 ms per run.
-    try:
-        width = os.get_terminal_size(sys.stdout.fileno()).columns
-    except (OSError, ValueError):
-        width = 80
-    return argparse.HelpFormatter(prog, width=max(width - 2, 40))
-
-
-def _import_msgspec_without_typing_extensions() -> None:
-    """Import msgspec for this CLI process without it importing typing_extensions (~10 ms).
-
-    msgspec only uses typing_extensions to understand annotations written with it; this package
-    writes none. The block lasts for msgspec's own import only: anything imported later gets
-    the real typing_extensions. A process that imported either already is left as it is.
-    """
-    if "msgspec" in sys.modules or "typing_extensions" in sys.modules:
-        return
-    sys.modules["typing_extensions"] = None  # type: ignore[assignment]
-    try:
-        import msgspec  # noqa: F401
-    except ImportError:  # a msgspec that needs it after all: forget the attempt, import plainly
-        for name in [m for m in sys.modules if m == "msgspec" or m.startswith("msgspec.")]:
-            del sys.modules[name]
-    finally:
-        del sys.modules["typing_extensions"]
 
 
 def _utc_now() -> str:
@@ -87,7 +60,7 @@ def _write_stdout(text: str) -> None:
 
 
 def _cmd_audit_export(args: argparse.Namespace) -> int:
-    from peak_trade.core.config import DEFAULT_CONFIG_PATH
+    from peak_trade.core.config import resolve_config_path
     from peak_trade.formats import OutputFormat, render
     from peak_trade.outputs import check_outputs, write_all
     from peak_trade.readonly import ReadOnlyGuard
@@ -101,10 +74,11 @@ def _cmd_audit_export(args: argparse.Namespace) -> int:
         if path
     ]
     paths = [path for path, _ in files]
-    check_outputs(paths, force=args.force, protected=[args.config or DEFAULT_CONFIG_PATH])
+    config_path = resolve_config_path(args.config, os.environ)[0]
+    check_outputs(paths, force=args.force, protected=[config_path] if config_path else [])
     to_stdout = args.stdout or not files
     with ReadOnlyGuard(outputs=paths):
-        snapshot = _snapshot_for(args.config, args.environment_id)
+        snapshot = _snapshot(_assess(args))
         rendered = {path: render(snapshot, fmt).encode() for path, fmt in files}
         stdout_text = render(snapshot, OutputFormat(args.format)) if to_stdout else ""
         write_all(rendered, force=args.force)
@@ -125,31 +99,42 @@ def _cmd_audit_schema(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- governance
 
 
-def _snapshot_for(config: str | None, environment_id: str | None = None) -> LiveAuditSnapshot:
-    """Load a config and build its snapshot (the shared first half of export/archive/check)."""
+def _assess(args: argparse.Namespace, *, scenario_ids: list[str] | None = None) -> Assessment:
+    """Find, load and assess the config the command names (the shared first half of
+    export, archive, check, status and drills)."""
     from peak_trade.core.config import DEFAULT_CONFIG_PATH, load_config
-    from peak_trade.live.audit import audit_loaded_config
-    from peak_trade.versions import collect_versions
+    from peak_trade.errors import ConfigError
+    from peak_trade.live.assessment import assess
 
-    loaded = load_config(config)
-    config_dir = os.path.dirname(os.path.abspath(config or DEFAULT_CONFIG_PATH))
-    return audit_loaded_config(
-        loaded,
-        timestamp_utc=_utc_now(),
-        versions=collect_versions(config_dir),
-        environment_id=environment_id,
+    loaded = load_config(args.config, bounded_live=not args.no_bounded_live)
+    if loaded.source == "embedded-default" and getattr(args, "allow_default", True) is False:
+        raise ConfigError(
+            f"no config at {DEFAULT_CONFIG_PATH} (and PEAK_TRADE_CONFIG_PATH is not set);"
+            " name one with --config, or pass --allow-default to judge the embedded default"
+        )
+    return assess(
+        loaded, environment_id=getattr(args, "environment_id", None), scenario_ids=scenario_ids
     )
 
 
+def _snapshot(assessment: Assessment) -> LiveAuditSnapshot:
+    from peak_trade.live.snapshot import snapshot_of
+    from peak_trade.versions import collect_versions
+
+    path = assessment.loaded.path
+    config_dir = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
+    return snapshot_of(assessment, timestamp_utc=_utc_now(), versions=collect_versions(config_dir))
+
+
 def _cmd_audit_archive(args: argparse.Namespace) -> int:
+    from peak_trade.archive.store import append_entry, archive_output_predicate
     from peak_trade.errors import ArchiveError
     from peak_trade.formats import OutputFormat, render
-    from peak_trade.live.archive import append_entry, archive_output_predicate
     from peak_trade.readonly import ReadOnlyGuard
 
     signer = None
     if args.sign_key:
-        from peak_trade.live.signing import load_private_key, sign_digest
+        from peak_trade.archive.signing import load_private_key, sign_digest
 
         key = load_private_key(args.sign_key)
 
@@ -160,7 +145,7 @@ def _cmd_audit_archive(args: argparse.Namespace) -> int:
     if os.path.lexists(archive_dir) and not os.path.isdir(archive_dir):
         raise UsageError(f"{archive_dir}: exists and is not a directory")
     with ReadOnlyGuard():
-        snapshot = _snapshot_for(args.config, args.environment_id)
+        snapshot = _snapshot(_assess(args))
         json_text = render(snapshot, OutputFormat.JSON)
         markdown_text = render(snapshot, OutputFormat.MARKDOWN)
     try:  # created on first use, once the config is known to be good
@@ -190,13 +175,13 @@ def _head(value: str) -> tuple[int, str]:
 
 
 def _cmd_audit_verify(args: argparse.Namespace) -> int:
-    from peak_trade.live.archive import verify_archive
+    from peak_trade.archive.verify import verify_archive
     from peak_trade.readonly import ReadOnlyGuard
     from peak_trade.views.governance import render_verify, verify_json
 
     check = None
     if args.public_key:
-        from peak_trade.live.signing import load_public_key, signature_valid
+        from peak_trade.archive.signing import load_public_key, signature_valid
 
         public_key = load_public_key(args.public_key)
 
@@ -210,7 +195,7 @@ def _cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit_diff(args: argparse.Namespace) -> int:
-    from peak_trade.live.archive import load_snapshot
+    from peak_trade.archive.refs import load_snapshot
     from peak_trade.live.diff import diff_snapshots
     from peak_trade.readonly import ReadOnlyGuard
     from peak_trade.views.governance import diff_json, render_diff
@@ -236,23 +221,17 @@ def _cmd_audit_history(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit_check(args: argparse.Namespace) -> int:
-    from peak_trade.live.policy import Expectation, check_snapshot
+    from peak_trade.live.policy import Expectation, check_payload, check_snapshot
     from peak_trade.readonly import ReadOnlyGuard
     from peak_trade.views import to_json
     from peak_trade.views.check import render_check
 
     expect = Expectation(args.expect)
     with ReadOnlyGuard():
-        snapshot = _snapshot_for(args.config)
+        snapshot = _snapshot(_assess(args))
         violations = check_snapshot(snapshot, expect)
     if args.format == "json":
-        payload = {
-            "ok": not violations,
-            "expect": expect.value,
-            "environment_id": snapshot.environment_id,
-            "violations": violations,
-        }
-        _write_stdout(to_json(payload))
+        _write_stdout(to_json(check_payload(snapshot, expect, violations)))
     else:
         _write_stdout(render_check(violations, expect, snapshot.environment_id))
     return EXIT_FINDING if violations else EXIT_OK
@@ -268,24 +247,20 @@ def _cmd_audit_fleet(args: argparse.Namespace) -> int:
     outputs = [args.output_json] if args.output_json else []
     paths = expand_targets(args.targets)
     check_outputs(outputs, force=args.force, protected=paths)
+    from peak_trade.versions import collect_versions
+
     with ReadOnlyGuard(outputs=outputs):
-        report = audit_fleet(paths)
-        payload = {
-            "summary": report.summary(),
-            "allowed": report.allowed,
-            "invalid": report.invalid,
-            "drills_failing": report.drills_failing,
-            "rows": report.rows,
-        }
+        report = audit_fleet(
+            paths, timestamp_utc=_utc_now(), versions=collect_versions(os.getcwd())
+        )
+        payload = report.payload()
         write_all({path: to_json(payload).encode() for path in outputs}, force=args.force)
     _write_stdout(to_json(payload) if args.format == "json" else render_fleet(report))
-    if report.invalid:
-        return EXIT_BAD_INPUT
-    return EXIT_FINDING if report.allowed or report.drills_failing else EXIT_OK
+    return int(report.outcome())
 
 
 def _cmd_audit_keygen(args: argparse.Namespace) -> int:
-    from peak_trade.live.signing import generate_keypair
+    from peak_trade.archive.signing import generate_keypair
 
     private, public = generate_keypair(args.out, force=args.force)
     _write_stdout(f"private key {private} (mode 0600, keep it secret)\npublic key {public}\n")
@@ -300,10 +275,9 @@ def _use_rich(stream: TextIO) -> bool:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from peak_trade.core.config import load_config
     from peak_trade.views.status import build_status, render_json, render_rich, render_text
 
-    report = build_status(load_config(args.config))
+    report = build_status(_assess(args))
     if args.format == "json":
         _write_stdout(render_json(report))
     elif _use_rich(sys.stdout):
@@ -314,19 +288,11 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_drills(args: argparse.Namespace) -> int:
-    from peak_trade.core.config import load_config
-    from peak_trade.live.drills import SCENARIO_IDS, run_drills
+    from peak_trade.live.drills import select_scenarios
     from peak_trade.views.drills import render_json, render_text
 
-    wanted = None
-    if args.scenario:
-        wanted = [s.upper() for s in args.scenario]
-        unknown = sorted(set(wanted) - set(SCENARIO_IDS))
-        if unknown:
-            raise UsageError(
-                f"unknown drill scenario {', '.join(unknown)}; valid: {', '.join(SCENARIO_IDS)}"
-            )
-    run = run_drills(load_config(args.config), scenario_ids=wanted)
+    wanted = select_scenarios(args.scenario) if args.scenario else None
+    run = _assess(args, scenario_ids=wanted).drills
     _write_stdout(render_json(run) if args.format == "json" else render_text(run))
     return EXIT_OK if run.failed == 0 else EXIT_FINDING
 
@@ -338,7 +304,21 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config",
         metavar="PATH",
-        help="config file (default: config/config.toml, else the embedded safe default)",
+        help="config file (default: $PEAK_TRADE_CONFIG_PATH, else config/config.toml,"
+        " else the embedded safe default)",
+    )
+    parser.add_argument(
+        "--no-bounded-live",
+        action="store_true",
+        help="do not merge the bounded_live.toml beside the config",
+    )
+
+
+def _add_allow_default(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-default",
+        action="store_true",
+        help="judge the embedded default when no config is found (refused otherwise)",
     )
 
 
@@ -374,6 +354,7 @@ def _args_export(p: argparse.ArgumentParser) -> None:
 
 def _args_archive(p: argparse.ArgumentParser) -> None:
     _add_config(p)
+    _add_allow_default(p)
     _add_archive_dir(p)
     _add_environment_id(p)
     p.add_argument("--sign-key", metavar="KEYFILE", help="Ed25519 private key (PEM)")
@@ -400,11 +381,12 @@ def _args_diff(p: argparse.ArgumentParser) -> None:
 
 def _args_history(p: argparse.ArgumentParser) -> None:
     _add_archive_dir(p)
-    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--format", choices=["text", "table", "json"], default="text")
 
 
 def _args_check(p: argparse.ArgumentParser) -> None:
     _add_config(p)
+    _add_allow_default(p)
     p.add_argument(
         "--expect",
         choices=["blocked", "allowed"],
@@ -416,7 +398,7 @@ def _args_check(p: argparse.ArgumentParser) -> None:
 
 def _args_fleet(p: argparse.ArgumentParser) -> None:
     p.add_argument("targets", nargs="+", metavar="DIR|GLOB|FILE")
-    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--format", choices=["text", "table", "json"], default="text")
     p.add_argument("--output-json", metavar="PATH", help="also write the report as JSON")
     p.add_argument("--force", action="store_true", help="replace an existing --output-json")
 
@@ -551,7 +533,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code. Never raises, never prints a traceback."""
-    _import_msgspec_without_typing_extensions()
+    import_msgspec_without_typing_extensions()
     try:
         arguments = sys.argv[1:] if argv is None else list(argv)
         args = build_parser(arguments).parse_args(arguments)

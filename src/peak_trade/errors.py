@@ -1,7 +1,8 @@
 """The package's exception hierarchy. Imports nothing from the package.
 
 `cli.py` maps these to exit codes in one place:
-`UsageError`/`ConfigError`/`OutputError`/`ArchiveError` -> 2 (bad input),
+`UsageError`/`ConfigError`/`OutputError`/`ArchiveError`/`KeyFileError` and every other
+`PeakTradeError` -> 2 (bad input),
 `Finding` subclasses (`TamperError`, ...) -> 1, `ReadOnlyViolation` and anything else -> 3.
 Messages never contain secret values: they name keys and paths, not what those hold.
 """
@@ -27,6 +28,10 @@ class OutputError(PeakTradeError):
 
 class ArchiveError(PeakTradeError):
     """An archive or ledger cannot be used as input (missing, unreadable, wrong shape)."""
+
+
+class KeyFileError(PeakTradeError):
+    """A signing or public key file cannot be read or is not an Ed25519 key."""
 
 
 class Finding(PeakTradeError):

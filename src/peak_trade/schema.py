@@ -16,7 +16,7 @@ SCHEMA_FILE: Final = os.path.join(
 
 
 def generate_schema_text() -> str:
-    from peak_trade.live.audit import SCHEMA_ID, live_audit_snapshot_schema
+    from peak_trade.live.snapshot import SCHEMA_ID, live_audit_snapshot_schema
 
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -11,7 +11,7 @@ import sys
 from typing import Final
 
 from peak_trade import __version__
-from peak_trade.live.audit import LiveAuditVersions
+from peak_trade.live.snapshot import LiveAuditVersions
 
 _SHA: Final = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 

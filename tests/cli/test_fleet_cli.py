@@ -27,20 +27,68 @@ def test_all_blocked_is_ok(cli: Cli, fleet: Path) -> None:
     result = cli("audit", "fleet", str(fleet))
     assert result.code == 0
     lines = result.out.splitlines()
-    assert lines[0].split() == ["environment", "effective", "verdict", "drills", "blockers"]
-    assert lines[1].split()[:4] == ["a-paper", "paper", "blocked", "7/7"]
-    assert lines[2].split()[:4] == ["b-dry", "live_dry_run", "blocked", "7/7"]
-    assert lines[-1] == "2 config(s): 0 live-allowed, 2 blocked, 0 invalid; drills failing in 0"
+    assert lines[0].split() == [
+        "config",
+        "environment",
+        "effective",
+        "verdict",
+        "armed",
+        "drills",
+        "blockers",
+    ]
+    assert lines[1].split()[:6] == [
+        str(fleet / "a-paper.toml"),
+        "a-paper",
+        "paper",
+        "blocked",
+        "no",
+        "7/7",
+    ]
+    assert lines[2].split()[:6] == [
+        str(fleet / "b-dry.toml"),
+        "b-dry",
+        "live_dry_run",
+        "blocked",
+        "no",
+        "7/7",
+    ]
+    assert lines[-1] == (
+        "2 config(s): 0 live-allowed, 0 armed, 2 blocked, 0 invalid; drills failing in 0;"
+        " policy violated by 0"
+    )
 
 
 def test_a_live_allowed_config_is_a_finding(cli: Cli, fleet: Path) -> None:
     write(fleet / "c-open.toml", toml_config(require_token=False))
     result = cli("audit", "fleet", str(fleet / "*.toml"))
     assert result.code == 1
-    assert ["c-open", "live", "ALLOWED", "7/7", "none"] in [
+    assert [str(fleet / "c-open.toml"), "c-open", "live", "ALLOWED", "ARMED", "7/7", "none"] in [
         line.split() for line in result.out.splitlines()
     ]
-    assert result.out.splitlines()[-1].startswith("3 config(s): 1 live-allowed, 2 blocked")
+    assert f"{fleet / 'c-open.toml'}: live_allowed: " in result.out
+    assert result.out.splitlines()[-1].startswith("3 config(s): 1 live-allowed, 1 armed, 2 blocked")
+
+
+def test_a_finding_outranks_an_invalid_config(cli: Cli, fleet: Path) -> None:
+    write(fleet / "c-armed.toml", toml_config())  # armed; no token in this environment
+    write(fleet / "z-bad.toml", "[environment]\nmode = 'LIVE'\n")
+    result = cli("audit", "fleet", str(fleet))
+    assert result.code == 1  # the armed config, not the invalid one, decides
+    rows = [line.split()[0] for line in result.out.splitlines()[1:5]]
+    assert rows == [
+        str(fleet / n) for n in ("a-paper.toml", "b-dry.toml", "c-armed.toml", "z-bad.toml")
+    ]
+    assert f"{fleet / 'c-armed.toml'}: config_armed: " in result.out
+
+
+def test_same_file_names_in_two_folders_are_told_apart(cli: Cli, tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        write(tmp_path / name / "config.toml", toml_config(mode="paper"))
+    result = cli("audit", "fleet", str(tmp_path / "one"), str(tmp_path / "two"))
+    assert result.code == 0
+    firsts = [line.split()[0] for line in result.out.splitlines()[1:3]]
+    assert firsts == [str(tmp_path / "one" / "config.toml"), str(tmp_path / "two" / "config.toml")]
 
 
 def test_invalid_config_is_reported_and_the_rest_still_audited(

@@ -11,7 +11,12 @@ import pytest
 from hypothesis import given, settings
 
 from tests.conftest import EXAMPLE_CONFIG, CliResult, toml_config, write
-from tests.secret_strategies import assert_no_leak, config_with_secrets, secrets_text
+from tests.secret_strategies import (
+    ENV_CREDENTIAL,
+    assert_no_leak,
+    config_with_secrets,
+    secrets_text,
+)
 
 Cli = Callable[..., CliResult]
 
@@ -52,10 +57,15 @@ def test_weekly_workflow(cli: Cli, workdir: Path) -> None:
         "verdict",
         "blockers",
         "drills",
+        "signed",
     ]
     assert [r.split()[0] for r in rows[1:4]] == ["1", "2", "3"]
+    assert [r.split()[-1] for r in rows[1:4]] == ["yes", "yes", "yes"]
     assert "  2: [LESS SAFE] !live_mode_armed false->true" in history.out
-    assert "  3: max_live_notional_per_order 1000.0->500.0" in history.out
+    assert (
+        "  3: max_live_notional_per_order 1000.0->500.0;"
+        " limits.live_risk.max_live_notional_per_order 1000.0->500.0\n" in history.out
+    )
     rows_json = json.loads(cli("audit", "history", "--format", "json").out)
     assert [r["blockers"] for r in rows_json] == [3, 2, 2]
 
@@ -65,12 +75,15 @@ def test_weekly_workflow(cli: Cli, workdir: Path) -> None:
         "LESS SAFE: 2 change(s) make the system less safe: gating.live_mode_armed, safety.blockers"
     )
     assert (
-        "- live_mode_armed: false\n+ live_mode_armed: true    # less safe: Gate 2 opened\n"
+        "- live_mode_armed: false\n+ live_mode_armed: true    # less safe: Gate 2 became true\n"
         in opened.out
     )
     tightened = cli("audit", "diff", "latest~1", "latest")
     assert tightened.code == 0
-    assert "+ max_live_notional_per_order: 500.0    # safer: limit tightened" in tightened.out
+    assert (
+        "+ max_live_notional_per_order: 500.0    # safer: Phase 71 per-order cap tightened"
+        in tightened.out
+    )
     assert json.loads(cli("audit", "diff", "1", "2", "--format", "json").out)["less_safe"] is True
 
     verified = cli("audit", "verify", "--public-key", "signing.pem.pub")
@@ -99,14 +112,21 @@ def test_check_for_ci(cli: Cli, workdir: Path) -> None:
     risky = write(workdir / "risky.toml", toml_config(require_token=False))
     failed = cli("audit", "check", "--config", risky)
     assert failed.code == 1
+    disarm = (
+        'environment.mode = "paper" or environment.enable_live_trading = false or'
+        " environment.live_mode_armed = false or environment.live_dry_run_mode = true"
+    )
     assert failed.out.splitlines() == [
-        "FAIL: risky violates --expect blocked (2 problem(s))",
-        "  live_allowed: live execution is allowed; expected blocked",
-        "  confirm_token_not_required: mode is live but environment.require_confirm_token is false",
+        "FAIL: risky violates --expect blocked (3 problem(s))",
+        f"  live_allowed: live execution is allowed; expected blocked (fix: {disarm})",
+        "  config_armed: the config opens every gate it controls (armed): only a run-time token"
+        f" stands between it and live orders (fix: {disarm})",
+        "  confirm_token_not_required: mode is live but environment.require_confirm_token is"
+        " false (fix: environment.require_confirm_token = true)",
     ]
     assert cli("audit", "check", "--expect", "allowed").code == 1
     data = json.loads(cli("audit", "check", "--config", risky, "--format", "json").out)
-    assert data["ok"] is False and len(data["violations"]) == 2
+    assert data["ok"] is False and len(data["violations"]) == 3
 
 
 @pytest.mark.parametrize(
@@ -192,6 +212,7 @@ def test_no_secret_reaches_the_archive_or_any_governance_output(
     config = tmp / "acct.toml"
     config.write_text(config_with_secrets(api_key, api_key, token, extra, extra))
     monkeypatch.setenv("PEAK_TRADE_CONFIRM_TOKEN", token)
+    monkeypatch.setenv(ENV_CREDENTIAL, extra)
     archive_dir = str(tmp / "archive")
     results = [cli("audit", "archive", "--config", str(config), "--archive-dir", archive_dir)]
     _set(config, "live_mode_armed = false", "live_mode_armed = true")
@@ -205,7 +226,8 @@ def test_no_secret_reaches_the_archive_or_any_governance_output(
         cli("audit", "check", "--config", str(config), "--format", "json"),
         cli("audit", "fleet", str(config), "--format", "json"),
     ]
-    assert [r.code for r in results] == [0, 0, 0, 0, 1, 1, 0, 0, 0]
+    # check and fleet: the inline credentials are a finding
+    assert [r.code for r in results] == [0, 0, 0, 0, 1, 1, 0, 1, 1]
     for result in results:
         assert_no_leak(result.out, secrets, "stdout")
         assert_no_leak(result.err, secrets, "stderr")

@@ -85,7 +85,7 @@ def test_msgspec_without_typing_extensions_falls_back_when_msgspec_needs_it() ->
         "        raise ImportError('needs typing_extensions')\n"
         "    return real(name, *a, **k)\n"
         "builtins.__import__ = picky\n"
-        "from peak_trade.cli import _import_msgspec_without_typing_extensions as f\n"
+        "from peak_trade._startup import import_msgspec_without_typing_extensions as f\n"
         "f()\n"
         "builtins.__import__ = real\n"
         "import msgspec\n"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from peak_trade.core.config import load_config
+from peak_trade.live.assessment import assess
 from peak_trade.views.status import build_status, render_rich, render_text
 from tests.conftest import EXAMPLE_CONFIG, EXAMPLE_TOKEN, CliResult, toml_config, write
 from tests.live.test_safety_truth_table import CASES, TOKENS, case_config, oracle
@@ -82,6 +83,7 @@ class TestStatus:
             "  Confirm token   open    environment.require_confirm_token = required, token valid"
             in lines
         )
+        assert "Config armed: no" in lines
         assert "  gate2_not_armed: set environment.live_mode_armed = true" in lines
         assert "  dry_run_active: set environment.live_dry_run_mode = false" in lines
         assert EXAMPLE_TOKEN not in result.out
@@ -92,7 +94,7 @@ class TestStatus:
         assert result.out.splitlines()[0] == "Live execution BLOCKED (3 blockers)"
 
     def test_rich_and_plain_show_the_same_facts(self) -> None:
-        report = build_status(load_config(EXAMPLE, environ={}))
+        report = build_status(assess(load_config(EXAMPLE, environ={})))
         stream = io.StringIO()
         render_rich(report, stream)
         rich_text = stream.getvalue()
@@ -104,7 +106,8 @@ class TestStatus:
             "gate2_not_armed",
             "set environment.live_mode_armed = true",
             "environment.live_dry_run_mode",
-            "per order <= 1000 EUR",
+            "per_order 500",
+            "Config armed: no",
         ):
             assert fact in rich_text, fact
             assert fact in render_text(report), fact
@@ -112,7 +115,7 @@ class TestStatus:
     def test_rich_view_prints_paths_literally(self, tmp_path: Path) -> None:
         config = write(tmp_path / "acct[bold].toml", toml_config())
         stream = io.StringIO()
-        render_rich(build_status(load_config(config, environ={})), stream)
+        render_rich(build_status(assess(load_config(config, environ={}))), stream)
         assert "acct[bold].toml" in stream.getvalue()
 
     def test_rich_is_used_on_a_terminal_only_without_no_color(

@@ -77,8 +77,9 @@ BAD_CONFIGS: list[tuple[str, str]] = [
         " live_risk.max_live_notional_total (5000.0)",
     ),
     (
-        "[live_risk]\nlive_trade_min_size = 2000.0",
-        "live_risk.live_trade_min_size (2000.0) exceeds live_risk.max_live_notional_per_order",
+        "[live_risk]\nmax_order_notional = 1000.0\nlive_trade_min_size = 2000.0",
+        "live_risk.live_trade_min_size (2000.0) exceeds live_risk.max_order_notional (1000.0):"
+        " no order could pass",
     ),
     ('[live_risk]\nenabled = "yes"', "live_risk.enabled: expected bool, got str"),
     (
@@ -135,7 +136,9 @@ def test_missing_keys_take_the_safe_values() -> None:
     assert env.live_dry_run_mode is True
     assert env.require_confirm_token is True
     assert loaded.risk.enabled is True
-    assert loaded.limits_source == EMBEDDED_DEFAULT  # no [live_risk] table in the file
+    assert loaded.limits_source == "not_set"  # no cap in the file: nothing is invented
+    assert loaded.caps == ()
+    assert loaded.risk.max_live_notional_per_order is None
     assert evaluate_gates(env).allowed is False
 
 

@@ -9,7 +9,8 @@ import pickle
 import pytest
 from hypothesis import given
 
-from peak_trade.core.config import REDACTED, decode_config, is_secret_key, redact, sha256_redacted
+from peak_trade.core.config import decode_config, sha256_redacted
+from peak_trade.core.redaction import REDACTED, is_secret_key, redact
 from peak_trade.core.secret import Secret
 from peak_trade.errors import ConfigError
 from tests.secret_strategies import assert_no_leak, config_with_secrets, secrets_text
@@ -36,8 +37,21 @@ def test_matches_sha256_is_exact() -> None:
 @pytest.mark.parametrize(
     ("path", "secret"),
     [
-        (("exchange", "name"), True),
-        (("exchange", "nested", "x"), True),
+        (("exchange", "name"), False),  # an allow-listed venue fact
+        (("exchange", "nested", "x"), True),  # not allow-listed: secret
+        (("exchange", "okx", "private_ws_host"), False),  # an endpoint, despite "private"
+        (("exchange", "okx", "api_key_env_var"), False),  # the NAME of a variable
+        (("exchange", "okx", "demo_instrument_id"), True),
+        (("exchange", "okx", "sandbox"), False),
+        (("alerts", "slack", "webhook_env_var"), False),
+        (("any", "jwt_secret_key"), True),
+        (("any", "Authorization"), True),
+        (("any", "wallet_mnemonic"), True),
+        (("any", "seed_phrase"), True),
+        (("any", "session_cookie"), True),
+        (("any", "PWD"), True),
+        (("any", "ｐａｓｓｗｏｒｄ"), True),  # full-width: NFKC makes it "password"
+        (("environment", "testnet_dry_run"), False),
         (("environment", "confirm_token"), True),
         (("environment", "confirm_token_sha256"), True),
         (("environment", "require_confirm_token"), False),  # a gate, not a secret
@@ -81,7 +95,16 @@ def test_loaded_config_hides_every_secret(
         "strategy.broker.Session_Token",
         "strategy.broker.db_password",
         "strategy.broker.accounts[0].private_key",
+        "storage.jwt",
+        "storage.Auth_Header",
+        "storage.wallet_mnemonic",
     }
+    leaky = loaded.redacted["exchange"]["leaky"]
+    assert leaky["base_url"] == "https://<redacted>@api.leaky.invalid:8443/v1?<redacted>"
+    assert leaky["private_ws_host"] == "wss://ws.leaky.invalid/private?<redacted>#<redacted>"
+    assert loaded.redacted["storage"]["db_url"] == (
+        "postgresql://<redacted>@db.internal:5432/trades"
+    )
     assert loaded.redacted["strategy"]["broker"]["accounts"][0] == {
         "name": "main",
         "private_key": REDACTED,
@@ -132,3 +155,21 @@ def test_redact_converts_toml_values_to_canonical_json_types() -> None:
     plain, keys = redact(data)
     assert plain == {"a": {"when": "2025-12-07", "big": str(2**60), "inf": "inf", "ok": 1.5}}
     assert keys == ()
+
+
+@given(first=secrets_text, second=secrets_text)
+def test_redacted_hash_cannot_be_used_to_guess_a_secret(first: str, second: str) -> None:
+    """Brute force against `sha256_redacted` is impossible: secret values never enter it.
+
+    Two configs that differ only in a secret (a short password in a DB URL, a webhook query
+    string, an `auth`/`jwt`/`mnemonic` key, a venue's credential) hash alike.
+    """
+    template = (
+        '[storage]\ndb_url = "postgresql://u:{s}@db/x"\n'
+        'webhook = "https://hooks.invalid/x?token={s}"\n'
+        'auth = "{s}"\njwt = "{s}"\nmnemonic = "{s}"\n'
+        '[exchange.v]\napi_key = "{s}"\nbase_url = "https://{s}@api.invalid/?k={s}"\n'
+    )
+    one = decode_config(template.format(s=first).encode(), origin="c.toml")
+    two = decode_config(template.format(s=second).encode(), origin="c.toml")
+    assert sha256_redacted(one) == sha256_redacted(two)

@@ -13,19 +13,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peak_trade.core.config import decode_config
-from peak_trade.errors import ArchiveError
-from peak_trade.formats import OutputFormat, render
-from peak_trade.live import archive
-from peak_trade.live.archive import LEDGER, LedgerEntry, append_entry, verify_archive
-from peak_trade.live.audit import LiveAuditVersions, audit_loaded_config
-from peak_trade.live.signing import (
+from peak_trade.archive import store
+from peak_trade.archive.ledger import LEDGER, LedgerEntry
+from peak_trade.archive.signing import (
     generate_keypair,
     load_private_key,
     load_public_key,
     sign_digest,
     signature_valid,
 )
+from peak_trade.archive.store import append_entry
+from peak_trade.archive.verify import verify_archive
+from peak_trade.core.config import decode_config
+from peak_trade.errors import ArchiveError
+from peak_trade.formats import OutputFormat, render
+from peak_trade.live.audit import LiveAuditVersions, audit_loaded_config
 from tests.conftest import toml_config
 
 VERSIONS = LiveAuditVersions(peak_trade="t", python="3", git_commit=None)
@@ -222,7 +224,7 @@ def test_crash_between_files_and_ledger(arc: Path, monkeypatch: pytest.MonkeyPat
     def killed(path: str, line: bytes) -> None:
         raise KeyboardInterrupt  # the process dies before the ledger line is written
 
-    monkeypatch.setattr(archive, "_append_line", killed)
+    monkeypatch.setattr(store, "_append_line", killed)
     with pytest.raises(KeyboardInterrupt):
         add_snapshot(arc, 20)
     monkeypatch.undo()
@@ -321,8 +323,8 @@ class TestReadingForHistoryAndDiff:
         assert damaged[1].effective_mode is None  # a changed file is not trusted
 
     def test_refs(self, arc: Path) -> None:
+        from peak_trade.archive.refs import resolve_ref
         from peak_trade.errors import TamperError
-        from peak_trade.live.archive import resolve_ref
 
         assert resolve_ref("not-a-ref.json", str(arc)) is None
         path, entry = resolve_ref("latest", str(arc))  # type: ignore[misc]
@@ -336,7 +338,7 @@ class TestReadingForHistoryAndDiff:
             resolve_ref("latest", str(arc))
 
     def test_garbage_ledger_line_is_an_archive_error_for_readers(self, arc: Path) -> None:
-        from peak_trade.live.archive import read_ledger
+        from peak_trade.archive.refs import read_ledger
 
         _rewrite(arc, [*ledger_lines(arc)[:2], b"{not json}\n"])
         with pytest.raises(ArchiveError, match=r"ledger.jsonl:3: not a ledger entry"):
@@ -349,7 +351,7 @@ class TestReadingForHistoryAndDiff:
 
     def test_long_ledger_tail_is_found(self, tmp_path: Path) -> None:
         # entries longer than the first tail chunk still resolve to the last line
-        from peak_trade.live.archive import last_entry
+        from peak_trade.archive.store import last_entry
 
         entry = LedgerEntry(
             seq=1,
@@ -365,7 +367,7 @@ class TestReadingForHistoryAndDiff:
 
 
 def test_only_newline_ends_a_ledger_line() -> None:
-    from peak_trade.live.archive import split_lines
+    from peak_trade.archive.ledger import split_lines
 
     assert split_lines(b"") == []
     assert split_lines(b"a\n") == [b"a\n"]

@@ -64,11 +64,10 @@ def test_identical_snapshots() -> None:
     assert diff.summary() == "NO CHANGE: the snapshots agree"
 
 
-def test_a_new_timestamp_alone_is_neutral() -> None:
+def test_a_new_timestamp_alone_is_no_change() -> None:
     diff = diff_snapshots(snap(), snap("2026-01-01T00:00:00+00:00"))
-    assert [(c.section, c.key, c.risk) for c in diff.changes] == [
-        ("snapshot", "timestamp_utc", Risk.NEUTRAL)
-    ]
+    assert diff.changes == ()
+    assert diff.summary() == "NO CHANGE: the snapshots agree"
 
 
 def test_opening_every_gate_turns_the_verdict() -> None:
@@ -112,6 +111,7 @@ class TestPolicy:
         codes = [v.code for v in check_snapshot(risky, Expectation.BLOCKED)]
         assert codes == [
             "live_allowed",
+            "config_armed",
             "drill_failed",
             "risk_limits_disabled",
             "confirm_token_not_required",

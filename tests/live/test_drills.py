@@ -9,12 +9,12 @@ from hypothesis import strategies as st
 
 from peak_trade.core.config import (
     LoadedConfig,
-    RiskConfig,
     decode_config,
     embedded_default_config,
     load_config,
 )
 from peak_trade.core.environment import EnvironmentConfig
+from peak_trade.core.environment import LiveRiskConfig as RiskConfig
 from peak_trade.live.drills import SCENARIO_IDS, SCENARIO_NAMES, SCENARIOS, run_drills
 from peak_trade.live.safety import SafetyGuard
 from peak_trade.readonly import ReadOnlyGuard

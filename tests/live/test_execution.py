@@ -6,13 +6,19 @@ from pathlib import Path
 import pytest
 
 import peak_trade
-from peak_trade.core.config import RiskConfig, decode_config
+from peak_trade.core.config import decode_config
+from peak_trade.core.environment import LiveRiskConfig as RiskConfig
 from peak_trade.live.execution import REAL_ORDER_TRANSPORT, Order, Step, submit
 from peak_trade.live.risk_limits import LiveRiskLimits
 from peak_trade.live.safety import SafetyGuard
 from tests.conftest import EXAMPLE_TOKEN, toml_config
 
-LIMITS = LiveRiskLimits(RiskConfig(), source="test")
+LIMITS = LiveRiskLimits(
+    RiskConfig(
+        max_live_notional_per_order=1000.0, max_live_notional_total=5000.0, live_trade_min_size=10.0
+    ),
+    source="test",
+)
 SMALL = Order(symbol="BTC/EUR", side="buy", quantity=2.0, price=50.0)
 LARGE = Order(symbol="BTC/EUR", side="buy", quantity=2.0, price=5000.0)
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peak_trade.core.config import RiskConfig
+from peak_trade.core.environment import LiveRiskConfig as RiskConfig
 from peak_trade.live.execution import Order
 from peak_trade.live.risk_limits import LiveRiskLimits, ViolationCode
 

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from peak_trade.core.environment import EnvironmentConfig, TradingEnvironment
 from peak_trade.core.secret import Secret
 from peak_trade.errors import ConfigError
-from peak_trade.live.execution import Order
 from peak_trade.live.safety import (
     BlockerCode,
     EffectiveMode,
@@ -33,7 +32,7 @@ def env_configs(draw: st.DrawFn) -> EnvironmentConfig:
         "none": None,
     }[digest_of]
     return EnvironmentConfig(
-        mode=draw(st.sampled_from(list(TradingEnvironment))),
+        environment=draw(st.sampled_from(list(TradingEnvironment))),
         enable_live_trading=draw(st.booleans()),
         live_mode_armed=draw(st.booleans()),
         live_dry_run_mode=draw(st.booleans()),
@@ -48,8 +47,8 @@ def _replace(**changes: object) -> Callable[[EnvironmentConfig], EnvironmentConf
 
 
 CLOSE_ONE_GATE: dict[str, Callable[[EnvironmentConfig], EnvironmentConfig]] = {
-    "mode paper": _replace(mode=TradingEnvironment.PAPER),
-    "mode testnet": _replace(mode=TradingEnvironment.TESTNET),
+    "mode paper": _replace(environment=TradingEnvironment.PAPER),
+    "mode testnet": _replace(environment=TradingEnvironment.TESTNET),
     "gate 1 off": _replace(enable_live_trading=False),
     "gate 2 off": _replace(live_mode_armed=False),
     "dry-run on": _replace(live_dry_run_mode=True),
@@ -96,13 +95,12 @@ def test_allowed_means_no_blocker_and_effective_live(env: EnvironmentConfig) -> 
 def test_guard_blocks_orders_exactly_when_effective_mode_is_blocked(env: EnvironmentConfig) -> None:
     guard = SafetyGuard(env)
     assert guard.env_config is env
-    order = Order(symbol="BTC/EUR", side="buy", quantity=1.0, price=100.0)
     if guard.effective_mode is EffectiveMode.BLOCKED:
         with pytest.raises(LiveExecutionBlocked) as info:
-            guard.ensure_may_place_order(order)
+            guard.ensure_may_place_order()
         assert info.value.blockers == guard.verdict.blockers
     else:
-        assert guard.ensure_may_place_order(order) is guard.effective_mode
+        assert guard.ensure_may_place_order() is guard.effective_mode
 
 
 def test_guard_from_failed_load_blocks_with_config_invalid() -> None:
@@ -116,4 +114,4 @@ def test_guard_from_failed_load_blocks_with_config_invalid() -> None:
     assert guard.verdict.blockers[0].gate == "config"
     assert "environment.mode" in guard.verdict.reasons[0]
     with pytest.raises(LiveExecutionBlocked):
-        guard.ensure_may_place_order(Order(symbol="X", side="sell", quantity=1.0, price=1.0))
+        guard.ensure_may_place_order()

@@ -1,37 +1,59 @@
-"""Config loading (Phase 71): TOML in, trusted typed values out, or one `ConfigError`.
+"""Config loading (Phase 71): the real Peak_Trade TOML in, trusted typed values out, or one
+`ConfigError` naming the file and key path.
 
-The edge (`load_config`) reads a file and the environment; `decode_config` is pure: bytes and an
-optional run-time token in, a `LoadedConfig` out. Decoding is strict (msgspec, `strict=True`):
-wrong types, unknown keys in the tables we own, unknown modes, negative or non-finite limits are
-errors that name the key path. Missing keys take the safe value. Secret values never appear in a
-message, a repr or the redacted view.
+Finding the config, as Peak_Trade does: `--config PATH`, else `PEAK_TRADE_CONFIG_PATH`, else
+`config/config.toml`, else the embedded default. A `bounded_live.toml` beside the config file is
+merged into it (top-level table by table, the bounded file's keys win), as Peak_Trade merges it;
+unlike Peak_Trade, an unreadable or invalid bounded file is an error, never a silent skip.
+
+Decoding is strict, with the types, constraints and defaults of `core.registry`: a wrong type,
+an unknown key in `[environment]`, `[live_risk]` or `[bounded_live.limits]`, an unknown mode, a
+negative or non-finite number is an error that names the key path. Nothing is invented: a cap
+that is not configured stays unset. `decode_files` is pure (bytes, names and the presence of
+environment variables in); `load_config` is the I/O edge.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import re
+import stat
 import tomllib
-from collections.abc import Mapping
-from typing import Annotated, Any, Final, Literal
+from collections.abc import Collection, Mapping
+from typing import Any, Final, Literal
 
 import msgspec
 
-from peak_trade.core.environment import EnvironmentConfig, TradingEnvironment
+from peak_trade.core.caps import ConfiguredCap, contradictions
+from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig, TradingEnvironment
+from peak_trade.core.redaction import redact
+from peak_trade.core.registry import (
+    CAPS,
+    CURRENCY_PATTERN,
+    FULL_MATCH,
+    HEX64_PATTERN,
+    SEED_RISK_FIELDS,
+    SETTINGS,
+    STRICT_TABLES,
+    CapKind,
+    is_finite,
+    keys_of_table,
+)
 from peak_trade.core.secret import Secret
+from peak_trade.core.venues import Venue, is_inline_credential, venues_of
 from peak_trade.errors import ConfigError
 
 DEFAULT_CONFIG_PATH: Final = "config/config.toml"
+CONFIG_PATH_ENV_VAR: Final = "PEAK_TRADE_CONFIG_PATH"
 TOKEN_ENV_VAR: Final = "PEAK_TRADE_CONFIRM_TOKEN"  # noqa: S105 (a variable name)
+BOUNDED_LIVE_FILE: Final = "bounded_live.toml"
 EMBEDDED_DEFAULT: Final = "embedded-default"
-REDACTED: Final = "<redacted>"
-SECRET_TABLES: Final = frozenset({"exchange"})
-SECRET_KEY_WORDS: Final = ("token", "secret", "key", "password", "passphrase", "credential")
 MAX_CONFIG_BYTES: Final = 4 * 1024 * 1024
+MAX_DEPTH: Final = 32
 
-ConfigSource = Literal["file", "embedded-default"]
+ConfigSource = Literal["file", "embedded-default", "api"]
+ResolvedFrom = Literal["option", "env", "default-path", "embedded-default", "api"]
 
 EMBEDDED_DEFAULT_TOML: Final = """\
 # peak-trade embedded default: the safest state. Used when no config file exists.
@@ -50,127 +72,73 @@ max_live_notional_total = 5000.0
 live_trade_min_size = 10.0
 """
 
-_HEX64 = "^[0-9a-fA-F]{64}$"
-NonNegative = Annotated[float, msgspec.Meta(ge=0)]
+
+# --------------------------------------------------------------------------- decoders from rows
 
 
-class _EnvironmentTable(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
-    mode: Literal["paper", "testnet", "live"] = "paper"
-    enable_live_trading: bool = False
-    live_mode_armed: bool = False
-    live_dry_run_mode: bool = True
-    require_confirm_token: bool = True
-    confirm_token_sha256: Annotated[str, msgspec.Meta(pattern=_HEX64)] | None = None
-    confirm_token: str | None = None
+def _table_struct(table: str, *, strict: bool) -> type[msgspec.Struct]:
+    fields: list[tuple[str, Any, Any]] = [
+        (row.field, row.type, row.default) for row in SETTINGS if row.table == table
+    ]
+    fields += [(row.field, row.type, None) for row in CAPS if row.table == table]
+    name = "_" + "".join(part.title() for part in re.split(r"[._]", table)) + "Table"
+    return msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=strict)
 
 
-class RiskConfig(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
-    """The `[live_risk]` table. Notional values are in `base_currency`."""
-
-    enabled: bool = True
-    base_currency: Annotated[str, msgspec.Meta(pattern="^[A-Z0-9]{2,10}$")] = "EUR"
-    max_live_notional_per_order: NonNegative = 1000.0
-    max_live_notional_total: NonNegative = 5000.0
-    live_trade_min_size: NonNegative = 10.0
-
-
-class _ConfigFile(msgspec.Struct, frozen=True, kw_only=True):
-    # Unknown top-level tables are allowed: a real trading config holds more than we read.
-    environment: _EnvironmentTable = msgspec.field(default_factory=_EnvironmentTable)
-    live_risk: RiskConfig = msgspec.field(default_factory=RiskConfig)
-
-
-_TABLE_TYPES: Final[dict[str, type[msgspec.Struct]]] = {
-    "environment": _EnvironmentTable,
-    "live_risk": RiskConfig,
+_BoundedLimits = _table_struct("bounded_live.limits", strict=True)
+_BoundedLive = msgspec.defstruct(
+    "_BoundedLiveTable",
+    [
+        ("enabled", bool, False),
+        ("limits", _BoundedLimits, msgspec.field(default_factory=_BoundedLimits)),
+    ],
+    kw_only=True,
+)
+_TABLES: Final[dict[str, type[msgspec.Struct]]] = {
+    "environment": _table_struct("environment", strict=True),
+    "live_risk": _table_struct("live_risk", strict=True),
+    "live": _table_struct("live", strict=False),
+    "bounded_live": _BoundedLive,
 }
+# Unknown top-level tables are allowed: a real trading config holds far more than we read.
+_ConfigFile = msgspec.defstruct(
+    "_ConfigFile",
+    [(name, t, msgspec.field(default_factory=t)) for name, t in _TABLES.items()],
+    kw_only=True,
+)
+
+
+class ConfigFileInfo(msgspec.Struct, frozen=True, kw_only=True):
+    """One file read for a config, and its redacted content (hashed for the provenance)."""
+
+    path: str
+    redacted: dict[str, Any]
 
 
 class LoadedConfig(msgspec.Struct, frozen=True, kw_only=True):
     """A decoded config and where it came from. Holds secrets only inside `Secret`."""
 
     environment: EnvironmentConfig
-    risk: RiskConfig
+    risk: LiveRiskConfig
+    caps: tuple[ConfiguredCap, ...]
+    bounded_live_enabled: bool
+    venues: tuple[Venue, ...]
+    inline_credentials: tuple[str, ...]
     source: ConfigSource
+    resolved_from: ResolvedFrom
     path: str | None
+    files: tuple[ConfigFileInfo, ...]
     limits_source: str
     default_environment_id: str
     redacted: dict[str, Any]
     redacted_keys: tuple[str, ...]
 
 
-# --------------------------------------------------------------------------- secret keys
+# --------------------------------------------------------------------------- decoding (pure)
 
 
-# Keys of the tables we own are classified exactly; the name heuristic is for everything else.
-# `require_confirm_token` is a gate, not a secret: redacting it (as the name rule would) would
-# hide a safety setting from `sha256_redacted`.
-_KNOWN_NOT_SECRET: Final = frozenset({("environment", "require_confirm_token")})
-
-
-def is_secret_key(path: tuple[str, ...]) -> bool:
-    """True when the value at this key path must never leave the process."""
-    if path and path[0] in SECRET_TABLES:
-        return True
-    if path in _KNOWN_NOT_SECRET:
-        return False
-    name = path[-1].lower() if path else ""
-    return any(word in name for word in SECRET_KEY_WORDS)
-
-
-def redact(data: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """Plain JSON-ready data with every secret value replaced by `REDACTED`, and their paths.
-
-    Dates become ISO strings; non-finite floats and integers beyond 2**53 become strings, so the
-    result can be canonicalised with RFC 8785.
-    """
-    redacted_paths: list[str] = []
-
-    def walk(value: Any, path: tuple[str, ...], shown: str, secret: bool) -> Any:
-        if isinstance(value, Mapping):
-            # Tables are walked even under a secret key, so that key names stay visible.
-            out: dict[str, Any] = {}
-            for key, item in value.items():
-                child = (*path, str(key))
-                child_shown = f"{shown}.{key}" if shown else str(key)
-                out[str(key)] = walk(item, child, child_shown, secret or is_secret_key(child))
-            return out
-        if secret:
-            redacted_paths.append(shown)
-            return REDACTED
-        if isinstance(value, list):
-            return [walk(item, path, f"{shown}[{i}]", False) for i, item in enumerate(value)]
-        return _plain_scalar(value)
-
-    return walk(data, (), "", False), tuple(redacted_paths)
-
-
-def _plain_scalar(value: Any) -> Any:
-    if isinstance(value, bool | str) or value is None:
-        return value
-    if isinstance(value, int):
-        return value if abs(value) <= 2**53 else str(value)
-    if isinstance(value, float):
-        return value if math.isfinite(value) else repr(value)
-    # TOML dates, times and datetimes
-    return value.isoformat()
-
-
-# --------------------------------------------------------------------------- decoding
-
-
-def decode_config(
-    raw: bytes,
-    *,
-    origin: str,
-    source: ConfigSource = "file",
-    token_from_env: str | None = None,
-) -> LoadedConfig:
-    """Decode TOML bytes into a `LoadedConfig`. Pure: no I/O, no clock, no environment.
-
-    `origin` is the path as the user gave it (used in messages and provenance).
-    Raises `ConfigError`; never another exception for any input bytes.
-    """
+def parse_toml(raw: bytes, origin: str) -> dict[str, Any]:
+    """TOML bytes -> data, or a `ConfigError` naming `origin`."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -183,38 +151,143 @@ def decode_config(
         raise ConfigError(f"{origin}: invalid TOML: {exc}") from None
     except RecursionError:
         raise ConfigError(f"{origin}: invalid TOML: nested too deeply") from None
-    try:
-        parsed = msgspec.convert(data, type=_ConfigFile, strict=True)
-    except msgspec.ValidationError as exc:
-        raise ConfigError(f"{origin}: {_describe_validation_error(str(exc))}") from None
-    _check_risk(parsed.live_risk, origin)
+    if _depth(data) > MAX_DEPTH:
+        raise ConfigError(f"{origin}: tables nested deeper than {MAX_DEPTH} levels")
+    return data
 
-    env_table = parsed.environment
-    token_text = token_from_env or env_table.confirm_token or None
+
+def _depth(data: Any) -> int:
+    """Nesting depth of tables and arrays, without recursion (a hostile file can be deep)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            break
+        if isinstance(value, Mapping):
+            stack.extend((item, level + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, level + 1) for item in value)
+    return deepest
+
+
+def merge_bounded(main: Mapping[str, Any], bounded: Mapping[str, Any]) -> dict[str, Any]:
+    """Peak_Trade's merge: top-level table by table, the bounded file's keys win."""
+    merged = dict(main)
+    for key, value in bounded.items():
+        current = merged.get(key)
+        if isinstance(current, Mapping) and isinstance(value, Mapping):
+            merged[key] = {**current, **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def decode_files(
+    files: list[tuple[str, bytes]],
+    *,
+    source: ConfigSource = "file",
+    resolved_from: ResolvedFrom = "option",
+    token_from_env: str | None = None,
+    present_env: Collection[str] = (),
+) -> LoadedConfig:
+    """Decode a config file (and the `bounded_live.toml` merged into it, second) into a
+    `LoadedConfig`. Pure: no I/O, no clock, no environment.
+
+    `files` holds (path as given, bytes); `present_env` the names of environment variables that
+    hold a non-empty value (for credential presence; no value is read here).
+    """
+    parsed = [(path, parse_toml(raw, path)) for path, raw in files]
+    origin = parsed[0][0]
+    data = parsed[0][1]
+    for _, extra in parsed[1:]:
+        data = merge_bounded(data, extra)
+    where = " + ".join(path for path, _ in parsed)
+    try:
+        tables = msgspec.convert(data, type=_ConfigFile, strict=True)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(f"{where}: {_describe_validation_error(str(exc))}") from None
+    values = _table_values(tables)
+    problems = _value_problems(values)
+    if problems:
+        raise ConfigError(f"{where}: {problems[0]}")
+
+    caps = tuple(
+        ConfiguredCap(
+            kind=row.kind,
+            key=row.key,
+            value=float(value),
+            source=_source_of(row.key, parsed),
+        )
+        for row in CAPS
+        if (value := values[row.key]) is not None
+    )
+    bounded_enabled = values["bounded_live.enabled"] is True
+    impossible = contradictions(caps, bounded_enabled)
+    if impossible:
+        raise ConfigError(f"{where}: {impossible[0]}")
+
+    env_token = values["environment.confirm_token"]
+    token_text = token_from_env or env_token or None
     environment = EnvironmentConfig(
-        mode=TradingEnvironment(env_table.mode),
-        enable_live_trading=env_table.enable_live_trading,
-        live_mode_armed=env_table.live_mode_armed,
-        live_dry_run_mode=env_table.live_dry_run_mode,
-        require_confirm_token=env_table.require_confirm_token,
+        environment=TradingEnvironment(values["environment.mode"]),
+        enable_live_trading=values["environment.enable_live_trading"],
+        live_mode_armed=values["environment.live_mode_armed"],
+        live_dry_run_mode=values["environment.live_dry_run_mode"],
+        require_confirm_token=values["environment.require_confirm_token"],
+        confirm_token=Secret(token_text) if token_text else None,
         confirm_token_sha256=(
-            Secret(env_table.confirm_token_sha256.lower())
-            if env_table.confirm_token_sha256 is not None
+            Secret(values["environment.confirm_token_sha256"].lower())
+            if values["environment.confirm_token_sha256"] is not None
             else None
         ),
-        confirm_token=Secret(token_text) if token_text else None,
+        testnet_dry_run=values["environment.testnet_dry_run"],
+        log_all_orders=values["environment.log_all_orders"],
+        knowledge_readonly=values["environment.knowledge_readonly"],
+        bounded_pilot_mode=values["environment.bounded_pilot_mode"],
+        **{key: _float(values[f"environment.{key}"]) for key, _ in SEED_RISK_FIELDS},
     )
+    risk_caps: dict[str, Any] = {
+        row.field: values[row.key]
+        if row.kind is CapKind.OPEN_POSITIONS
+        else _float(values[row.key])
+        for row in CAPS
+        if row.table == "live_risk"
+    }
+    risk = LiveRiskConfig(
+        enabled=values["live_risk.enabled"],
+        base_currency=(values["live_risk.base_currency"] or values["live.base_currency"] or "EUR"),
+        block_on_violation=values["live_risk.block_on_violation"],
+        use_experiments_for_daily_pnl=values["live_risk.use_experiments_for_daily_pnl"],
+        warning_threshold_factor=float(values["live_risk.warning_threshold_factor"]),
+        **risk_caps,
+    )
+    venues = venues_of(data, present_env)
+    inline = [c.key for v in venues for c in v.credentials if c.kind == "inline"]
+    if is_inline_credential("confirm_token", env_token):
+        inline.insert(0, "environment.confirm_token")
     redacted, redacted_keys = redact(data)
+
     if source == "embedded-default":
-        name = stem = limits_source = EMBEDDED_DEFAULT
+        stem = limits_source = EMBEDDED_DEFAULT
     else:
-        name, stem = name_and_stem(origin)
-        limits_source = name if "live_risk" in data else EMBEDDED_DEFAULT
+        stem = name_and_stem(origin)[1]
+        seed_caps = [c for c in caps if c.key.rsplit(".", 1)[1] in dict(SEED_RISK_FIELDS)]
+        sources = list(dict.fromkeys(c.source or "" for c in seed_caps))
+        limits_source = ", ".join(sources) if sources else "not_set"
     return LoadedConfig(
         environment=environment,
-        risk=parsed.live_risk,
+        risk=risk,
+        caps=caps,
+        bounded_live_enabled=bounded_enabled,
+        venues=venues,
+        inline_credentials=tuple(inline),
         source=source,
+        resolved_from=resolved_from,
         path=None if source == "embedded-default" else origin,
+        files=tuple(ConfigFileInfo(path=p, redacted=redact(d)[0]) for p, d in parsed)
+        if source == "file"
+        else (),
         limits_source=limits_source,
         default_environment_id=stem,
         redacted=redacted,
@@ -222,33 +295,80 @@ def decode_config(
     )
 
 
+def decode_config(
+    raw: bytes,
+    *,
+    origin: str,
+    source: ConfigSource = "file",
+    token_from_env: str | None = None,
+    present_env: Collection[str] = (),
+) -> LoadedConfig:
+    """Decode one TOML file (no bounded merge). Pure."""
+    return decode_files(
+        [(origin, raw)],
+        source=source,
+        resolved_from="embedded-default" if source == "embedded-default" else "option",
+        token_from_env=token_from_env,
+        present_env=present_env,
+    )
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _table_values(tables: msgspec.Struct) -> dict[str, Any]:
+    """Decoded tables -> {dotted key: value} for every key the registry knows."""
+    values: dict[str, Any] = {}
+    for table in ("environment", "live_risk", "live", "bounded_live.limits"):
+        struct: Any = tables
+        for part in table.split("."):
+            struct = getattr(struct, part)
+        for key in keys_of_table(table):
+            values[f"{table}.{key}"] = getattr(struct, key)
+    values["bounded_live.enabled"] = tables.bounded_live.enabled  # type: ignore[attr-defined]
+    return values
+
+
+def _value_problems(values: Mapping[str, Any]) -> list[str]:
+    """Checks the type system cannot state: finiteness and whole-value patterns."""
+    problems = [
+        f"{key}: must be a finite number, got {v}" for key, v in values.items() if not is_finite(v)
+    ]
+    for key, pattern, what in (
+        (
+            "environment.confirm_token_sha256",
+            HEX64_PATTERN,
+            "a SHA-256 hex digest (64 hex characters)",
+        ),
+        ("live_risk.base_currency", CURRENCY_PATTERN, "an upper-case currency code such as EUR"),
+        ("live.base_currency", CURRENCY_PATTERN, "an upper-case currency code such as EUR"),
+    ):
+        value = values[key]
+        if value is not None and not FULL_MATCH[pattern].fullmatch(value):
+            problems.append(f"{key}: expected {what}")
+    return problems
+
+
+def _source_of(key: str, parsed: list[tuple[str, dict[str, Any]]]) -> str:
+    """The file a key's value came from: the last file (they merge in order) that sets it."""
+    parts = key.split(".")
+    for path, data in reversed(parsed):
+        node: Any = data
+        for part in parts:
+            if not isinstance(node, Mapping) or part not in node:
+                break
+            node = node[part]
+        else:
+            return name_and_stem(path)[0]
+    return name_and_stem(parsed[0][0])[0]
+
+
 def name_and_stem(origin: str) -> tuple[str, str]:
     """File name and stem of a config path: the stem is the default environment id."""
     name = origin.replace("\\", "/").rsplit("/", 1)[-1] or origin
     stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
     return name, stem
-
-
-def _check_risk(risk: RiskConfig, origin: str) -> None:
-    limits = {
-        "max_live_notional_per_order": risk.max_live_notional_per_order,
-        "max_live_notional_total": risk.max_live_notional_total,
-        "live_trade_min_size": risk.live_trade_min_size,
-    }
-    for key, value in limits.items():
-        if not math.isfinite(value):
-            raise ConfigError(f"{origin}: live_risk.{key}: must be a finite number, got {value}")
-    if risk.max_live_notional_per_order > risk.max_live_notional_total:
-        raise ConfigError(
-            f"{origin}: live_risk.max_live_notional_per_order ({risk.max_live_notional_per_order})"
-            f" exceeds live_risk.max_live_notional_total ({risk.max_live_notional_total})"
-        )
-    if risk.live_trade_min_size > risk.max_live_notional_per_order:
-        raise ConfigError(
-            f"{origin}: live_risk.live_trade_min_size ({risk.live_trade_min_size}) exceeds"
-            f" live_risk.max_live_notional_per_order ({risk.max_live_notional_per_order}):"
-            " no order could pass"
-        )
 
 
 _AT_PATH = re.compile(r"^(?P<msg>.*) - at `\$(?P<path>[^`]*)`$", re.DOTALL)
@@ -274,8 +394,7 @@ def _describe_validation_error(text: str) -> str:
     unknown = _UNKNOWN_FIELD.match(msg)
     if unknown:
         key = unknown["key"]
-        table = _TABLE_TYPES.get(path)
-        known = ", ".join(table.__struct_fields__) if table is not None else ""
+        known = ", ".join(keys_of_table(path)) if path in STRICT_TABLES else ""
         hint = f" (known keys: {known})" if known else ""
         return f"{path}.{key}: unknown key{hint}" if path else f"{key}: unknown key"
     if path == "environment.mode" and msg.startswith("Invalid enum value"):
@@ -299,53 +418,112 @@ def _describe_validation_error(text: str) -> str:
 # --------------------------------------------------------------------------- loading (I/O edge)
 
 
-def embedded_default_config() -> LoadedConfig:
-    return decode_config(
-        EMBEDDED_DEFAULT_TOML.encode(), origin=EMBEDDED_DEFAULT, source="embedded-default"
+def embedded_default_config(token: str | None = None) -> LoadedConfig:
+    return decode_files(
+        [(EMBEDDED_DEFAULT, EMBEDDED_DEFAULT_TOML.encode())],
+        source="embedded-default",
+        resolved_from="embedded-default",
+        token_from_env=token,
     )
 
 
 def read_config_bytes(path: str) -> bytes:
-    """Read a config file, with one clear `ConfigError` for every way that can fail."""
+    """Read a config file, with one clear `ConfigError` for every way that can fail.
+
+    Opened without blocking and refused unless it is a regular file: a FIFO or a device
+    cannot make the audit hang.
+    """
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
     except IsADirectoryError:
         raise ConfigError(f"{path}: is a directory, not a config file") from None
     except PermissionError:
         raise ConfigError(f"{path}: permission denied") from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "invalid path"
+        raise ConfigError(f"{path}: cannot read config ({reason or 'I/O error'})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ConfigError(f"{path}: is a directory, not a config file")
+        if not stat.S_ISREG(mode):
+            raise ConfigError(f"{path}: not a regular file; refusing to read it")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config ({exc.strerror or 'I/O error'})") from None
+    finally:
+        os.close(fd)
     if len(raw) > MAX_CONFIG_BYTES:
         raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES} bytes; not a config file")
     return raw
 
 
-def load_config(
-    path: str | None = None, *, environ: Mapping[str, str] | None = None
-) -> LoadedConfig:
-    """Load `path`, else `config/config.toml` when it exists, else the embedded default.
+def resolve_config_path(
+    path: str | None, environ: Mapping[str, str]
+) -> tuple[str | None, ResolvedFrom]:
+    """`--config`, else `PEAK_TRADE_CONFIG_PATH`, else `config/config.toml` if it exists,
+    else None (the embedded default)."""
+    if path is not None:
+        return path, "option"
+    from_env = environ.get(CONFIG_PATH_ENV_VAR)
+    if from_env:
+        return from_env, "env"
+    if os.path.lexists(DEFAULT_CONFIG_PATH):
+        return DEFAULT_CONFIG_PATH, "default-path"
+    return None, "embedded-default"
 
-    The confirm token is taken from `PEAK_TRADE_CONFIRM_TOKEN` in `environ` (default:
-    the process environment), else from `environment.confirm_token` in the file.
+
+def bounded_live_path(config_path: str) -> str:
+    return os.path.join(os.path.dirname(config_path), BOUNDED_LIVE_FILE)
+
+
+def load_config(
+    path: str | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    bounded_live: bool = True,
+) -> LoadedConfig:
+    """Find, read and decode the config as Peak_Trade would load it.
+
+    The confirm token is taken from `PEAK_TRADE_CONFIRM_TOKEN` in `environ` (default: the
+    process environment), else from `environment.confirm_token` in the file.
     """
     env = os.environ if environ is None else environ
+    token = _token(env)
+    resolved, resolved_from = resolve_config_path(path, env)
+    if resolved is None:
+        return embedded_default_config(token)
+    files = [(resolved, read_config_bytes(resolved))]
+    neighbour = bounded_live_path(resolved)
+    if bounded_live and os.path.basename(resolved) != BOUNDED_LIVE_FILE:
+        if os.path.lexists(neighbour):
+            files.append((neighbour, read_config_bytes(neighbour)))
+    # names only: whether a variable holds a value, never the value itself
+    present = frozenset(name for name, value in env.items() if value)
+    return decode_files(
+        files, resolved_from=resolved_from, token_from_env=token, present_env=present
+    )
+
+
+def _token(env: Mapping[str, str]) -> str | None:
     token = env.get(TOKEN_ENV_VAR) or None
-    if path is None:
-        if not os.path.lexists(DEFAULT_CONFIG_PATH):
-            loaded = embedded_default_config()
-            if token is None:
-                return loaded
-            environment = msgspec.structs.replace(loaded.environment, confirm_token=Secret(token))
-            return msgspec.structs.replace(loaded, environment=environment)
-        path = DEFAULT_CONFIG_PATH
-    return decode_config(read_config_bytes(path), origin=path, token_from_env=token)
+    if token is not None:
+        try:
+            token.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ConfigError(f"{TOKEN_ENV_VAR}: not valid UTF-8") from None
+    return token
 
 
 def sha256_redacted(loaded: LoadedConfig) -> str:
-    """SHA-256 of the RFC 8785 canonical JSON of the redacted config."""
+    """SHA-256 of the RFC 8785 canonical JSON of the redacted (merged) config."""
+    return sha256_of_redacted(loaded.redacted)
+
+
+def sha256_of_redacted(redacted: Mapping[str, Any]) -> str:
     import rfc8785  # lazy: only the audit needs it
 
-    return hashlib.sha256(rfc8785.dumps(loaded.redacted)).hexdigest()
+    return hashlib.sha256(rfc8785.dumps(redacted)).hexdigest()

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, assert_never
 
 if TYPE_CHECKING:
-    from peak_trade.live.audit import LiveAuditSnapshot
+    from peak_trade.live.snapshot import LiveAuditSnapshot
 
 
 class OutputFormat(StrEnum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from peak_trade.live.audit import LiveAuditSnapshot
+from peak_trade.live.snapshot import LiveAuditSnapshot
 
 
 def render(snapshot: LiveAuditSnapshot) -> str:

@@ -1,13 +1,18 @@
 """The snapshot as Markdown, following the seed's report (Phase 74, §3.3) line for line.
 
-Extra sections (blockers with codes, drill results, config provenance) stand before the footer.
+The seed's sections keep the seed's lines and labels (its German ones included); everything
+schema 2 adds (gating facts, effective and configured caps, venues, blockers, drill results,
+provenance) stands in sections of its own before the footer. Labels come from the registry.
+A value that is not set prints as `not set`, never as a made-up number.
 """
 
 from __future__ import annotations
 
-from peak_trade.live.audit import LiveAuditSnapshot
+from peak_trade.core.registry import CAP, EFFECTIVE_KINDS, SETTING, CapKind
+from peak_trade.live.snapshot import LiveAuditSnapshot
 
 _CONTROL = dict.fromkeys((*range(0x20), 0x7F), "\ufffd")
+NOT_SET = "not set"
 
 
 def _inline(value: object) -> str:
@@ -17,6 +22,14 @@ def _inline(value: object) -> str:
 
 def _cell(value: object) -> str:
     return _inline(value).replace("|", "\\|")
+
+
+def _shown(value: object) -> str:
+    return NOT_SET if value is None else _inline(value)
+
+
+def _seed_label(key: str) -> str:
+    return SETTING[key].seed_label or key
 
 
 def render(snapshot: LiveAuditSnapshot) -> str:
@@ -30,21 +43,21 @@ def render(snapshot: LiveAuditSnapshot) -> str:
         "",
         "## Gating Status",
         "",
-        f"- **Mode:** {g.mode.value}",
+        f"- **{_seed_label('environment.mode')}:** {g.mode.value}",
         f"- **Effective Mode:** {g.effective_mode.value}",
-        f"- **enable_live_trading (Gate 1):** {g.enable_live_trading}",
-        f"- **live_mode_armed (Gate 2 - Phase 71):** {g.live_mode_armed}",
-        f"- **live_dry_run_mode (Technisches Gate):** {g.live_dry_run_mode}",
+        f"- **{_seed_label('environment.enable_live_trading')}:** {g.enable_live_trading}",
+        f"- **{_seed_label('environment.live_mode_armed')}:** {g.live_mode_armed}",
+        f"- **{_seed_label('environment.live_dry_run_mode')}:** {g.live_dry_run_mode}",
         f"- **confirm_token_present:** {g.confirm_token_present} (Wert nicht exportiert)",
-        f"- **require_confirm_token:** {g.require_confirm_token}",
+        f"- **{_seed_label('environment.require_confirm_token')}:** {g.require_confirm_token}",
         "",
         "## Risk Limits",
         "",
         f"- **Limits Enabled:** {r.limits_enabled}",
         f"- **Limits Source:** {_inline(r.limits_source)}",
-        f"- **max_live_notional_per_order:** {r.max_live_notional_per_order}",
-        f"- **max_live_notional_total:** {r.max_live_notional_total}",
-        f"- **live_trade_min_size:** {r.live_trade_min_size}",
+        f"- **max_live_notional_per_order:** {_shown(r.max_live_notional_per_order)}",
+        f"- **max_live_notional_total:** {_shown(r.max_live_notional_total)}",
+        f"- **live_trade_min_size:** {_shown(r.live_trade_min_size)}",
         "",
         "## Drills Summary",
         "",
@@ -62,6 +75,9 @@ def render(snapshot: LiveAuditSnapshot) -> str:
         "**Reasons:**",
         *(f"  - {_inline(reason)}" for reason in s.reasons),
         "",
+        *_gating_facts_section(snapshot),
+        *_effective_limits_section(snapshot),
+        *_venues_section(snapshot),
         *_blockers_section(snapshot),
         *_drill_results_section(snapshot),
         *_provenance_section(snapshot),
@@ -73,6 +89,101 @@ def render(snapshot: LiveAuditSnapshot) -> str:
         "**v1.0:** Research/Testnet system - no real live orders possible.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _gating_facts_section(snapshot: LiveAuditSnapshot) -> list[str]:
+    g = snapshot.gating
+    rows = (
+        ("config_armed", "Config armed (the file alone opens every gate)", g.config_armed),
+        ("testnet_dry_run", SETTING["environment.testnet_dry_run"].label, g.testnet_dry_run),
+        (
+            "bounded_pilot_mode",
+            SETTING["environment.bounded_pilot_mode"].label,
+            g.bounded_pilot_mode,
+        ),
+        ("log_all_orders", SETTING["environment.log_all_orders"].label, g.log_all_orders),
+        (
+            "knowledge_readonly",
+            SETTING["environment.knowledge_readonly"].label,
+            g.knowledge_readonly,
+        ),
+    )
+    lines = ["## Gating Facts", ""]
+    lines += [f"- **{name}** ({label}): {_shown(value)}" for name, label, value in rows]
+    return [*lines, ""]
+
+
+def _effective_limits_section(snapshot: LiveAuditSnapshot) -> list[str]:
+    r = snapshot.risk
+    ccy = _inline(r.base_currency)
+    lines = [
+        "## Effective Limits",
+        "",
+        f"- **Base currency:** {ccy}",
+        f"- **Block on violation:** {r.block_on_violation}",
+        f"- **Warning threshold factor:** {_shown(r.warning_threshold_factor)}",
+        f"- **Bounded live enabled:** {_shown(r.bounded_live_enabled)}",
+        "",
+        "| Kind | Binding value | Binding key |",
+        "|---|---|---|",
+    ]
+    for kind in EFFECTIVE_KINDS:
+        value = r.effective.of(kind)
+        key = _binding_key(snapshot, kind, value)
+        lines.append(f"| {kind.value} | {_shown(value)} | {_cell(key)} |")
+    lines += ["", "Configured caps (every one is enforced; the smallest binds):", ""]
+    if not r.limits:
+        lines += ["No cap is configured.", ""]
+        return lines
+    lines += ["| Key | Kind | Value | Source | Counts |", "|---|---|---|---|---|"]
+    for cap in r.limits:
+        counts = "yes" if r.bounded_live_enabled or not CAP[cap.key].bounded else "no (disabled)"
+        shown = "unlimited" if cap.unlimited else _shown(cap.value)
+        lines.append(
+            f"| `{_cell(cap.key)}` | {cap.kind.value} | {shown} | {_cell(cap.source or '-')}"
+            f" | {counts} |"
+        )
+    return [*lines, ""]
+
+
+def _binding_key(snapshot: LiveAuditSnapshot, kind: CapKind, value: float | None) -> str:
+    if value is None:
+        return "-"
+    for cap in snapshot.risk.limits:
+        if cap.kind is kind and cap.value == value:
+            return cap.key
+    return "-"
+
+
+def _venues_section(snapshot: LiveAuditSnapshot) -> list[str]:
+    lines = ["## Venues", ""]
+    if not snapshot.venues:
+        return [*lines, "No venue is configured.", ""]
+    lines += [
+        "| Venue | Label | Enabled | Sandbox | Endpoints | Credentials |",
+        "|---|---|---|---|---|---|",
+    ]
+    for venue in snapshot.venues:
+        credentials = (
+            ", ".join(
+                f"`{c.key}` {c.kind}"
+                + ("" if c.kind == "inline" else (" (set)" if c.present else " (not set)"))
+                for c in venue.credentials
+            )
+            or "none"
+        )
+        lines.append(
+            f"| `{_cell(venue.name)}` | {_cell(_shown(venue.label))} | {_shown(venue.enabled)}"
+            f" | {_shown(venue.sandbox)} | {_cell(', '.join(venue.endpoints) or '-')}"
+            f" | {_cell(credentials)} |"
+        )
+    return [
+        *lines,
+        "",
+        "Credential values are never read or exported; only where each comes"
+        " from, and whether its variable is set.",
+        "",
+    ]
 
 
 def _blockers_section(snapshot: LiveAuditSnapshot) -> list[str]:
@@ -115,12 +226,15 @@ def _provenance_section(snapshot: LiveAuditSnapshot) -> list[str]:
     c, v, g = snapshot.config, snapshot.versions, snapshot.gating
     redacted = ", ".join(f"`{_inline(k)}`" for k in c.redacted_keys) or "none"
     token_valid = {True: "True", False: "False", None: "not checked"}[g.confirm_token_valid]
+    files = [f"  - `{_inline(f.path)}` sha256_redacted `{f.sha256_redacted}`" for f in c.files]
     return [
         "## Config Provenance",
         "",
-        f"- **Source:** {c.source}",
+        f"- **Source:** {c.source} (found by: {c.resolved_from})",
+        f"- **Dialect:** {c.dialect}",
         f"- **Path:** {_inline(c.path or '-')}",
         f"- **sha256_redacted:** `{c.sha256_redacted}`",
+        *([f"- **Files read:** {len(c.files)}", *files] if files else []),
         f"- **Redacted keys (values not exported):** {redacted}",
         f"- **confirm_token_valid:** {token_valid} (Wert nicht exportiert)",
         f"- **real_orders_possible:** {snapshot.safety.real_orders_possible}",

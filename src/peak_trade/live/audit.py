@@ -1,152 +1,77 @@
-"""Live audit snapshot (Phase 74): the whole live-safety state in one immutable value.
+"""Phase 74's public API, as the seed and Peak_Trade code call it.
 
-Building is pure: the clock's reading and the version facts are inputs, so a snapshot is
-reproducible. Token values never enter a snapshot: only whether a token is present and valid.
-Rendering lives in `peak_trade.formats` (one module per format).
+- `build_live_audit_snapshot(env_config, safety_guard, live_risk_limits=None,
+  environment_id=None)` builds a complete snapshot from those objects alone: it runs the
+  drills and reads the clock and the versions. With `live_risk_limits=None` the caps are null,
+  `limits_enabled` is false and `limits_source` is `not_loaded`.
+- `audit_loaded_config` is the same for a config loaded from files, with the clock reading and
+  versions as arguments (reproducible); `snapshot_of` (in `live.snapshot`) is the pure assembler.
+- `live_audit_snapshot_to_dict` / `_to_markdown`: the snapshot as data and as the seed's report.
+
+The datamodel lives in `live.snapshot`; this module re-exports it.
 """
 
 from __future__ import annotations
 
-from typing import Any, Final
+import os
+import time
+from typing import Any
 
 import msgspec
 
-from peak_trade.core.config import LoadedConfig, sha256_redacted
-from peak_trade.core.environment import EnvironmentConfig, TradingEnvironment
-from peak_trade.live.drills import SCENARIO_NAMES, DrillRun, Outcome, run_drills
-from peak_trade.live.execution import REAL_ORDER_TRANSPORT
+from peak_trade.core.caps import ConfiguredCap
+from peak_trade.core.config import LoadedConfig
+from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig
+from peak_trade.core.redaction import redact
+from peak_trade.core.registry import CAPS, SETTINGS, CapRow, SettingRow
+from peak_trade.core.secret import Secret
+from peak_trade.live.assessment import assess
+from peak_trade.live.drills import DrillRun
 from peak_trade.live.risk_limits import LiveRiskLimits
-from peak_trade.live.safety import Blocker, EffectiveMode, SafetyGuard
+from peak_trade.live.safety import SafetyGuard
+from peak_trade.live.snapshot import (
+    SAFETY_GUARANTEE_V1_0,
+    SCHEMA_ID,
+    SCHEMA_VERSION,
+    AnySnapshot,
+    LiveAuditConfigProvenance,
+    LiveAuditDrillResult,
+    LiveAuditDrillSummary,
+    LiveAuditGatingState,
+    LiveAuditRiskState,
+    LiveAuditSafetySummary,
+    LiveAuditSnapshot,
+    LiveAuditVersions,
+    live_audit_snapshot_from_json,
+    live_audit_snapshot_schema,
+    live_audit_snapshot_to_dict,
+    snapshot_of,
+)
 
-SCHEMA_VERSION: Final = 1
-SCHEMA_ID: Final = "peak-trade/live-audit-snapshot/v1"
-SAFETY_GUARANTEE_V1_0: Final = "Dry-Run only, no real orders possible (v1.0 - Phase 71-74)"
+__all__ = [
+    "SAFETY_GUARANTEE_V1_0",
+    "SCHEMA_ID",
+    "SCHEMA_VERSION",
+    "AnySnapshot",
+    "LiveAuditConfigProvenance",
+    "LiveAuditDrillResult",
+    "LiveAuditDrillSummary",
+    "LiveAuditGatingState",
+    "LiveAuditRiskState",
+    "LiveAuditSafetySummary",
+    "LiveAuditSnapshot",
+    "LiveAuditVersions",
+    "audit_loaded_config",
+    "build_live_audit_snapshot",
+    "live_audit_snapshot_from_json",
+    "live_audit_snapshot_schema",
+    "live_audit_snapshot_to_dict",
+    "live_audit_snapshot_to_markdown",
+    "snapshot_of",
+]
 
-
-class LiveAuditGatingState(msgspec.Struct, frozen=True, kw_only=True):
-    mode: TradingEnvironment
-    effective_mode: EffectiveMode
-    enable_live_trading: bool
-    live_mode_armed: bool
-    live_dry_run_mode: bool
-    confirm_token_present: bool
-    require_confirm_token: bool
-    confirm_token_valid: bool | None
-
-
-class LiveAuditRiskState(msgspec.Struct, frozen=True, kw_only=True):
-    max_live_notional_per_order: float
-    max_live_notional_total: float
-    live_trade_min_size: float
-    limits_enabled: bool
-    limits_source: str
-
-
-class LiveAuditDrillResult(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    name: str
-    passed: bool
-    expected: tuple[Outcome, ...]
-    observed: tuple[Outcome, ...]
-
-
-class LiveAuditDrillSummary(msgspec.Struct, frozen=True, kw_only=True):
-    available_scenarios: tuple[str, ...]
-    num_scenarios: int
-    drills_executable: bool
-    results: tuple[LiveAuditDrillResult, ...]
-
-
-class LiveAuditSafetySummary(msgspec.Struct, frozen=True, kw_only=True):
-    is_live_execution_allowed: bool
-    reasons: tuple[str, ...]
-    safety_guarantee_v1_0: str
-    blockers: tuple[Blocker, ...]
-    real_orders_possible: bool
-
-
-class LiveAuditConfigProvenance(msgspec.Struct, frozen=True, kw_only=True):
-    source: str
-    path: str | None
-    sha256_redacted: str
-    redacted_keys: tuple[str, ...]
-
-
-class LiveAuditVersions(msgspec.Struct, frozen=True, kw_only=True):
-    peak_trade: str
-    python: str
-    git_commit: str | None
-    schema: str = SCHEMA_ID
-
-
-class LiveAuditSnapshot(msgspec.Struct, frozen=True, kw_only=True):
-    schema_version: int
-    timestamp_utc: str
-    environment_id: str
-    gating: LiveAuditGatingState
-    risk: LiveAuditRiskState
-    drills: LiveAuditDrillSummary
-    safety: LiveAuditSafetySummary
-    config: LiveAuditConfigProvenance
-    versions: LiveAuditVersions
-
-
-def build_live_audit_snapshot(
-    env_config: EnvironmentConfig,
-    safety_guard: SafetyGuard,
-    live_risk_limits: LiveRiskLimits,
-    environment_id: str,
-    *,
-    drills: DrillRun,
-    config: LiveAuditConfigProvenance,
-    timestamp_utc: str,
-    versions: LiveAuditVersions,
-) -> LiveAuditSnapshot:
-    """Assemble a snapshot from its parts (the seed's signature plus the extra facts). Pure."""
-    verdict = safety_guard.verdict
-    risk = live_risk_limits.config
-    return LiveAuditSnapshot(
-        schema_version=SCHEMA_VERSION,
-        timestamp_utc=timestamp_utc,
-        environment_id=environment_id,
-        gating=LiveAuditGatingState(
-            mode=env_config.mode,
-            effective_mode=verdict.effective_mode,
-            enable_live_trading=env_config.enable_live_trading,
-            live_mode_armed=env_config.live_mode_armed,
-            live_dry_run_mode=env_config.live_dry_run_mode,
-            confirm_token_present=env_config.confirm_token_present,
-            require_confirm_token=env_config.require_confirm_token,
-            confirm_token_valid=env_config.confirm_token_valid,
-        ),
-        risk=LiveAuditRiskState(
-            max_live_notional_per_order=risk.max_live_notional_per_order,
-            max_live_notional_total=risk.max_live_notional_total,
-            live_trade_min_size=risk.live_trade_min_size,
-            limits_enabled=risk.enabled,
-            limits_source=live_risk_limits.source,
-        ),
-        drills=LiveAuditDrillSummary(
-            available_scenarios=SCENARIO_NAMES,
-            num_scenarios=len(SCENARIO_NAMES),
-            drills_executable=drills.executable,
-            results=tuple(
-                LiveAuditDrillResult(
-                    id=r.id, name=r.name, passed=r.passed, expected=r.expected, observed=r.observed
-                )
-                for r in drills.results
-            ),
-        ),
-        safety=LiveAuditSafetySummary(
-            is_live_execution_allowed=verdict.allowed,
-            reasons=verdict.reasons,
-            safety_guarantee_v1_0=SAFETY_GUARANTEE_V1_0,
-            blockers=verdict.blockers,
-            real_orders_possible=REAL_ORDER_TRANSPORT and verdict.allowed,
-        ),
-        config=config,
-        versions=versions,
-    )
+API_SOURCE = "api"
+NOT_LOADED = "not_loaded"
 
 
 def audit_loaded_config(
@@ -156,45 +81,92 @@ def audit_loaded_config(
     versions: LiveAuditVersions,
     environment_id: str | None = None,
 ) -> LiveAuditSnapshot:
-    """Guard, limits, drills and provenance for one loaded config, then the snapshot."""
-    guard = SafetyGuard(loaded.environment)
-    limits = LiveRiskLimits(loaded.risk, source=loaded.limits_source)
-    provenance = LiveAuditConfigProvenance(
-        source=loaded.source,
-        path=loaded.path,
-        sha256_redacted=sha256_redacted(loaded),
-        redacted_keys=loaded.redacted_keys,
-    )
-    return build_live_audit_snapshot(
-        loaded.environment,
-        guard,
-        limits,
-        environment_id or loaded.default_environment_id,
-        drills=run_drills(loaded),
-        config=provenance,
+    """Assess one loaded config and build its snapshot."""
+    return snapshot_of(
+        assess(loaded, environment_id=environment_id),
         timestamp_utc=timestamp_utc,
         versions=versions,
     )
 
 
-def live_audit_snapshot_to_dict(snapshot: LiveAuditSnapshot) -> dict[str, Any]:
-    """JSON-ready dict. Token values are not in a snapshot, so they cannot be in the dict."""
-    result: dict[str, Any] = msgspec.to_builtins(snapshot)
-    return result
+def build_live_audit_snapshot(
+    env_config: EnvironmentConfig,
+    safety_guard: SafetyGuard,
+    live_risk_limits: LiveRiskLimits | None = None,
+    environment_id: str | None = None,
+) -> LiveAuditSnapshot:
+    """The seed's call: a complete snapshot from these objects alone (see the module doc)."""
+    if not isinstance(env_config, EnvironmentConfig):
+        raise TypeError("env_config must be an EnvironmentConfig")
+    if not isinstance(safety_guard, SafetyGuard):
+        raise TypeError("safety_guard must be a SafetyGuard")
+    loaded = loaded_from_objects(env_config, live_risk_limits)
+    assessment = assess(loaded, environment_id=environment_id)
+    if safety_guard.env_config is None:  # the guard was built from a failed load
+        assessment = msgspec.structs.replace(
+            assessment,
+            verdict=safety_guard.verdict,
+            drills=DrillRun(executable=False, results=(), reason="config could not be loaded"),
+        )
+    from peak_trade.versions import collect_versions
+
+    return snapshot_of(
+        assessment,
+        timestamp_utc=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+        versions=collect_versions(os.getcwd()),
+    )
 
 
-def live_audit_snapshot_from_json(data: bytes | str) -> LiveAuditSnapshot:
-    """Decode (strictly) a snapshot exported as JSON."""
-    return msgspec.json.decode(data, type=LiveAuditSnapshot, strict=True)
+def loaded_from_objects(
+    env_config: EnvironmentConfig, live_risk_limits: LiveRiskLimits | None
+) -> LoadedConfig:
+    """A `LoadedConfig` for objects built in code (no file): every fact from the objects."""
+    risk = (
+        live_risk_limits.config if live_risk_limits is not None else LiveRiskConfig(enabled=False)
+    )
+    caps: list[ConfiguredCap] = [
+        ConfiguredCap(kind=row.kind, key=row.key, value=float(value), source=API_SOURCE)
+        for row in CAPS
+        if row.table == "environment" and (value := getattr(env_config, row.field)) is not None
+    ]
+    if live_risk_limits is not None:
+        caps += live_risk_limits.caps
+    plain: dict[str, dict[str, Any]] = {"environment": {}, "live_risk": {}}
+    rows: tuple[SettingRow | CapRow, ...] = (*SETTINGS, *CAPS)
+    for row in rows:
+        if row.table == "environment" and row.field not in ("confirm_token", "mode"):
+            source: Any = env_config
+        elif row.table == "live_risk" and live_risk_limits is not None:
+            source = risk
+        else:
+            continue
+        value = getattr(source, row.field, None)
+        if value is not None:
+            plain[row.table][row.field] = "<secret>" if isinstance(value, Secret) else value
+    plain["environment"]["mode"] = env_config.environment.value
+    redacted, redacted_keys = redact(plain)
+    return LoadedConfig(
+        environment=env_config,
+        risk=risk,
+        caps=tuple(caps),
+        bounded_live_enabled=False,
+        venues=(),
+        inline_credentials=(),
+        source="api",
+        resolved_from="api",
+        path=None,
+        files=(),
+        limits_source=(
+            NOT_LOADED if live_risk_limits is None else (live_risk_limits.source or API_SOURCE)
+        ),
+        default_environment_id=API_SOURCE,
+        redacted=redacted,
+        redacted_keys=redacted_keys,
+    )
 
 
 def live_audit_snapshot_to_markdown(snapshot: LiveAuditSnapshot) -> str:
+    """The seed's report (the Markdown format of `peak_trade.formats`)."""
     from peak_trade.formats import markdown
 
     return markdown.render(snapshot)
-
-
-def live_audit_snapshot_schema() -> dict[str, Any]:
-    """JSON Schema (2020-12) of the snapshot, generated from the types above."""
-    schema: dict[str, Any] = msgspec.json.schema(LiveAuditSnapshot)
-    return schema

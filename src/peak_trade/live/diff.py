@@ -1,8 +1,12 @@
 """Compare two audit snapshots and judge each change: less safe, safer, or neutral.
 
-Pure: two snapshots in, a `SnapshotDiff` out. A change is "less safe" when it opens a gate,
-turns the verdict to allowed, removes a blocker, raises or disables a risk limit, lowers the
-minimum size, or turns a drill from passing to failing (or not run).
+Pure: two snapshots in, a `SnapshotDiff` out. Every field has a judge: the registry's direction
+for settings, and the judges below for derived facts, caps and venues. A field without a judge
+counts as *less safe* (fail closed): a field added to the snapshot cannot slip through `diff`
+unjudged. A timestamp-only change is no change.
+
+Snapshots of schema 1 compare with schema 2: a field only one side has is shown as new (or gone)
+in that schema, and not judged.
 """
 
 from __future__ import annotations
@@ -13,7 +17,16 @@ from typing import Any, Final
 
 import msgspec
 
-from peak_trade.live.audit import LiveAuditSnapshot, live_audit_snapshot_to_dict
+from peak_trade.core.registry import (
+    CAP,
+    EFFECTIVE_MODE_RANK,
+    FLOOR_KINDS,
+    MODE_RANK,
+    SETTINGS,
+    CapKind,
+    Less,
+)
+from peak_trade.live.snapshot import AnySnapshot, live_audit_snapshot_to_dict
 
 
 class Risk(StrEnum):
@@ -51,73 +64,94 @@ class SnapshotDiff(msgspec.Struct, frozen=True, kw_only=True):
         return f"NOT LESS SAFE: {len(self.changes)} change(s), {safer} safer, none less safe"
 
 
-_MODE_RANK: Final = {"paper": 0, "testnet": 1, "live": 2}
-_EFFECTIVE_RANK: Final = {
-    "paper": 0,
-    "testnet_dry_run": 1,
-    "live_dry_run": 2,
-    "blocked": 3,
-    "live": 4,
-}
-
-Judge = Callable[[Any, Any], tuple[Risk, str]]
+Verdict = tuple[Risk, str]
+Judge = Callable[[Any, Any], Verdict]
+NEUTRAL: Final = (Risk.NEUTRAL, "")
 
 
-def _opens_when_true(what: str) -> Judge:
-    def judge(old: Any, new: Any) -> tuple[Risk, str]:
-        if new is True and old is not True:
-            return Risk.LESS_SAFE, f"{what} opened"
-        if old is True and new is not True:
-            return Risk.SAFER, f"{what} closed"
-        return Risk.NEUTRAL, ""
+def _direction(less: Less, what: str) -> Judge:
+    """A judge from a registry direction."""
 
-    return judge
+    def becoming(target: bool) -> Judge:
+        def judge(old: Any, new: Any) -> Verdict:
+            if new is target and old is not target:
+                return Risk.LESS_SAFE, f"{what} became {str(target).lower()}"
+            if old is target and new is not target:
+                return Risk.SAFER, f"{what} is no longer {str(target).lower()}"
+            return NEUTRAL
 
+        return judge
 
-def _opens_when_false(what: str) -> Judge:
-    def judge(old: Any, new: Any) -> tuple[Risk, str]:
-        return _opens_when_true(what)(not old, not new)
-
-    return judge
+    if less is Less.BECOMING_TRUE:
+        return becoming(True)
+    if less is Less.BECOMING_FALSE:
+        return becoming(False)
+    if less is Less.HIGHER:
+        return _cap(floor=False, what=what)
+    if less is Less.LOWER:
+        return _cap(floor=True, what=what)
+    if less is Less.TOWARDS_LIVE:
+        return _ranked(MODE_RANK, what)
+    if less is Less.ANY_CHANGE:
+        return lambda old, new: (Risk.LESS_SAFE, f"{what} changed (no safe direction is known)")
+    return lambda old, new: NEUTRAL  # Less.NO_SAFETY_MEANING
 
 
 def _ranked(ranks: dict[str, int], what: str) -> Judge:
-    def judge(old: Any, new: Any) -> tuple[Risk, str]:
+    def judge(old: Any, new: Any) -> Verdict:
         before, after = ranks.get(old, len(ranks)), ranks.get(new, len(ranks))
         if after > before:
             return Risk.LESS_SAFE, f"{what} moved towards live"
         if after < before:
             return Risk.SAFER, f"{what} moved away from live"
-        return Risk.NEUTRAL, ""
+        return NEUTRAL
 
     return judge
 
 
-def _limit(higher_is_riskier: bool) -> Judge:
-    def judge(old: Any, new: Any) -> tuple[Risk, str]:
-        if new == old:
-            return Risk.NEUTRAL, ""
-        raised = new > old
-        if raised == higher_is_riskier:
-            return Risk.LESS_SAFE, "limit loosened"
-        return Risk.SAFER, "limit tightened"
+def _cap(*, floor: bool, what: str) -> Judge:
+    """A cap (or, with `floor`, a minimum): loosened, removed or made unlimited is less safe."""
+
+    def judge(old: Any, new: Any) -> Verdict:
+        if old == new:
+            return NEUTRAL
+        if new is None:
+            return Risk.LESS_SAFE, f"{what} removed"
+        if new == UNLIMITED:
+            return Risk.LESS_SAFE, f"{what} made unlimited"
+        if old is None or old == UNLIMITED:
+            return Risk.SAFER, f"{what} set"
+        loosened = new < old if floor else new > old
+        return (
+            (Risk.LESS_SAFE, f"{what} loosened") if loosened else (Risk.SAFER, f"{what} tightened")
+        )
 
     return judge
 
 
-def _blockers(old: Any, new: Any) -> tuple[Risk, str]:
-    gone = sorted(set(old) - set(new))
-    added = sorted(set(new) - set(old))
+def _worst(verdicts: list[Verdict]) -> Verdict:
+    worse = [why for risk, why in verdicts if risk is Risk.LESS_SAFE]
+    if worse:
+        return Risk.LESS_SAFE, "; ".join(worse)
+    better = [why for risk, why in verdicts if risk is Risk.SAFER]
+    if better:
+        return Risk.SAFER, "; ".join(better)
+    return NEUTRAL
+
+
+def _blockers(old: Any, new: Any) -> Verdict:
+    gone = sorted(set(old or ()) - set(new or ()))
+    added = sorted(set(new or ()) - set(old or ()))
     if gone:
         return Risk.LESS_SAFE, "blocker(s) cleared: " + ", ".join(gone)
     if added:
         return Risk.SAFER, "blocker(s) added: " + ", ".join(added)
-    return Risk.NEUTRAL, ""
+    return NEUTRAL
 
 
-def _drill_results(old: Any, new: Any) -> tuple[Risk, str]:
-    passed_before = {r.split(":")[0] for r in old if r.endswith(":pass")}
-    passed_after = {r.split(":")[0] for r in new if r.endswith(":pass")}
+def _drill_results(old: Any, new: Any) -> Verdict:
+    passed_before = {r.split(":")[0] for r in old or () if r.endswith(":pass")}
+    passed_after = {r.split(":")[0] for r in new or () if r.endswith(":pass")}
     lost = sorted(passed_before - passed_after)
     if lost:
         return Risk.LESS_SAFE, "drill(s) no longer passing: " + ", ".join(lost)
@@ -125,75 +159,197 @@ def _drill_results(old: Any, new: Any) -> tuple[Risk, str]:
         return Risk.SAFER, "drill(s) now passing: " + ", ".join(
             sorted(passed_after - passed_before)
         )
-    return Risk.NEUTRAL, ""
+    return NEUTRAL
+
+
+def _venue(old: Any, new: Any) -> Verdict:
+    """One venue: enabled, its sandbox off, an endpoint changed, a credential present."""
+    if new is None:
+        return Risk.SAFER, "venue removed"
+    was = old or {}
+    verdicts: list[Verdict] = []
+    if new.get("enabled") is not False and was.get("enabled") is False:
+        verdicts.append((Risk.LESS_SAFE, "venue enabled"))
+    if old is None and new.get("enabled") is not False:
+        verdicts.append((Risk.LESS_SAFE, "venue added, not disabled"))
+    if was.get("sandbox") is True and new.get("sandbox") is not True:
+        verdicts.append((Risk.LESS_SAFE, "sandbox/testnet flag switched off"))
+    if set(new.get("endpoints", ())) - set(was.get("endpoints", ())):
+        verdicts.append((Risk.LESS_SAFE, "endpoint host changed"))
+    before = {c["key"]: c for c in was.get("credentials", ())}
+    for credential in new.get("credentials", ()):
+        prior = before.get(credential["key"])
+        if credential["present"] and (prior is None or not prior["present"]):
+            verdicts.append((Risk.LESS_SAFE, f"credential {credential['key']} became present"))
+    if not verdicts and was.get("enabled") is not False and new.get("enabled") is False:
+        verdicts.append((Risk.SAFER, "venue disabled"))
+    return _worst(verdicts)
+
+
+def _no_safety_meaning(old: Any, new: Any) -> Verdict:
+    return NEUTRAL
+
+
+def _any_change(what: str) -> Judge:
+    return _direction(Less.ANY_CHANGE, what)
+
+
+def _settings_judges() -> dict[tuple[str, str], Judge]:
+    return {
+        row.snapshot: _direction(row.less_safe, row.label)
+        for row in SETTINGS
+        if row.snapshot is not None
+    }
+
+
+def _effective_judges() -> dict[tuple[str, str], Judge]:
+    return {
+        ("risk", f"effective.{kind.value}"): _cap(
+            floor=kind in FLOOR_KINDS, what=f"effective {kind.value} cap"
+        )
+        for kind in CapKind
+    }
 
 
 JUDGES: Final[dict[tuple[str, str], Judge]] = {
-    ("gating", "mode"): _ranked(_MODE_RANK, "mode"),
-    ("gating", "effective_mode"): _ranked(_EFFECTIVE_RANK, "effective mode"),
-    ("gating", "enable_live_trading"): _opens_when_true("Gate 1"),
-    ("gating", "live_mode_armed"): _opens_when_true("Gate 2"),
-    ("gating", "live_dry_run_mode"): _opens_when_false("technical gate (dry-run)"),
-    ("gating", "require_confirm_token"): _opens_when_false("confirm-token requirement"),
-    ("gating", "confirm_token_valid"): _opens_when_true("confirm token"),
-    ("risk", "limits_enabled"): _opens_when_false("risk limits"),
-    ("risk", "max_live_notional_per_order"): _limit(higher_is_riskier=True),
-    ("risk", "max_live_notional_total"): _limit(higher_is_riskier=True),
-    ("risk", "live_trade_min_size"): _limit(higher_is_riskier=False),
-    ("drills", "drills_executable"): _opens_when_false("drills"),
+    **_settings_judges(),
+    ("snapshot", "schema_version"): _no_safety_meaning,
+    ("snapshot", "environment_id"): _no_safety_meaning,
+    ("gating", "effective_mode"): _ranked(EFFECTIVE_MODE_RANK, "effective mode"),
+    ("gating", "confirm_token_present"): _direction(Less.BECOMING_TRUE, "confirm token present"),
+    ("gating", "confirm_token_valid"): _direction(Less.BECOMING_TRUE, "confirm token valid"),
+    ("gating", "config_armed"): _direction(Less.BECOMING_TRUE, "config armed"),
+    ("risk", "max_live_notional_per_order"): _cap(floor=False, what="Phase 71 per-order cap"),
+    ("risk", "max_live_notional_total"): _cap(floor=False, what="Phase 71 total cap"),
+    ("risk", "live_trade_min_size"): _cap(floor=True, what="Phase 71 minimum order"),
+    ("risk", "limits_source"): _no_safety_meaning,
+    **_effective_judges(),
+    ("drills", "available_scenarios"): _any_change("drill scenario list"),
+    ("drills", "num_scenarios"): _any_change("number of drill scenarios"),
+    ("drills", "drills_executable"): _direction(Less.BECOMING_FALSE, "drills executable"),
     ("drills", "results"): _drill_results,
-    ("safety", "is_live_execution_allowed"): _opens_when_true("live execution"),
+    ("safety", "is_live_execution_allowed"): _direction(Less.BECOMING_TRUE, "live execution"),
+    ("safety", "reasons"): _no_safety_meaning,  # one sentence per blocker: judged there
+    ("safety", "safety_guarantee_v1_0"): _any_change("safety guarantee"),
     ("safety", "blockers"): _blockers,
-    ("safety", "real_orders_possible"): _opens_when_true("real order path"),
+    ("safety", "real_orders_possible"): _direction(Less.BECOMING_TRUE, "real order path"),
+    ("config", "source"): _any_change("config source"),
+    ("config", "resolved_from"): _no_safety_meaning,
+    ("config", "dialect"): _any_change("config dialect"),
+    ("config", "path"): _no_safety_meaning,
+    ("config", "sha256_redacted"): _no_safety_meaning,  # judged through the fields it covers
+    ("config", "redacted_keys"): _no_safety_meaning,
+    ("config", "files"): _no_safety_meaning,
+    ("config", "env_overrides"): _any_change("environment overrides"),
+    ("versions", "peak_trade"): _no_safety_meaning,
+    ("versions", "python"): _no_safety_meaning,
+    ("versions", "git_commit"): _no_safety_meaning,
+    ("versions", "schema"): _no_safety_meaning,
 }
+VENUES_SECTION: Final = "venues"
+LIMITS_PREFIX: Final = "limits."
+UNLIMITED: Final = "unlimited"
+#: fields never compared: the clock's reading
+NOT_COMPARED: Final = frozenset({("snapshot", "timestamp_utc")})
 
 
-# Derived or constant fields: their changes show through the fields they are derived from.
-SKIPPED: Final = frozenset({("safety", "reasons"), ("drills", "available_scenarios")})
+def judge_for(section: str, key: str) -> Judge | None:
+    if section == VENUES_SECTION:
+        return _venue
+    if section == "risk" and key.startswith(LIMITS_PREFIX):
+        cap_key = key.removeprefix(LIMITS_PREFIX)
+        if cap_key in CAP:
+            return _cap(floor=CAP[cap_key].kind in FLOOR_KINDS, what=cap_key)
+        return None
+    return JUDGES.get((section, key))
+
+
+def _dynamic(field: tuple[str, str]) -> bool:
+    """Fields that exist only where configured: absent means not configured (judged)."""
+    return field[0] == VENUES_SECTION or (field[0] == "risk" and field[1].startswith(LIMITS_PREFIX))
+
+
+def _fail_closed(old: Any, new: Any) -> Verdict:
+    return Risk.LESS_SAFE, "no judge for this field: counted as less safe (fail closed)"
 
 
 def _comparable(section: str, key: str, value: Any) -> Any:
     """The form a field is compared and shown in: blockers as codes, drills as `ID:pass`."""
+    if value is None:
+        return None
     if (section, key) == ("safety", "blockers"):
         return [b["code"] for b in value]
     if (section, key) == ("drills", "results"):
         return [f"{r['id']}:{'pass' if r['passed'] else 'FAIL'}" for r in value]
+    if (section, key) == ("config", "files"):
+        return [f"{f['path']} {f['sha256_redacted'][:12]}" for f in value]
     return value
 
 
+_MISSING: Final = object()
+
+
+def _fields(snapshot: dict[str, Any]) -> dict[tuple[str, str], Any]:
+    """Every compared field as (section, key) -> value; nested tables become dotted keys."""
+    fields: dict[tuple[str, str], Any] = {}
+    for section, value in snapshot.items():
+        if section == VENUES_SECTION and isinstance(value, list | tuple):
+            for venue in value:
+                fields[(VENUES_SECTION, str(venue.get("name")))] = venue
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if (section, key) == ("risk", "limits") and isinstance(item, list | tuple):
+                    for cap in item:
+                        shown = UNLIMITED if cap.get("unlimited") else cap.get("value")
+                        fields[("risk", f"{LIMITS_PREFIX}{cap.get('key')}")] = shown
+                elif isinstance(item, dict):
+                    for sub, leaf in item.items():
+                        fields[(section, f"{key}.{sub}")] = leaf
+                else:
+                    fields[(section, key)] = item
+        else:
+            fields[("snapshot", section)] = value
+    return fields
+
+
 def diff_snapshots(
-    old: LiveAuditSnapshot,
-    new: LiveAuditSnapshot,
+    old: AnySnapshot,
+    new: AnySnapshot,
     *,
     old_label: str = "old",
     new_label: str = "new",
 ) -> SnapshotDiff:
-    before, after = live_audit_snapshot_to_dict(old), live_audit_snapshot_to_dict(new)
+    before = _fields(live_audit_snapshot_to_dict(old))
+    after = _fields(live_audit_snapshot_to_dict(new))
     changes = []
-    for section in after:
-        old_section, new_section = before.get(section), after[section]
-        if not isinstance(new_section, dict) or not isinstance(old_section, dict):
-            if old_section != new_section:
-                changes.append(
-                    Change(
-                        section="snapshot",
-                        key=section,
-                        old=old_section,
-                        new=new_section,
-                        risk=Risk.NEUTRAL,
-                    )
-                )
+    for field in dict.fromkeys([*after, *before]):
+        if field in NOT_COMPARED:
             continue
-        for key in new_section:
-            if (section, key) in SKIPPED:
-                continue
-            old_value = _comparable(section, key, old_section.get(key))
-            new_value = _comparable(section, key, new_section[key])
-            if old_value == new_value:
-                continue
-            judge = JUDGES.get((section, key))
-            risk, why = judge(old_value, new_value) if judge else (Risk.NEUTRAL, "")
-            changes.append(
-                Change(section=section, key=key, old=old_value, new=new_value, risk=risk, why=why)
-            )
+        section, key = field
+        old_raw, new_raw = before.get(field, _MISSING), after.get(field, _MISSING)
+        if not _dynamic(field) and (old_raw is _MISSING or new_raw is _MISSING):
+            changes.append(_schema_change(field, old_raw, new_raw, old, new))
+            continue
+        old_value = _comparable(section, key, None if old_raw is _MISSING else old_raw)
+        new_value = _comparable(section, key, None if new_raw is _MISSING else new_raw)
+        if old_value == new_value:
+            continue
+        judge = judge_for(section, key) or _fail_closed
+        risk, why = judge(old_value, new_value)
+        changes.append(
+            Change(section=section, key=key, old=old_value, new=new_value, risk=risk, why=why)
+        )
     return SnapshotDiff(old_label=old_label, new_label=new_label, changes=tuple(changes))
+
+
+def _schema_change(
+    field: tuple[str, str], old_raw: Any, new_raw: Any, old: AnySnapshot, new: AnySnapshot
+) -> Change:
+    section, key = field
+    if old_raw is _MISSING:
+        why = (
+            f"new in schema {new.schema_version} (not in the schema {old.schema_version} snapshot)"
+        )
+        return Change(section=section, key=key, old=None, new=new_raw, risk=Risk.NEUTRAL, why=why)
+    why = f"not in schema {new.schema_version} (was in schema {old.schema_version})"
+    return Change(section=section, key=key, old=old_raw, new=None, risk=Risk.NEUTRAL, why=why)

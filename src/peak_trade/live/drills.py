@@ -19,10 +19,13 @@ from typing import Final, Literal
 
 import msgspec
 
-from peak_trade.core.config import LoadedConfig, RiskConfig
+from peak_trade.core.config import LoadedConfig
 from peak_trade.core.environment import EnvironmentConfig, TradingEnvironment
+from peak_trade.core.order import Order
+from peak_trade.core.registry import CapKind
 from peak_trade.core.secret import Secret
-from peak_trade.live.execution import ExecutionReport, Order, Step, submit
+from peak_trade.errors import PeakTradeError
+from peak_trade.live.execution import ExecutionReport, Step, submit
 from peak_trade.live.risk_limits import LiveRiskLimits
 from peak_trade.live.safety import SafetyGuard
 
@@ -75,6 +78,7 @@ class Scenario(msgspec.Struct, frozen=True, kw_only=True):
     live_dry_run_mode: bool
     token_supplied: bool  # a fresh valid token in memory, or none at all
     orders: tuple[DrillOrder, ...]
+    testnet_dry_run: bool = True  # drill F proves testnet is not live, with its dry-run
 
 
 class DrillResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -208,6 +212,13 @@ SCENARIOS: Final[tuple[Scenario, ...]] = (
 )
 
 SCENARIO_IDS: Final = tuple(s.id for s in SCENARIOS)
+
+
+def get_default_live_drill_scenarios() -> list[Scenario]:
+    """The seven scenarios A-G (Peak_Trade's name for this list); each has `.name`."""
+    return list(SCENARIOS)
+
+
 SCENARIO_NAMES: Final = tuple(s.name for s in SCENARIOS)
 
 
@@ -220,27 +231,41 @@ def _scenario_environment(base: EnvironmentConfig, scenario: Scenario) -> Enviro
         digest = Secret(hashlib.sha256(token.reveal().encode()).hexdigest())
     return msgspec.structs.replace(
         base,
-        mode=scenario.mode,
+        environment=scenario.mode,
         enable_live_trading=scenario.enable_live_trading,
         live_mode_armed=scenario.live_mode_armed,
         live_dry_run_mode=scenario.live_dry_run_mode,
+        testnet_dry_run=scenario.testnet_dry_run,
         require_confirm_token=True,
         confirm_token=token,
         confirm_token_sha256=digest,
     )
 
 
-def _order_for(size: OrderSize, risk: RiskConfig) -> tuple[Order, float]:
-    """An order (and the notional already open) that probes the configured limits."""
-    per_order = risk.max_live_notional_per_order
+def _order_for(size: OrderSize, limits: LiveRiskLimits) -> tuple[Order, float]:
+    """An order (and the notional already open) that probes the binding caps.
+
+    Without a per-order or a total cap there is nothing to probe: the order that should have
+    been rejected is sized as if the cap were 1000, and its acceptance fails drill E.
+    """
+    per_order = _cap_value(limits, CapKind.PER_ORDER)
+    total = _cap_value(limits, CapKind.TOTAL)
+    floor = _cap_value(limits, CapKind.MIN_ORDER) or 0.0
     if size == "above_per_order":
-        return _order(per_order * 1.5 + 1.0), 0.0
+        cap = 1000.0 if per_order is None else per_order
+        return _order(cap + max(cap * 0.001, 0.01)), 0.0  # just above the cap
     if size == "exceeds_total":
-        # within the per-order limit, but the open notional leaves less room than it needs
-        notional = max(per_order, risk.live_trade_min_size, 1.0)
-        return _order(notional), max(risk.max_live_notional_total - notional / 2, 0.0)
-    # the smallest order the limits accept (a zero per-order limit accepts none)
-    return _order(max(risk.live_trade_min_size, min(1.0, per_order)) or 0.01), 0.0
+        # within the per-order cap, but the open notional leaves less room than it needs
+        notional = max(floor, min(per_order if per_order is not None else 1.0, 1.0), 0.01)
+        return _order(notional), max((1000.0 if total is None else total) - notional / 2, 0.0)
+    # the smallest order the caps accept (a zero per-order cap accepts none)
+    ceiling = 1.0 if per_order is None else min(1.0, per_order)
+    return _order(max(floor, ceiling) or 0.01), 0.0
+
+
+def _cap_value(limits: LiveRiskLimits, kind: CapKind) -> float | None:
+    cap = limits.binding_cap(kind)
+    return None if cap is None else cap.value
 
 
 def _order(notional: float) -> Order:
@@ -248,6 +273,31 @@ def _order(notional: float) -> Order:
 
 
 GuardFactory = Callable[[EnvironmentConfig], SafetyGuard]
+
+
+class UnknownScenarioError(PeakTradeError):
+    """A drill scenario id that does not exist (bad input)."""
+
+
+def select_scenarios(ids: Sequence[str]) -> list[str]:
+    """Scenario ids as given (any case) -> canonical ids; unknown ids are an error."""
+    wanted = [i.upper() for i in ids]
+    unknown = sorted(set(wanted) - set(SCENARIO_IDS))
+    if unknown:
+        raise UnknownScenarioError(
+            f"unknown drill scenario {', '.join(unknown)}; valid: {', '.join(SCENARIO_IDS)}"
+        )
+    return wanted
+
+
+def risk_limits_of(loaded: LoadedConfig) -> LiveRiskLimits:
+    """The risk limits an order of this config meets: every configured cap that counts."""
+    return LiveRiskLimits.for_caps(
+        loaded.risk,
+        loaded.caps,
+        bounded_live_enabled=loaded.bounded_live_enabled,
+        source=loaded.limits_source,
+    )
 
 
 def run_drills(
@@ -267,7 +317,7 @@ def run_drills(
     if loaded is None:
         return DrillRun(executable=False, results=(), reason=unavailable_reason)
     wanted = set(SCENARIO_IDS if scenario_ids is None else scenario_ids)
-    limits = LiveRiskLimits(loaded.risk, source=loaded.limits_source)
+    limits = risk_limits_of(loaded)
     results = []
     for scenario in SCENARIOS:
         if scenario.id not in wanted:
@@ -277,7 +327,7 @@ def run_drills(
         live_blockers = tuple(code.value for code in guard.verdict.codes)
         observed = []
         for drill_order in scenario.orders:
-            order, open_notional = _order_for(drill_order.size, loaded.risk)
+            order, open_notional = _order_for(drill_order.size, limits)
             report = submit(order, guard, limits, open_notional=open_notional)
             observed.append(_observed(report, live_blockers))
         expected = tuple(o.expected for o in scenario.orders)

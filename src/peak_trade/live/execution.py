@@ -6,35 +6,18 @@ this package opens a network connection. `REAL_ORDER_TRANSPORT` records that fac
 
 from __future__ import annotations
 
-import math
 from enum import StrEnum
-from typing import TYPE_CHECKING, Final, Literal, Protocol
+from typing import Final, Protocol
 
 import msgspec
 
-from peak_trade.live.safety import EffectiveMode, LiveExecutionBlocked
+from peak_trade.core.order import Order
+from peak_trade.live.risk_limits import LiveRiskLimits
+from peak_trade.live.safety import EffectiveMode, SafetyGuard
 
-if TYPE_CHECKING:
-    from peak_trade.live.risk_limits import LiveRiskLimits
-    from peak_trade.live.safety import SafetyGuard
+__all__ = ["REAL_ORDER_TRANSPORT", "ExecutionReport", "Fill", "Order", "Step", "submit"]
 
 REAL_ORDER_TRANSPORT: Final = False
-
-
-class Order(msgspec.Struct, frozen=True, kw_only=True):
-    symbol: str
-    side: Literal["buy", "sell"]
-    quantity: float
-    price: float
-
-    def __post_init__(self) -> None:
-        for name, value in (("quantity", self.quantity), ("price", self.price)):
-            if not (math.isfinite(value) and value > 0):
-                raise ValueError(f"order {name} must be a positive finite number")
-
-    @property
-    def notional(self) -> float:
-        return self.quantity * self.price
 
 
 class Step(StrEnum):
@@ -71,6 +54,8 @@ class _SimulatedExecutor:
 
 PAPER_EXECUTOR: Final = _SimulatedExecutor("paper")
 TESTNET_DRY_RUN_EXECUTOR: Final = _SimulatedExecutor("testnet_dry_run")
+# testnet_dry_run = false: a real system would send the order to a testnet venue
+TESTNET_EXECUTOR: Final = _SimulatedExecutor("testnet")
 LIVE_DRY_RUN_EXECUTOR: Final = _SimulatedExecutor("live_dry_run")
 
 # With every gate open a real system would hand the order to an exchange transport. This build
@@ -79,6 +64,7 @@ LIVE_DRY_RUN_EXECUTOR: Final = _SimulatedExecutor("live_dry_run")
 EXECUTOR_FOR_MODE: Final[dict[EffectiveMode, Executor]] = {
     EffectiveMode.PAPER: PAPER_EXECUTOR,
     EffectiveMode.TESTNET_DRY_RUN: TESTNET_DRY_RUN_EXECUTOR,
+    EffectiveMode.TESTNET: TESTNET_EXECUTOR,
     EffectiveMode.LIVE_DRY_RUN: LIVE_DRY_RUN_EXECUTOR,
     EffectiveMode.LIVE: LIVE_DRY_RUN_EXECUTOR,
 }
@@ -100,18 +86,21 @@ def submit(
     limits: LiveRiskLimits,
     *,
     open_notional: float = 0.0,
+    symbol_notional: float = 0.0,
+    open_symbols: frozenset[str] = frozenset(),
 ) -> ExecutionReport:
     """The one path an order takes: guard, then risk limits, then a simulated executor."""
-    try:
-        mode = guard.ensure_may_place_order(order)
-    except LiveExecutionBlocked as blocked:
+    verdict = guard.verdict
+    if not guard.may_place_order():
         return ExecutionReport(
             decided_by=Step.GUARD,
             accepted=False,
-            codes=tuple(b.code.value for b in blocked.blockers),
-            message=str(blocked),
+            codes=tuple(code.value for code in verdict.codes),
+            message="live execution blocked: " + ", ".join(verdict.codes),
         )
-    decision = limits.check_order(order, open_notional)
+    decision = limits.check_order(
+        order, open_notional, symbol_notional=symbol_notional, open_symbols=open_symbols
+    )
     if not decision.accepted:
         return ExecutionReport(
             decided_by=Step.RISK_LIMITS,
@@ -119,7 +108,7 @@ def submit(
             codes=tuple(c.value for c in decision.codes),
             message=decision.reason,
         )
-    fill = EXECUTOR_FOR_MODE[mode].execute(order)
+    fill = EXECUTOR_FOR_MODE[verdict.effective_mode].execute(order)
     return ExecutionReport(
         decided_by=Step.EXECUTOR,
         accepted=True,

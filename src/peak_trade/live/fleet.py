@@ -1,20 +1,34 @@
-"""Audit many configs in one process: one row per config, and a summary.
+"""Audit many configs in one process: one row per config, the `check --expect blocked` policy
+applied to each, and the exit rule of the whole fleet.
 
 A config that fails to load is reported (`config_invalid`, blocked) and the others still are.
+Exit: 1 when any row violates the policy (a finding outranks bad input), else 2 when any config
+is invalid, else 0.
 """
 
 from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from enum import IntEnum
 
 import msgspec
 
-from peak_trade.core.config import LoadedConfig, load_config, name_and_stem
-from peak_trade.errors import ConfigError, UsageError
-from peak_trade.live.drills import run_drills
-from peak_trade.live.safety import SafetyGuard
+from peak_trade.core.config import BOUNDED_LIVE_FILE, load_config, name_and_stem
+from peak_trade.errors import ConfigError
+from peak_trade.live.assessment import assess
+from peak_trade.live.policy import Expectation, PolicyViolation, check_snapshot
+from peak_trade.live.safety import config_invalid_verdict
+from peak_trade.live.snapshot import LiveAuditVersions, snapshot_of
+
+
+class FleetOutcome(IntEnum):
+    """The fleet's result, valued as the exit code it maps to."""
+
+    OK = 0
+    FINDING = 1
+    INVALID = 2
 
 
 class FleetRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -22,10 +36,12 @@ class FleetRow(msgspec.Struct, frozen=True, kw_only=True):
     environment_id: str
     effective_mode: str
     live_allowed: bool
+    config_armed: bool
     blockers: tuple[str, ...]
     drills_passed: int
     drills_failed: int
     drills_executable: bool
+    violations: tuple[PolicyViolation, ...] = ()
     error: str | None = None
 
 
@@ -37,6 +53,10 @@ class FleetReport(msgspec.Struct, frozen=True, kw_only=True):
         return sum(r.live_allowed for r in self.rows)
 
     @property
+    def armed(self) -> int:
+        return sum(r.config_armed for r in self.rows)
+
+    @property
     def invalid(self) -> int:
         return sum(r.error is not None for r in self.rows)
 
@@ -44,16 +64,43 @@ class FleetReport(msgspec.Struct, frozen=True, kw_only=True):
     def drills_failing(self) -> int:
         return sum(r.drills_failed > 0 for r in self.rows)
 
+    @property
+    def violating(self) -> int:
+        return sum(bool(r.violations) for r in self.rows)
+
+    def outcome(self) -> FleetOutcome:
+        if self.violating:
+            return FleetOutcome.FINDING
+        if self.invalid:
+            return FleetOutcome.INVALID
+        return FleetOutcome.OK
+
     def summary(self) -> str:
         return (
-            f"{len(self.rows)} config(s): {self.allowed} live-allowed,"
+            f"{len(self.rows)} config(s): {self.allowed} live-allowed, {self.armed} armed,"
             f" {len(self.rows) - self.allowed - self.invalid} blocked, {self.invalid} invalid;"
-            f" drills failing in {self.drills_failing}"
+            f" drills failing in {self.drills_failing}; policy violated by {self.violating}"
         )
+
+    def payload(self) -> dict[str, object]:
+        """The JSON form (`audit fleet --format json`, `--output-json`)."""
+        return {
+            "summary": self.summary(),
+            "outcome": self.outcome().name.lower(),
+            "allowed": self.allowed,
+            "armed": self.armed,
+            "invalid": self.invalid,
+            "drills_failing": self.drills_failing,
+            "violating": self.violating,
+            "rows": self.rows,
+        }
 
 
 def expand_targets(targets: Sequence[str]) -> list[str]:
-    """Directories (their *.toml), glob patterns and files -> config paths, each once."""
+    """Directories (their *.toml), glob patterns and files -> config paths, each once.
+
+    A `bounded_live.toml` is never a config of its own: it is merged into its neighbour.
+    """
     paths: list[str] = []
     for target in targets:
         if os.path.isdir(target):
@@ -62,48 +109,58 @@ def expand_targets(targets: Sequence[str]) -> list[str]:
             found = sorted(p for p in glob.glob(target, recursive=True) if os.path.isfile(p))
         else:
             found = [target]
+        found = [p for p in found if os.path.basename(p) != BOUNDED_LIVE_FILE]
         if not found:
-            raise UsageError(f"{target}: matches no config file")
+            raise ConfigError(f"{target}: matches no config file")
         paths.extend(found)
     return list(dict.fromkeys(paths))
 
 
-def audit_row(path: str, loaded: LoadedConfig | ConfigError) -> FleetRow:
-    """One config's row. Pure: the loading happened before."""
-    stem = name_and_stem(path)[1]
-    if isinstance(loaded, ConfigError):
-        verdict = SafetyGuard(loaded).verdict
-        return FleetRow(
-            path=path,
-            environment_id=stem,
-            effective_mode=verdict.effective_mode.value,
-            live_allowed=False,
-            blockers=tuple(c.value for c in verdict.codes),
-            drills_passed=0,
-            drills_failed=0,
-            drills_executable=False,
-            error=str(loaded),
-        )
-    verdict = SafetyGuard(loaded.environment).verdict
-    drills = run_drills(loaded)
-    return FleetRow(
-        path=path,
-        environment_id=loaded.default_environment_id,
-        effective_mode=verdict.effective_mode.value,
-        live_allowed=verdict.allowed,
-        blockers=tuple(c.value for c in verdict.codes),
-        drills_passed=drills.passed,
-        drills_failed=drills.failed,
-        drills_executable=drills.executable,
-    )
-
-
-def audit_fleet(paths: Iterable[str], environ: dict[str, str] | None = None) -> FleetReport:
+def audit_fleet(
+    paths: Iterable[str],
+    *,
+    timestamp_utc: str,
+    versions: LiveAuditVersions,
+    environ: Mapping[str, str] | None = None,
+) -> FleetReport:
     rows = []
     for path in paths:
         try:
-            loaded: LoadedConfig | ConfigError = load_config(path, environ=environ)
+            loaded = load_config(path, environ=environ)
         except ConfigError as error:
-            loaded = error
-        rows.append(audit_row(path, loaded))
+            rows.append(_invalid_row(path, error))
+            continue
+        assessment = assess(loaded)
+        snapshot = snapshot_of(assessment, timestamp_utc=timestamp_utc, versions=versions)
+        verdict, drills = assessment.verdict, assessment.drills
+        rows.append(
+            FleetRow(
+                path=path,
+                environment_id=assessment.environment_id,
+                effective_mode=verdict.effective_mode.value,
+                live_allowed=verdict.allowed,
+                config_armed=assessment.config_armed,
+                blockers=tuple(c.value for c in verdict.codes),
+                drills_passed=drills.passed,
+                drills_failed=drills.failed,
+                drills_executable=drills.executable,
+                violations=check_snapshot(snapshot, Expectation.BLOCKED),
+            )
+        )
     return FleetReport(rows=tuple(rows))
+
+
+def _invalid_row(path: str, error: ConfigError) -> FleetRow:
+    verdict = config_invalid_verdict(error)
+    return FleetRow(
+        path=path,
+        environment_id=name_and_stem(path)[1],
+        effective_mode=verdict.effective_mode.value,
+        live_allowed=False,
+        config_armed=False,
+        blockers=tuple(c.value for c in verdict.codes),
+        drills_passed=0,
+        drills_failed=0,
+        drills_executable=False,
+        error=str(error),
+    )

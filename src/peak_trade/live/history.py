@@ -6,11 +6,19 @@ import os
 
 import msgspec
 
-from peak_trade.live.archive import DECODE_ERRORS, FILE_NAME, read_ledger, sha256_file
-from peak_trade.live.audit import LiveAuditSnapshot, live_audit_snapshot_from_json
+from peak_trade.archive.ledger import DECODE_ERRORS, FILE_NAME
+from peak_trade.archive.refs import iter_entries
+from peak_trade.archive.verify import sha256_file
 from peak_trade.live.diff import Risk, diff_snapshots
+from peak_trade.live.snapshot import AnySnapshot, live_audit_snapshot_from_json
 
-_UNTRACKED = {("snapshot", "timestamp_utc"), ("config", "path")}
+# shown by diff, left out of history's one-line summaries: derived from other changes
+_UNTRACKED = {
+    ("config", "path"),
+    ("config", "files"),
+    ("config", "sha256_redacted"),
+    ("safety", "reasons"),
+}
 
 
 class HistoryRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -25,6 +33,7 @@ class HistoryRow(msgspec.Struct, frozen=True, kw_only=True):
     intact: bool
     less_safe: bool
     changes: tuple[str, ...]
+    signed: bool
 
 
 def _fmt(value: object) -> str:
@@ -35,7 +44,7 @@ def _fmt(value: object) -> str:
     return msgspec.json.encode(value).decode()
 
 
-def change_lines(old: LiveAuditSnapshot, new: LiveAuditSnapshot) -> tuple[tuple[str, ...], bool]:
+def change_lines(old: AnySnapshot, new: AnySnapshot) -> tuple[tuple[str, ...], bool]:
     diff = diff_snapshots(old, new)
     lines = []
     for change in diff.changes:
@@ -48,9 +57,9 @@ def change_lines(old: LiveAuditSnapshot, new: LiveAuditSnapshot) -> tuple[tuple[
 
 def load_history(archive_dir: str) -> list[HistoryRow]:
     rows: list[HistoryRow] = []
-    previous: LiveAuditSnapshot | None = None
-    for entry in read_ledger(archive_dir):
-        snapshot: LiveAuditSnapshot | None = None
+    previous: AnySnapshot | None = None
+    for entry in iter_entries(archive_dir):
+        snapshot: AnySnapshot | None = None
         intact = True
         for name, digest in entry.files.items():
             path = os.path.join(archive_dir, name)
@@ -64,7 +73,7 @@ def load_history(archive_dir: str) -> list[HistoryRow]:
                 try:
                     with open(path, "rb") as handle:
                         snapshot = live_audit_snapshot_from_json(handle.read())
-                except (*DECODE_ERRORS, OSError):
+                except (*DECODE_ERRORS, msgspec.ValidationError, OSError):
                     intact = False
         changes: tuple[str, ...] = ()
         less_safe = False
@@ -83,6 +92,7 @@ def load_history(archive_dir: str) -> list[HistoryRow]:
                 intact=intact and snapshot is not None,
                 less_safe=less_safe,
                 changes=changes if previous is not None else ("first snapshot",),
+                signed=entry.signature is not None,
             )
         )
         if snapshot is not None:

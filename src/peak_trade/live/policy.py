@@ -1,15 +1,20 @@
 """The policy check for CI, cron and pre-commit: does a snapshot meet the expectation?
 
-Pure: a snapshot and the expectation in, every violated expectation out (never only the first).
+Pure: a snapshot and the expectation in, every violated rule out (never only the first), each
+naming the config key(s) that fix it. `--expect blocked` judges an *armed* config (the file alone
+opens every gate it controls) as live-capable whether or not a token happens to be in the
+auditing process's environment: CI has no token, production has one.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 import msgspec
 
-from peak_trade.live.audit import LiveAuditSnapshot
+from peak_trade.core.registry import GATES
+from peak_trade.live.snapshot import LiveAuditSnapshot
 
 
 class Expectation(StrEnum):
@@ -20,14 +25,36 @@ class Expectation(StrEnum):
 class PolicyViolation(msgspec.Struct, frozen=True):
     code: str
     message: str
+    fix: str = ""
+
+
+def _closing_assignment(setting: str, open_value: object) -> str:
+    closed = '"paper"' if isinstance(open_value, str) else str(not open_value).lower()
+    return f"{setting} = {closed}"
+
+
+#: closing any one gate of an armed config disarms it
+_ARMED_FIX = " or ".join(_closing_assignment(g.setting, g.open_value) for g in GATES)
 
 
 def check_snapshot(snapshot: LiveAuditSnapshot, expect: Expectation) -> tuple[PolicyViolation, ...]:
     violations: list[PolicyViolation] = []
-    safety, gating, drills = snapshot.safety, snapshot.gating, snapshot.drills
+    safety, gating, drills, risk = snapshot.safety, snapshot.gating, snapshot.drills, snapshot.risk
+    live_capable = gating.config_armed or gating.mode.value == "live"
     if expect is Expectation.BLOCKED and safety.is_live_execution_allowed:
         violations.append(
-            PolicyViolation("live_allowed", "live execution is allowed; expected blocked")
+            PolicyViolation(
+                "live_allowed", "live execution is allowed; expected blocked", _ARMED_FIX
+            )
+        )
+    if expect is Expectation.BLOCKED and gating.config_armed:
+        violations.append(
+            PolicyViolation(
+                "config_armed",
+                "the config opens every gate it controls (armed): only a run-time token"
+                " stands between it and live orders",
+                _ARMED_FIX,
+            )
         )
     if expect is Expectation.ALLOWED and not safety.is_live_execution_allowed:
         codes = ", ".join(b.code.value for b in safety.blockers)
@@ -42,16 +69,76 @@ def check_snapshot(snapshot: LiveAuditSnapshot, expect: Expectation) -> tuple[Po
         violations.append(PolicyViolation("drills_not_executable", "the drills could not run"))
     failed = [r.id for r in drills.results if not r.passed]
     if failed:
-        violations.append(PolicyViolation("drill_failed", f"drill(s) failing: {', '.join(failed)}"))
-    if not snapshot.risk.limits_enabled:
+        fix = ""
+        if "E" in failed:
+            fix = _drill_e_fix(risk)
         violations.append(
-            PolicyViolation("risk_limits_disabled", "risk limits are disabled ([live_risk])")
+            PolicyViolation("drill_failed", f"drill(s) failing: {', '.join(failed)}", fix)
         )
-    if gating.mode.value == "live" and not gating.require_confirm_token:
+    if live_capable and not risk.limits_enabled:
+        violations.append(
+            PolicyViolation(
+                "risk_limits_disabled",
+                "risk limits are disabled while mode is live or the config is armed",
+                "live_risk.enabled = true",
+            )
+        )
+    if live_capable and not risk.block_on_violation:
+        violations.append(
+            PolicyViolation(
+                "risk_limits_warn_only",
+                "a cap breach only warns (block_on_violation = false) while mode is live or"
+                " the config is armed",
+                "live_risk.block_on_violation = true",
+            )
+        )
+    if gating.mode.value == "live" and gating.require_confirm_token is False:
         violations.append(
             PolicyViolation(
                 "confirm_token_not_required",
                 "mode is live but environment.require_confirm_token is false",
+                "environment.require_confirm_token = true",
+            )
+        )
+    inline = [c.key for v in snapshot.venues for c in v.credentials if c.kind == "inline"]
+    if "environment.confirm_token" in snapshot.config.redacted_keys:
+        inline.insert(0, "environment.confirm_token")
+    if inline:
+        violations.append(
+            PolicyViolation(
+                "inline_credential",
+                f"credential(s) stored in the config file: {', '.join(inline)}",
+                "remove them and name an environment variable in a *_env_var key instead",
             )
         )
     return tuple(violations)
+
+
+def _drill_e_fix(risk: Any) -> str:
+    if not risk.limits_enabled:
+        return "live_risk.enabled = true"
+    if not risk.block_on_violation:
+        return "live_risk.block_on_violation = true"
+    missing = [
+        key
+        for kind, key in (
+            ("per_order", "live_risk.max_order_notional"),
+            ("total", "live_risk.max_total_exposure_notional"),
+        )
+        if getattr(risk.effective, kind) is None
+    ]
+    return "set " + " and ".join(missing) if missing else ""
+
+
+def check_payload(
+    snapshot: LiveAuditSnapshot,
+    expect: Expectation,
+    violations: tuple[PolicyViolation, ...],
+) -> dict[str, object]:
+    """The JSON form of a check result (`audit check --format json`)."""
+    return {
+        "ok": not violations,
+        "expect": expect.value,
+        "environment_id": snapshot.environment_id,
+        "violations": violations,
+    }

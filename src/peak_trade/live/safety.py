@@ -1,39 +1,47 @@
 """Safety guard (Phase 71): may this system execute live, and if not, every reason why.
 
 `evaluate_gates` is the one decision function: pure, total, and it reports every failing
-condition, never only the first. Everything else here wraps it.
+condition, never only the first. The gates, their codes, messages and remedies are rows of
+`core.registry`; the confirm-token rule is the one gate written as code here.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import msgspec
 
 from peak_trade.core.environment import EnvironmentConfig, TradingEnvironment
+from peak_trade.core.registry import (
+    GATE_OF_CODE,
+    GATES,
+    REMEDY,
+    TOKEN_BLOCKERS,
+    BlockerCode,
+    GateRow,
+)
 from peak_trade.errors import ConfigError, PeakTradeError
 
-if TYPE_CHECKING:
-    from peak_trade.live.execution import Order
-
-
-class BlockerCode(StrEnum):
-    """Why live execution is blocked. The declaration order is the report order."""
-
-    CONFIG_INVALID = "config_invalid"
-    MODE_NOT_LIVE = "mode_not_live"
-    GATE1_DISABLED = "gate1_disabled"
-    GATE2_NOT_ARMED = "gate2_not_armed"
-    DRY_RUN_ACTIVE = "dry_run_active"
-    CONFIRM_TOKEN_MISSING = "confirm_token_missing"  # noqa: S105
-    CONFIRM_TOKEN_INVALID = "confirm_token_invalid"  # noqa: S105
-    CONFIRM_TOKEN_UNVERIFIABLE = "confirm_token_unverifiable"  # noqa: S105
+__all__ = [
+    "ALLOWED_REASON",
+    "REMEDY",
+    "Blocker",
+    "BlockerCode",
+    "EffectiveMode",
+    "LiveExecutionBlocked",
+    "SafetyGuard",
+    "Verdict",
+    "config_invalid_verdict",
+    "evaluate_gates",
+    "is_live_execution_allowed",
+]
 
 
 class EffectiveMode(StrEnum):
     PAPER = "paper"
     TESTNET_DRY_RUN = "testnet_dry_run"
+    TESTNET = "testnet"  # testnet orders would reach a testnet venue (testnet_dry_run = false)
     LIVE_DRY_RUN = "live_dry_run"
     BLOCKED = "blocked"
     LIVE = "live"
@@ -63,102 +71,75 @@ class Verdict(msgspec.Struct, frozen=True):
             return (ALLOWED_REASON,)
         return tuple(dict.fromkeys(b.message for b in self.blockers))
 
+    @property
+    def closed_gates(self) -> frozenset[str]:
+        """A gate is open when nothing blocks at it."""
+        return frozenset(b.gate for b in self.blockers)
+
 
 ALLOWED_REASON: Final = (
     "All gates open: mode=live, Gate 1 and Gate 2 open, dry-run off, confirm token accepted"
 )
 
-GATE_OF: Final[dict[BlockerCode, str]] = {
-    BlockerCode.CONFIG_INVALID: "config",
-    BlockerCode.MODE_NOT_LIVE: "mode",
-    BlockerCode.GATE1_DISABLED: "gate1",
-    BlockerCode.GATE2_NOT_ARMED: "gate2",
-    BlockerCode.DRY_RUN_ACTIVE: "dry_run",
-    BlockerCode.CONFIRM_TOKEN_MISSING: "confirm_token",
-    BlockerCode.CONFIRM_TOKEN_INVALID: "confirm_token",
-    BlockerCode.CONFIRM_TOKEN_UNVERIFIABLE: "confirm_token",
-}
-
-REMEDY: Final[dict[BlockerCode, str]] = {
-    BlockerCode.CONFIG_INVALID: "fix the config error named above",
-    BlockerCode.MODE_NOT_LIVE: 'set environment.mode = "live"',
-    BlockerCode.GATE1_DISABLED: "set environment.enable_live_trading = true",
-    BlockerCode.GATE2_NOT_ARMED: "set environment.live_mode_armed = true",
-    BlockerCode.DRY_RUN_ACTIVE: "set environment.live_dry_run_mode = false",
-    BlockerCode.CONFIRM_TOKEN_MISSING: "supply the token in PEAK_TRADE_CONFIRM_TOKEN",
-    BlockerCode.CONFIRM_TOKEN_INVALID: (
-        "supply the token whose SHA-256 is environment.confirm_token_sha256"
-    ),
-    BlockerCode.CONFIRM_TOKEN_UNVERIFIABLE: (
-        "set environment.confirm_token_sha256 to the SHA-256 of the confirm token"
-    ),
-}
-
 
 def _blocker(code: BlockerCode, message: str) -> Blocker:
-    return Blocker(code=code, gate=GATE_OF[code], message=message)
+    return Blocker(code=code, gate=GATE_OF_CODE[code], message=message)
+
+
+def _gate_blocker(gate: GateRow, value: object) -> Blocker:
+    return _blocker(gate.code, gate.message.format(value=value))
 
 
 # Blockers are immutable values: built once here, shared by every verdict.
-_NOT_LIVE: Final = {
-    mode: _blocker(BlockerCode.MODE_NOT_LIVE, f"mode={mode.value}: not live (Phase 71)")
-    for mode in TradingEnvironment
-    if mode is not TradingEnvironment.LIVE
+_GATE_BLOCKERS: Final = {
+    gate.name: {
+        value: _gate_blocker(gate, value)
+        for value in ((m.value for m in TradingEnvironment) if gate.name == "mode" else (None,))
+    }
+    for gate in GATES
 }
-_GATE1: Final = _blocker(BlockerCode.GATE1_DISABLED, "Gate 1: enable_live_trading=False (Phase 71)")
-_GATE2: Final = _blocker(BlockerCode.GATE2_NOT_ARMED, "Gate 2: live_mode_armed=False (Phase 71)")
-_DRY_RUN: Final = _blocker(
-    BlockerCode.DRY_RUN_ACTIVE, "Technisches Gate: live_dry_run_mode=True (Phase 71)"
-)
-_TOKEN_MISSING: Final = _blocker(
-    BlockerCode.CONFIRM_TOKEN_MISSING,
-    "Confirm token required but not supplied (PEAK_TRADE_CONFIRM_TOKEN)",
-)
-_TOKEN_UNVERIFIABLE: Final = _blocker(
-    BlockerCode.CONFIRM_TOKEN_UNVERIFIABLE,
-    "Confirm token supplied but no environment.confirm_token_sha256 to verify it",
-)
-_TOKEN_INVALID: Final = _blocker(
-    BlockerCode.CONFIRM_TOKEN_INVALID,
-    "Confirm token does not match environment.confirm_token_sha256",
-)
+_TOKEN: Final = {code: _blocker(code, message) for code, (message, _) in TOKEN_BLOCKERS.items()}
+_GATE_FIELDS: Final = tuple((gate, gate.setting.rsplit(".", 1)[1]) for gate in GATES)
 
 
 def evaluate_gates(env: EnvironmentConfig) -> Verdict:
-    """Evaluate every gate of a decoded config. Pure; the single source of the decision."""
+    """Evaluate every gate of a config. Pure; the single source of the live decision."""
     blockers: list[Blocker] = []
-    if env.mode is not TradingEnvironment.LIVE:
-        blockers.append(_NOT_LIVE[env.mode])
-    if env.enable_live_trading is not True:
-        blockers.append(_GATE1)
-    if env.live_mode_armed is not True:
-        blockers.append(_GATE2)
-    if env.live_dry_run_mode is not False:
-        blockers.append(_DRY_RUN)
+    for gate, field in _GATE_FIELDS:
+        value = getattr(env, "environment" if field == "mode" else field)
+        raw = value.value if isinstance(value, TradingEnvironment) else value
+        # open only on exactly the open value: 1 is not True, "false" is not False
+        if raw != gate.open_value or type(raw) is not type(gate.open_value):
+            key = raw if isinstance(value, TradingEnvironment) else None
+            blockers.append(_GATE_BLOCKERS[gate.name][key])
     if env.require_confirm_token is not False:
-        token_blocker = _token_blocker(env)
-        if token_blocker is not None:
-            blockers.append(token_blocker)
+        token_code = _token_blocker(env)
+        if token_code is not None:
+            blockers.append(_TOKEN[token_code])
 
     allowed = not blockers
-    if env.mode is TradingEnvironment.PAPER:
-        mode = EffectiveMode.PAPER
-    elif env.mode is TradingEnvironment.TESTNET:
-        mode = EffectiveMode.TESTNET_DRY_RUN
-    elif env.live_dry_run_mode is not False:
-        mode = EffectiveMode.LIVE_DRY_RUN
-    else:
-        mode = EffectiveMode.LIVE if allowed else EffectiveMode.BLOCKED
-    return Verdict(allowed=allowed, effective_mode=mode, blockers=tuple(blockers))
+    return Verdict(allowed=allowed, effective_mode=_mode(env, allowed), blockers=tuple(blockers))
 
 
-def _token_blocker(env: EnvironmentConfig) -> Blocker | None:
+def _mode(env: EnvironmentConfig, allowed: bool) -> EffectiveMode:
+    if env.environment is TradingEnvironment.PAPER:
+        return EffectiveMode.PAPER
+    if env.environment is TradingEnvironment.TESTNET:
+        if env.testnet_dry_run is False:
+            return EffectiveMode.TESTNET
+        return EffectiveMode.TESTNET_DRY_RUN
+    if env.live_dry_run_mode is not False:
+        return EffectiveMode.LIVE_DRY_RUN
+    return EffectiveMode.LIVE if allowed else EffectiveMode.BLOCKED
+
+
+def _token_blocker(env: EnvironmentConfig) -> BlockerCode | None:
     if env.confirm_token is None:
-        return _TOKEN_MISSING
+        return BlockerCode.CONFIRM_TOKEN_MISSING
     if env.confirm_token_sha256 is None:
-        return _TOKEN_UNVERIFIABLE
+        return BlockerCode.CONFIRM_TOKEN_UNVERIFIABLE
     if not env.confirm_token.matches_sha256(env.confirm_token_sha256):
-        return _TOKEN_INVALID
+        return BlockerCode.CONFIRM_TOKEN_INVALID
     return None
 
 
@@ -177,7 +158,7 @@ def is_live_execution_allowed(env_config: EnvironmentConfig) -> tuple[bool, list
 
 
 class LiveExecutionBlocked(PeakTradeError):
-    """Raised when an order would need live execution that the gates do not allow."""
+    """Raised by `SafetyGuard.ensure_may_place_order` for callers that want an exception."""
 
     def __init__(self, verdict: Verdict) -> None:
         self.verdict = verdict
@@ -186,7 +167,10 @@ class LiveExecutionBlocked(PeakTradeError):
 
 
 class SafetyGuard:
-    """Wraps one config (or the error that prevented loading it) and answers for it."""
+    """Wraps one config (or the error that prevented loading it) and answers for it.
+
+    `SafetyGuard(env_config=...)` is Peak_Trade's call form.
+    """
 
     __slots__ = ("_env", "_verdict")
 
@@ -194,9 +178,11 @@ class SafetyGuard:
         if isinstance(env_config, ConfigError):
             self._env: EnvironmentConfig | None = None
             self._verdict = config_invalid_verdict(env_config)
-        else:
+        elif isinstance(env_config, EnvironmentConfig):
             self._env = env_config
             self._verdict = evaluate_gates(env_config)
+        else:
+            raise TypeError("SafetyGuard takes an EnvironmentConfig (or the ConfigError)")
 
     @property
     def env_config(self) -> EnvironmentConfig | None:
@@ -210,15 +196,20 @@ class SafetyGuard:
     def effective_mode(self) -> EffectiveMode:
         return self._verdict.effective_mode
 
+    def get_effective_mode(self) -> EffectiveMode:
+        """Peak_Trade's name for `effective_mode`."""
+        return self._verdict.effective_mode
+
     def is_live_execution_allowed(self) -> bool:
         return self._verdict.allowed
 
-    def ensure_may_place_order(self, order: Order) -> EffectiveMode:
-        """Return the mode the order may be placed in, or raise `LiveExecutionBlocked`.
+    def may_place_order(self) -> bool:
+        """Paper, testnet and live dry-run orders are simulated and may proceed; a live order
+        needs every gate open. An invalid config blocks everything."""
+        return self._verdict.effective_mode is not EffectiveMode.BLOCKED
 
-        Paper, testnet and live dry-run orders are simulated and may proceed; a live order
-        needs every gate open. An invalid config blocks everything.
-        """
-        if self._verdict.effective_mode is EffectiveMode.BLOCKED:
+    def ensure_may_place_order(self) -> EffectiveMode:
+        """The mode an order may be placed in, or raise `LiveExecutionBlocked`."""
+        if not self.may_place_order():
             raise LiveExecutionBlocked(self._verdict)
         return self._verdict.effective_mode

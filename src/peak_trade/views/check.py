@@ -11,5 +11,7 @@ def render_check(violations: Sequence[PolicyViolation], expect: Expectation, env
     if not violations:
         return f"OK: {env_id} meets --expect {expect.value}\n"
     lines = [f"FAIL: {env_id} violates --expect {expect.value} ({len(violations)} problem(s))"]
-    lines += [f"  {v.code}: {v.message}" for v in violations]
+    lines += [
+        f"  {v.code}: {v.message}" + (f" (fix: {v.fix})" if v.fix else "") for v in violations
+    ]
     return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import msgspec
 
-from peak_trade.live.archive import VerifyReport
+from peak_trade.archive.verify import VerifyReport
 from peak_trade.live.diff import Risk, SnapshotDiff
 from peak_trade.live.fleet import FleetReport
 from peak_trade.live.history import HistoryRow
@@ -71,7 +71,16 @@ def _aligned(table: Sequence[Sequence[str]]) -> list[str]:
 
 
 def render_history(rows: Sequence[HistoryRow]) -> str:
-    header = ("seq", "time (UTC)", "environment", "effective", "verdict", "blockers", "drills")
+    header = (
+        "seq",
+        "time (UTC)",
+        "environment",
+        "effective",
+        "verdict",
+        "blockers",
+        "drills",
+        "signed",
+    )
     table = [header]
     notes = []
     for row in rows:
@@ -88,6 +97,7 @@ def render_history(rows: Sequence[HistoryRow]) -> str:
                 verdict,
                 "?" if row.blockers is None else str(row.blockers),
                 drills,
+                "yes" if row.signed else "no",
             )
         )
         flag = "" if row.intact else " [DAMAGED: run verify]"
@@ -99,21 +109,28 @@ def render_history(rows: Sequence[HistoryRow]) -> str:
 
 
 def render_fleet(report: FleetReport) -> str:
-    header = ("environment", "effective", "verdict", "drills", "blockers")
+    header = ("config", "environment", "effective", "verdict", "armed", "drills", "blockers")
     table = [header]
     for row in report.rows:
         verdict = "INVALID" if row.error else ("ALLOWED" if row.live_allowed else "blocked")
         drills = f"{row.drills_passed}/{row.drills_passed + row.drills_failed}"
         table.append(
             (
+                row.path,
                 row.environment_id,
                 row.effective_mode,
                 verdict,
+                "ARMED" if row.config_armed else "no",
                 drills if row.drills_executable else "-",
                 ",".join(row.blockers) or "none",
             )
         )
     lines = _aligned(table)
-    lines += [f"  {row.error}" for row in report.rows if row.error]
+    for row in report.rows:
+        if row.error:
+            lines.append(f"  {row.path}: {row.error}")
+        for violation in row.violations:
+            fix = f" (fix: {violation.fix})" if violation.fix else ""
+            lines.append(f"  {row.path}: {violation.code}: {violation.message}{fix}")
     lines.append(report.summary())
     return "\n".join(lines) + "\n"

@@ -10,16 +10,25 @@ from typing import TextIO
 
 import msgspec
 
-from peak_trade.core.config import LoadedConfig
-from peak_trade.live.execution import REAL_ORDER_TRANSPORT
-from peak_trade.live.safety import REMEDY, evaluate_gates
+from peak_trade.core.registry import (
+    EFFECTIVE_KINDS,
+    GATES,
+    REMEDY,
+    SETTING,
+    TOKEN_GATE,
+    TOKEN_SETTING,
+)
+from peak_trade.core.venues import Venue
+from peak_trade.live.assessment import Assessment
 from peak_trade.views import to_json
+
+NOT_SET = "not set"
 
 
 class GateState(msgspec.Struct, frozen=True, kw_only=True):
     gate: str
     key: str
-    value: str
+    value: bool | str
     open: bool
 
 
@@ -32,76 +41,107 @@ class BlockerView(msgspec.Struct, frozen=True, kw_only=True):
 
 class StatusReport(msgspec.Struct, frozen=True, kw_only=True):
     config_source: str
+    config_resolved_from: str
     config_path: str | None
     mode: str
     effective_mode: str
     live_execution_allowed: bool
+    config_armed: bool
     gates: tuple[GateState, ...]
+    confirm_token_required: bool
     confirm_token_present: bool
     confirm_token_valid: bool | None
     risk_limits_enabled: bool
+    block_on_violation: bool
     base_currency: str
-    max_live_notional_per_order: float
-    max_live_notional_total: float
-    live_trade_min_size: float
+    effective_caps: dict[str, float | None]
     limits_source: str
+    testnet_dry_run: bool
+    bounded_pilot_mode: bool
+    venues: tuple[str, ...]
     blockers: tuple[BlockerView, ...]
     real_orders_possible: bool
 
 
-def build_status(loaded: LoadedConfig) -> StatusReport:
+def build_status(assessment: Assessment) -> StatusReport:
+    loaded, verdict = assessment.loaded, assessment.verdict
     env, risk = loaded.environment, loaded.risk
-    verdict = evaluate_gates(env)
-    closed = {b.gate for b in verdict.blockers}  # a gate is open when nothing blocks at it
-    token = _token_value(
-        env.require_confirm_token, env.confirm_token_present, env.confirm_token_valid
-    )
-    rows = (
-        ("mode", "Mode", "environment.mode", env.mode.value),
-        ("gate1", "Gate 1", "environment.enable_live_trading", env.enable_live_trading),
-        ("gate2", "Gate 2", "environment.live_mode_armed", env.live_mode_armed),
-        ("dry_run", "Technical gate", "environment.live_dry_run_mode", env.live_dry_run_mode),
-        ("confirm_token", "Confirm token", "environment.require_confirm_token", token),
-    )
-    gates = tuple(
+    closed = verdict.closed_gates
+    gates = [
         GateState(
-            gate=label,
-            key=key,
-            value=str(value).lower() if isinstance(value, bool) else str(value),
-            open=gate not in closed,
+            gate=gate.label,
+            key=gate.setting,
+            value=_plain(getattr(env, gate.setting.rsplit(".", 1)[1])),
+            open=gate.name not in closed,
         )
-        for gate, label, key, value in rows
+        for gate in GATES
+    ]
+    gates.append(
+        GateState(
+            gate=SETTING[TOKEN_SETTING].label.removesuffix(" required"),
+            key=TOKEN_SETTING,
+            value=env.require_confirm_token,
+            open=TOKEN_GATE not in closed,
+        )
     )
     return StatusReport(
         config_source=loaded.source,
+        config_resolved_from=loaded.resolved_from,
         config_path=loaded.path,
-        mode=env.mode.value,
+        mode=env.environment.value,
         effective_mode=verdict.effective_mode.value,
         live_execution_allowed=verdict.allowed,
-        gates=gates,
+        config_armed=assessment.config_armed,
+        gates=tuple(gates),
+        confirm_token_required=env.require_confirm_token,
         confirm_token_present=env.confirm_token_present,
         confirm_token_valid=env.confirm_token_valid,
         risk_limits_enabled=risk.enabled,
+        block_on_violation=risk.block_on_violation,
         base_currency=risk.base_currency,
-        max_live_notional_per_order=risk.max_live_notional_per_order,
-        max_live_notional_total=risk.max_live_notional_total,
-        live_trade_min_size=risk.live_trade_min_size,
+        effective_caps={k.value: assessment.effective.of(k) for k in EFFECTIVE_KINDS},
         limits_source=loaded.limits_source,
+        testnet_dry_run=env.testnet_dry_run,
+        bounded_pilot_mode=env.bounded_pilot_mode,
+        venues=tuple(_venue_line(v) for v in loaded.venues),
         blockers=tuple(
             BlockerView(code=b.code.value, gate=b.gate, message=b.message, remedy=REMEDY[b.code])
             for b in verdict.blockers
         ),
-        real_orders_possible=REAL_ORDER_TRANSPORT and verdict.allowed,
+        real_orders_possible=assessment.real_orders_possible,
     )
 
 
-def _token_value(required: bool, present: bool, valid: bool | None) -> str:
+def _plain(value: object) -> bool | str:
+    return value if isinstance(value, bool) else str(value)
+
+
+def _venue_line(venue: Venue) -> str:
+    enabled = {True: "enabled", False: "disabled", None: "enabled not set"}[venue.enabled]
+    sandbox = {True: "sandbox", False: "NOT sandbox", None: "sandbox not set"}[venue.sandbox]
+    creds = ", ".join(
+        f"{c.key} {c.kind}{'' if c.kind == 'inline' else (' set' if c.present else ' not set')}"
+        for c in venue.credentials
+    )
+    return f"{venue.name}: {enabled}, {sandbox}" + (f"; credentials: {creds}" if creds else "")
+
+
+def _shown(value: bool | str) -> str:
+    return str(value).lower() if isinstance(value, bool) else value
+
+
+def _token_text(report: StatusReport) -> str:
+    valid = report.confirm_token_valid
     shown = (
         "valid"
         if valid
-        else ("invalid" if valid is False else ("present, unverifiable" if present else "absent"))
+        else (
+            "invalid"
+            if valid is False
+            else ("present, unverifiable" if report.confirm_token_present else "absent")
+        )
     )
-    return f"{'required' if required else 'not required'}, token {shown}"
+    return f"{'required' if report.confirm_token_required else 'not required'}, token {shown}"
 
 
 def headline(report: StatusReport) -> str:
@@ -112,17 +152,23 @@ def headline(report: StatusReport) -> str:
 
 
 def _config_line(report: StatusReport) -> str:
-    return f"Config: {report.config_path or 'embedded default'} ({report.config_source})"
+    return (
+        f"Config: {report.config_path or 'embedded default'} ({report.config_source},"
+        f" found by {report.config_resolved_from})"
+    )
 
 
 def _limits_line(report: StatusReport) -> str:
     if not report.risk_limits_enabled:
         return f"Risk limits: DISABLED (source {report.limits_source})"
     ccy = report.base_currency
+    caps = ", ".join(
+        f"{kind} {NOT_SET if value is None else f'{value:g}'}"
+        for kind, value in report.effective_caps.items()
+    )
+    warn = "" if report.block_on_violation else " WARN ONLY (block_on_violation = false),"
     return (
-        f"Risk limits: enabled, per order <= {report.max_live_notional_per_order:g} {ccy},"
-        f" total <= {report.max_live_notional_total:g} {ccy},"
-        f" min size {report.live_trade_min_size:g} {ccy} (source {report.limits_source})"
+        f"Risk limits: enabled,{warn} binding caps ({ccy}): {caps} (source {report.limits_source})"
     )
 
 
@@ -137,8 +183,12 @@ def render_text(report: StatusReport) -> str:
     width = max(len(g.gate) for g in report.gates)
     for gate in report.gates:
         state = "open" if gate.open else "CLOSED"
-        lines.append(f"  {gate.gate:<{width}}  {state:<6}  {gate.key} = {gate.value}")
-    lines += ["", _limits_line(report), ""]
+        value = _token_text(report) if gate.key == TOKEN_SETTING else _shown(gate.value)
+        lines.append(f"  {gate.gate:<{width}}  {state:<6}  {gate.key} = {value}")
+    armed = "yes: the file alone opens every gate" if report.config_armed else "no"
+    lines += ["", f"Config armed: {armed}", _limits_line(report)]
+    lines += [f"Venue {line}" for line in report.venues]
+    lines.append("")
     if report.blockers:
         lines.append("Blockers (what to change to clear each):")
         lines += [f"  {b.code}: {b.remedy}" for b in report.blockers]
@@ -169,10 +219,15 @@ def render_rich(report: StatusReport, stream: TextIO) -> None:
         table.add_column(column)
     for gate in report.gates:
         state = "[green]open[/]" if gate.open else "[red]CLOSED[/]"
-        table.add_row(gate.gate, state, gate.key, escape(gate.value))
+        value = _token_text(report) if gate.key == TOKEN_SETTING else _shown(gate.value)
+        table.add_row(gate.gate, state, gate.key, escape(value))
     console.print(table)
+    armed = "yes: the file alone opens every gate" if report.config_armed else "no"
+    console.print(f"Config armed: {armed}", style="bold red" if report.config_armed else None)
     limits_style = None if report.risk_limits_enabled else "bold red"
     console.print(escape(_limits_line(report)), style=limits_style)
+    for line in report.venues:
+        console.print(escape(f"Venue {line}"))
     if report.blockers:
         blockers = Table(title="Blockers (what to change to clear each)", title_justify="left")
         blockers.add_column("Code")

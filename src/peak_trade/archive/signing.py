@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from peak_trade.errors import OutputError, UsageError
+from peak_trade.errors import KeyFileError, OutputError
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -65,7 +65,7 @@ def _read_pem(path: str, what: str) -> bytes:
         with open(path, "rb") as handle:
             return handle.read(64 * 1024)
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read {what} ({exc.strerror})") from None
+        raise KeyFileError(f"{path}: cannot read {what} ({exc.strerror})") from None
 
 
 def load_private_key(path: str) -> Ed25519PrivateKey:
@@ -75,9 +75,9 @@ def load_private_key(path: str) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(_read_pem(path, "signing key"), password=None)
     except (ValueError, TypeError):
-        raise UsageError(f"{path}: not an unencrypted PEM private key") from None
+        raise KeyFileError(f"{path}: not an unencrypted PEM private key") from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise UsageError(f"{path}: not an Ed25519 private key")
+        raise KeyFileError(f"{path}: not an Ed25519 private key")
     return key
 
 
@@ -88,9 +88,9 @@ def load_public_key(path: str) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(_read_pem(path, "public key"))
     except (ValueError, TypeError):
-        raise UsageError(f"{path}: not a PEM public key") from None
+        raise KeyFileError(f"{path}: not a PEM public key") from None
     if not isinstance(key, Ed25519PublicKey):
-        raise UsageError(f"{path}: not an Ed25519 public key")
+        raise KeyFileError(f"{path}: not an Ed25519 public key")
     return key
 
 

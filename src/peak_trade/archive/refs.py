@@ -1,0 +1,114 @@
+"""Reading archived snapshots: the trusted entry stream and references (`latest~N`, `SEQ`)."""
+
+from __future__ import annotations
+
+import collections
+import os
+import re
+from collections.abc import Iterator
+from typing import Final
+
+import msgspec
+
+from peak_trade.archive.ledger import (
+    DECODE_ERRORS,
+    FILE_NAME,
+    LEDGER,
+    LedgerEntry,
+    decode_entry,
+    iter_lines,
+)
+from peak_trade.archive.verify import sha256_file
+from peak_trade.errors import ArchiveError, TamperError
+from peak_trade.live.snapshot import AnySnapshot, live_audit_snapshot_from_json
+
+_REF: Final = re.compile(r"^(?:latest(?:~(?P<back>\d+))?|(?P<seq>\d+))$")
+
+
+def iter_entries(archive_dir: str) -> Iterator[LedgerEntry]:
+    """Every entry, streamed, for commands that trust the archive (history, diff).
+
+    Damage is an `ArchiveError` naming the line (run `verify` for the whole picture).
+    """
+    if not os.path.isdir(archive_dir):
+        raise ArchiveError(f"{archive_dir}: archive directory does not exist")
+    path = os.path.join(archive_dir, LEDGER)
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the with below
+    except FileNotFoundError:
+        raise ArchiveError(f"{path}: no ledger (nothing archived yet?)") from None
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot read ({exc.strerror})") from None
+    with handle:
+        for number, line in enumerate(iter_lines(handle), 1):
+            try:
+                yield decode_entry(line)
+            except (msgspec.ValidationError, *DECODE_ERRORS):
+                raise ArchiveError(
+                    f"{path}:{number}: not a ledger entry; run 'peak-trade audit verify'"
+                ) from None
+
+
+def read_ledger(archive_dir: str) -> list[LedgerEntry]:
+    """Every entry as a list (small archives, tests)."""
+    return list(iter_entries(archive_dir))
+
+
+def load_snapshot(ref: str, archive_dir: str) -> tuple[AnySnapshot, str]:
+    """A snapshot from a JSON file, or from the archive by reference; and a label for it."""
+    path, label = ref, ref
+    if not os.path.isfile(ref):
+        resolved = resolve_ref(ref, archive_dir)
+        if resolved is None:
+            raise ArchiveError(f"{ref}: no such snapshot file or archive reference")
+        path, entry = resolved
+        label = f"{ref} = {path} (seq {entry.seq}, {entry.timestamp_utc})"
+    try:
+        with open(path, "rb") as handle:
+            return live_audit_snapshot_from_json(handle.read(64 * 1024 * 1024)), label
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot read ({exc.strerror})") from None
+    except ValueError:  # msgspec's DecodeError and UnicodeDecodeError are ValueErrors
+        raise ArchiveError(f"{path}: not a JSON audit snapshot of a known schema") from None
+
+
+def resolve_ref(ref: str, archive_dir: str) -> tuple[str, LedgerEntry] | None:
+    """`latest`, `latest~N` or a sequence number -> (JSON path, entry); None if not a ref.
+
+    The file is checked against its ledger hash: a changed snapshot is not compared silently.
+    """
+    match = _REF.match(ref)
+    if match is None:
+        return None
+    entry = _find(ref, match, archive_dir)
+    json_names = [name for name in entry.files if name.endswith(".json")]
+    if len(json_names) != 1 or not FILE_NAME.match(json_names[0]):
+        raise ArchiveError(f"{ref}: ledger entry {entry.seq} records no JSON snapshot")
+    path = os.path.join(archive_dir, json_names[0])
+    try:
+        actual = sha256_file(path)
+    except OSError:
+        raise TamperError(f"{ref}: {path} is missing") from None
+    if actual != entry.files[json_names[0]]:
+        raise TamperError(f"{ref}: {path} differs from its ledger hash (run verify)")
+    return path, entry
+
+
+def _find(ref: str, match: re.Match[str], archive_dir: str) -> LedgerEntry:
+    if match["seq"] is not None:
+        wanted = int(match["seq"])
+        for entry in iter_entries(archive_dir):
+            if entry.seq == wanted:
+                return entry
+        raise ArchiveError(f"{ref}: no archived snapshot with that sequence number")
+    back = int(match["back"] or 0)
+    window: collections.deque[LedgerEntry] = collections.deque(maxlen=back + 1)
+    count = 0
+    for entry in iter_entries(archive_dir):
+        window.append(entry)
+        count += 1
+    if count == 0:
+        raise ArchiveError(f"{archive_dir}: the ledger has no entries")
+    if back >= count:
+        raise ArchiveError(f"{ref}: the archive holds only {count} snapshot(s)")
+    return window[0]

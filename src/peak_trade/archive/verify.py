@@ -1,0 +1,193 @@
+"""Verifying an archive: every file hash, the whole chain, the canonical form, signatures.
+
+Every problem is reported with its place (`file` or `ledger.jsonl:N`), never only the first.
+The ledger is streamed: memory does not grow with the number of entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+
+import msgspec
+
+from peak_trade.archive.ledger import (
+    DECODE_ERRORS,
+    FILE_NAME,
+    HEX64,
+    LEDGER,
+    LOCK,
+    LedgerEntry,
+    decode_entry,
+    iter_lines,
+)
+from peak_trade.errors import ArchiveError
+
+SignatureCheck = Callable[[str, str], bool]
+
+
+class Problem(msgspec.Struct, frozen=True):
+    where: str
+    message: str
+
+
+class VerifyReport(msgspec.Struct, frozen=True, kw_only=True):
+    archive_dir: str
+    entries: int
+    head_seq: int | None
+    head_entry_sha256: str | None
+    signatures_checked: bool
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def sha256_file(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+class _Chain:
+    """State carried from one ledger line to the next."""
+
+    def __init__(self) -> None:
+        self.recorded: dict[str, int] = {}
+        self.previous: LedgerEntry | None = None
+        self.count = 0
+        self.head_found = False
+        self.last_line_complete = True
+
+
+def verify_archive(
+    archive_dir: str,
+    *,
+    signature_check: SignatureCheck | None = None,
+    expected_head: tuple[int, str] | None = None,
+) -> VerifyReport:
+    """Check every file hash, the hash chain, the canonical form and (given a key) signatures."""
+    if not os.path.isdir(archive_dir):
+        raise ArchiveError(f"{archive_dir}: archive directory does not exist")
+    problems: list[Problem] = []
+    chain = _Chain()
+    ledger_path = os.path.join(archive_dir, LEDGER)
+    try:
+        with open(ledger_path, "rb") as handle:
+            for line in iter_lines(handle):
+                chain.count += 1
+                chain.last_line_complete = line.endswith(b"\n")
+                _check_line(line, chain, archive_dir, problems, signature_check, expected_head)
+    except FileNotFoundError:
+        problems.append(Problem(LEDGER, "ledger is missing"))
+    except OSError as exc:
+        raise ArchiveError(f"{ledger_path}: cannot read ({exc.strerror})") from None
+    else:
+        if chain.count == 0:
+            problems.append(Problem(LEDGER, "ledger has no entries"))
+        elif not chain.last_line_complete:
+            problems.append(Problem(f"{LEDGER}:{chain.count}", "last line is incomplete"))
+
+    try:
+        names = sorted(os.listdir(archive_dir))
+    except OSError as exc:
+        raise ArchiveError(f"{archive_dir}: cannot list ({exc.strerror})") from None
+    for name in names:
+        if name in (LEDGER, LOCK) or name in chain.recorded:
+            continue
+        kind = "directory" if os.path.isdir(os.path.join(archive_dir, name)) else "file"
+        problems.append(Problem(name, f"{kind} not recorded in the ledger"))
+
+    head = chain.previous
+    if expected_head is not None and not chain.head_found:
+        seq, digest = expected_head
+        problems.append(
+            Problem(LEDGER, f"expected head {seq}:{digest} is not in the chain (truncated?)")
+        )
+    return VerifyReport(
+        archive_dir=archive_dir,
+        entries=chain.count,
+        head_seq=head.seq if head else None,
+        head_entry_sha256=head.entry_sha256 if head else None,
+        signatures_checked=signature_check is not None,
+        problems=tuple(problems),
+    )
+
+
+def _check_line(
+    line: bytes,
+    chain: _Chain,
+    archive_dir: str,
+    problems: list[Problem],
+    signature_check: SignatureCheck | None,
+    expected_head: tuple[int, str] | None,
+) -> None:
+    number = chain.count
+    where = f"{LEDGER}:{number}"
+    try:
+        entry = decode_entry(line)
+    except msgspec.ValidationError as exc:
+        problems.append(Problem(where, f"not a ledger entry ({_short(exc)})"))
+        chain.previous = None
+        return
+    except DECODE_ERRORS:
+        problems.append(Problem(where, "not valid JSON (changed or torn line)"))
+        chain.previous = None
+        return
+    chain.head_found = chain.head_found or (entry.seq, entry.entry_sha256) == expected_head
+    if entry.line() != line:
+        problems.append(Problem(where, "line is not in canonical form (edited?)"))
+    if not HEX64.match(entry.entry_sha256) or entry.computed_sha256() != entry.entry_sha256:
+        problems.append(Problem(where, "entry_sha256 does not match the entry (entry changed)"))
+    if entry.seq != number:
+        problems.append(
+            Problem(where, f"seq {entry.seq} where {number} belongs (deleted, inserted or moved)")
+        )
+    previous = chain.previous
+    if number == 1:
+        if entry.prev_entry_sha256 is not None:
+            problems.append(Problem(where, "first entry names a previous entry"))
+    elif previous is not None and entry.prev_entry_sha256 != previous.entry_sha256:
+        problems.append(
+            Problem(where, f"prev_entry_sha256 does not match line {number - 1} (chain broken)")
+        )
+    if signature_check is not None:
+        if entry.signature is None:
+            problems.append(Problem(where, "entry is not signed"))
+        elif not signature_check(entry.entry_sha256, entry.signature):
+            problems.append(Problem(where, "signature does not verify with the public key"))
+    _check_files(entry, where, archive_dir, chain.recorded, problems)
+    chain.previous = entry
+
+
+def _check_files(
+    entry: LedgerEntry,
+    where: str,
+    archive_dir: str,
+    recorded: dict[str, int],
+    problems: list[Problem],
+) -> None:
+    number = int(where.rsplit(":", 1)[1])
+    for name, digest in entry.files.items():
+        if not FILE_NAME.match(name):
+            problems.append(Problem(where, f"records {name!r}, which is not an archive file name"))
+            continue
+        if name in recorded:
+            problems.append(Problem(where, f"{name} is already recorded by line {recorded[name]}"))
+            continue
+        recorded[name] = number
+        try:
+            actual = sha256_file(os.path.join(archive_dir, name))
+        except FileNotFoundError:
+            problems.append(Problem(name, f"missing (recorded by {where})"))
+            continue
+        except OSError as exc:
+            problems.append(Problem(name, f"unreadable ({exc.strerror})"))
+            continue
+        if actual != digest:
+            problems.append(Problem(name, f"content differs from the hash recorded by {where}"))
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).replace("`", "").replace("$.", "")

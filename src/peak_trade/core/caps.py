@@ -1,0 +1,101 @@
+"""Configured caps and the binding cap of each kind. Pure.
+
+Every configured cap is enforced; the binding one of each kind is the smallest (for a minimum
+order, the largest). Bounded-live caps count only while `bounded_live.enabled` is true.
+(Peak_Trade lets bounded-live caps replace the others; the smallest is never less strict.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final
+
+import msgspec
+
+from peak_trade.core.registry import CAP, EFFECTIVE_KINDS, FLOOR_KINDS, CapKind
+
+
+class ConfiguredCap(msgspec.Struct, frozen=True, kw_only=True):
+    """One configured cap: its kind, dotted key path, value, and the file it came from.
+
+    `unlimited` is true where the system's own "no limit" value was set (then `value` is null);
+    Peak_Trade has no such value, so its caps are never unlimited.
+    """
+
+    kind: CapKind
+    key: str
+    value: float | None
+    unlimited: bool = False
+    source: str | None = None
+
+
+class EffectiveCaps(msgspec.Struct, frozen=True, kw_only=True):
+    """The binding cap of each kind: a number, or null when none is configured (or the
+    binding one is unlimited; `risk.limits` then says so)."""
+
+    per_order: float | None = None
+    total: float | None = None
+    per_symbol: float | None = None
+    open_positions: float | None = None
+    daily_loss_abs: float | None = None
+    daily_loss_pct: float | None = None
+    min_order: float | None = None
+
+    def of(self, kind: CapKind) -> float | None:
+        value: float | None = getattr(self, kind.value)
+        return value
+
+
+NO_CAPS: Final = EffectiveCaps()
+
+
+def counting(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) -> list[ConfiguredCap]:
+    """The caps that bind: all, except bounded-live caps while bounded live is disabled."""
+    return [c for c in caps if bounded_live_enabled or not CAP[c.key].bounded]
+
+
+def binding(caps: Iterable[ConfiguredCap], kind: CapKind) -> ConfiguredCap | None:
+    """The binding cap of one kind among `caps` (already filtered by `counting`)."""
+    of_kind = [c for c in caps if c.kind is kind]
+    if not of_kind:
+        return None
+    if any(c.unlimited for c in of_kind) and all(c.unlimited for c in of_kind):
+        return of_kind[0]
+    limited = [c for c in of_kind if not c.unlimited and c.value is not None]
+    pick = max if kind in FLOOR_KINDS else min
+    return pick(limited, key=lambda c: c.value if c.value is not None else 0.0)
+
+
+def effective_caps(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) -> EffectiveCaps:
+    live = counting(caps, bounded_live_enabled)
+    values: dict[str, float | None] = {}
+    for kind in EFFECTIVE_KINDS:
+        cap = binding(live, kind)
+        values[kind.value] = None if cap is None or cap.unlimited else cap.value
+    return EffectiveCaps(**values)
+
+
+def contradictions(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) -> list[str]:
+    """Settings that make every order impossible, each naming both keys."""
+    live = counting(caps, bounded_live_enabled)
+    problems: list[str] = []
+    floor = binding(live, CapKind.MIN_ORDER)
+    if floor is not None and floor.value is not None:
+        for kind in (CapKind.PER_ORDER, CapKind.TOTAL):
+            cap = binding(live, kind)
+            if cap is not None and cap.value is not None and floor.value > cap.value:
+                problems.append(
+                    f"{floor.key} ({floor.value}) exceeds {cap.key} ({cap.value}):"
+                    " no order could pass"
+                )
+    # the Phase 71 pair, in whichever tables each is set
+    per_orders = [c for c in live if c.key.endswith(".max_live_notional_per_order")]
+    totals = [c for c in live if c.key.endswith(".max_live_notional_total")]
+    for per_order in per_orders:
+        for total in totals:
+            if per_order.value is not None and total.value is not None:
+                if per_order.value > total.value:
+                    problems.append(
+                        f"{per_order.key} ({per_order.value}) exceeds {total.key} ({total.value})"
+                    )
+    return problems

@@ -1,0 +1,91 @@
+"""Venues: the non-secret facts of `[exchange]` and its sub-tables, and credential presence.
+
+Pure: the config's `[exchange]` data and the set of environment variable names that hold a
+non-empty value go in; no variable's value is ever read here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+import msgspec
+
+from peak_trade.core.redaction import (
+    VENUE_FLAGS,
+    VENUE_TABLE,
+    endpoint_origin,
+    has_secret_name,
+    is_endpoint_key,
+    is_env_var_key,
+    is_venue_fact,
+    normalised,
+)
+
+
+class Credential(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a credential comes from: `inline` (a secret value in the file) or `env_var`
+    (the named variable; `present` says whether it holds a value when the audit runs)."""
+
+    key: str
+    kind: str
+    present: bool
+
+
+class Venue(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    label: str | None
+    enabled: bool | None
+    sandbox: bool | None
+    endpoints: tuple[str, ...]
+    credentials: tuple[Credential, ...]
+
+
+def venues_of(data: Mapping[str, Any], present_env: Collection[str]) -> tuple[Venue, ...]:
+    """`[exchange]` and each `[exchange.NAME]` as a venue, in file order."""
+    table = data.get(VENUE_TABLE)
+    if not isinstance(table, Mapping):
+        return ()
+    found = [_venue(VENUE_TABLE, table, present_env)]
+    for name, sub in table.items():
+        if isinstance(sub, Mapping):
+            found.append(_venue(f"{VENUE_TABLE}.{name}", sub, present_env))
+    return tuple(found)
+
+
+def _venue(path: str, table: Mapping[str, Any], present_env: Collection[str]) -> Venue:
+    label = table.get("name")
+    enabled = table.get("enabled")
+    flags = [v for k, v in table.items() if normalised(k) in VENUE_FLAGS and isinstance(v, bool)]
+    endpoints: list[str] = []
+    credentials: list[Credential] = []
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            continue
+        dotted = f"{path}.{key}"
+        if is_env_var_key(key):
+            if isinstance(value, str) and value:
+                credentials.append(
+                    Credential(key=dotted, kind="env_var", present=value in present_env)
+                )
+        elif is_endpoint_key(key) and isinstance(value, str):
+            origin = endpoint_origin(value)
+            if origin is not None and origin not in endpoints:
+                endpoints.append(origin)
+        elif is_inline_credential(key, value):
+            credentials.append(Credential(key=dotted, kind="inline", present=True))
+    return Venue(
+        name=path,
+        label=label if isinstance(label, str) else None,
+        enabled=enabled if isinstance(enabled, bool) else None,
+        sandbox=any(flags) if flags else None,
+        endpoints=tuple(endpoints),
+        credentials=tuple(credentials),
+    )
+
+
+def is_inline_credential(key: str, value: Any) -> bool:
+    """A non-empty string under a venue whose key name is secret-like and not a venue fact."""
+    return (
+        isinstance(value, str) and bool(value) and has_secret_name(key) and not is_venue_fact(key)
+    )
