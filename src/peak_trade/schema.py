@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Final
+from typing import Any, Final
 
 SCHEMA_FILE: Final = os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "schemas", "live_audit_snapshot.schema.json"
 )
+
+
+_SECTION_DEFS: Final = {"gating": "LiveAuditGatingState", "risk": "LiveAuditRiskState"}
 
 
 def generate_schema_text() -> str:
@@ -23,7 +26,23 @@ def generate_schema_text() -> str:
         "$id": SCHEMA_ID,
         **live_audit_snapshot_schema(),
     }
+    _describe_settings(schema)
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+def _describe_settings(schema: dict[str, Any]) -> None:
+    """Each reported setting's property says its config key, label and less-safe direction,
+    from the registry (the one home of those facts)."""
+    from peak_trade.core.registry import SETTINGS
+
+    for row in SETTINGS:
+        if row.snapshot is None:
+            continue
+        section, field = row.snapshot
+        properties = schema["$defs"][_SECTION_DEFS[section]]["properties"]
+        properties[field]["description"] = (
+            f"{row.label} (config key {row.key}); less safe: {row.less_safe.value}"
+        )
 
 
 def schema_text() -> str:

@@ -24,7 +24,7 @@ class ConfiguredCap(msgspec.Struct, frozen=True, kw_only=True):
 
     kind: CapKind
     key: str
-    value: float | None
+    value: float | int | None
     unlimited: bool = False
     source: str | None = None
 
@@ -33,16 +33,16 @@ class EffectiveCaps(msgspec.Struct, frozen=True, kw_only=True):
     """The binding cap of each kind: a number, or null when none is configured (or the
     binding one is unlimited; `risk.limits` then says so)."""
 
-    per_order: float | None = None
-    total: float | None = None
-    per_symbol: float | None = None
-    open_positions: float | None = None
-    daily_loss_abs: float | None = None
-    daily_loss_pct: float | None = None
-    min_order: float | None = None
+    per_order: float | int | None = None
+    total: float | int | None = None
+    per_symbol: float | int | None = None
+    open_positions: float | int | None = None
+    daily_loss_abs: float | int | None = None
+    daily_loss_pct: float | int | None = None
+    min_order: float | int | None = None
 
-    def of(self, kind: CapKind) -> float | None:
-        value: float | None = getattr(self, kind.value)
+    def of(self, kind: CapKind) -> float | int | None:
+        value: float | int | None = getattr(self, kind.value)
         return value
 
 
@@ -68,7 +68,7 @@ def binding(caps: Iterable[ConfiguredCap], kind: CapKind) -> ConfiguredCap | Non
 
 def effective_caps(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) -> EffectiveCaps:
     live = counting(caps, bounded_live_enabled)
-    values: dict[str, float | None] = {}
+    values: dict[str, float | int | None] = {}
     for kind in EFFECTIVE_KINDS:
         cap = binding(live, kind)
         values[kind.value] = None if cap is None or cap.unlimited else cap.value

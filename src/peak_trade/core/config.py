@@ -216,7 +216,7 @@ def decode_files(
         ConfiguredCap(
             kind=row.kind,
             key=row.key,
-            value=float(value),
+            value=value if row.kind is CapKind.OPEN_POSITIONS else float(value),
             source=_source_of(row.key, parsed),
         )
         for row in CAPS

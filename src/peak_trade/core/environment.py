@@ -39,7 +39,7 @@ def _check(key: str, value: Any) -> None:
         msgspec.convert(value, type=row_type, strict=True)
     except msgspec.ValidationError as exc:
         message = f"{key}: {str(exc).split(' - at ', 1)[0]}"
-        if "Expected" in str(exc):
+        if ", got `" in str(exc):
             raise TypeError(message) from None
         raise ValueError(message) from None
     if not is_finite(value):

@@ -125,7 +125,7 @@ def loaded_from_objects(
         live_risk_limits.config if live_risk_limits is not None else LiveRiskConfig(enabled=False)
     )
     caps: list[ConfiguredCap] = [
-        ConfiguredCap(kind=row.kind, key=row.key, value=float(value), source=API_SOURCE)
+        ConfiguredCap(kind=row.kind, key=row.key, value=value, source=API_SOURCE)
         for row in CAPS
         if row.table == "environment" and (value := getattr(env_config, row.field)) is not None
     ]

@@ -1,0 +1,175 @@
+"""Every configured cap binds; the smallest of each kind is the effective one; adding a cap
+never loosens a decision; each violation names its cap and value; decisions are immutable."""
+
+from __future__ import annotations
+
+import msgspec
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from peak_trade.core.caps import ConfiguredCap, effective_caps
+from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig
+from peak_trade.core.order import Order
+from peak_trade.core.registry import CAPS, FLOOR_KINDS, CapKind
+from peak_trade.live.risk_limits import LiveRiskLimits, RiskDecision, Violation, ViolationCode
+from peak_trade.live.safety import Blocker, BlockerCode, Verdict, evaluate_gates
+
+
+def order(notional: float, symbol: str = "BTC/EUR") -> Order:
+    return Order(symbol=symbol, side="buy", quantity=1.0, price=notional)
+
+
+def limits(**caps: float) -> LiveRiskLimits:
+    return LiveRiskLimits(LiveRiskConfig(**caps))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("caps", "probe", "code", "text"),
+    [
+        (
+            {"max_order_notional": 25.0},
+            {"notional": 30.0},
+            ViolationCode.PER_ORDER_NOTIONAL_EXCEEDED,
+            "notional 30 EUR above live_risk.max_order_notional 25 EUR",
+        ),
+        (
+            {"max_live_notional_per_order": 40.0},
+            {"notional": 41.0},
+            ViolationCode.PER_ORDER_NOTIONAL_EXCEEDED,
+            "notional 41 EUR above live_risk.max_live_notional_per_order 40 EUR",
+        ),
+        (
+            {"max_total_exposure_notional": 500.0},
+            {"notional": 20.0, "open_notional": 490.0},
+            ViolationCode.TOTAL_NOTIONAL_EXCEEDED,
+            "open 490 + order 20 EUR above live_risk.max_total_exposure_notional 500 EUR",
+        ),
+        (
+            {"max_symbol_exposure_notional": 100.0},
+            {"notional": 20.0, "symbol_notional": 90.0},
+            ViolationCode.SYMBOL_EXPOSURE_EXCEEDED,
+            "BTC/EUR exposure 90 + order 20 EUR above live_risk.max_symbol_exposure_notional"
+            " 100 EUR",
+        ),
+        (
+            {"max_open_positions": 1},
+            {"notional": 20.0, "open_symbols": frozenset({"ETH/EUR"})},
+            ViolationCode.OPEN_POSITIONS_EXCEEDED,
+            "2 open position(s) with BTC/EUR above live_risk.max_open_positions 1",
+        ),
+        (
+            {"live_trade_min_size": 10.0},
+            {"notional": 9.5},
+            ViolationCode.BELOW_MIN_SIZE,
+            "notional 9.5 EUR below live_risk.live_trade_min_size 10 EUR",
+        ),
+    ],
+)
+def test_each_violation_names_its_cap_and_value(
+    caps: dict[str, float], probe: dict[str, object], code: ViolationCode, text: str
+) -> None:
+    notional = probe.pop("notional")
+    assert isinstance(notional, float)
+    decision = limits(**caps).check_order(order(notional), **probe)  # type: ignore[arg-type]
+    assert decision.accepted is False and decision.checked is True
+    assert decision.violations == (Violation(code, text),)
+
+
+def test_an_existing_symbol_does_not_count_as_a_new_position() -> None:
+    decision = limits(max_open_positions=1).check_order(
+        order(5.0), open_symbols=frozenset({"BTC/EUR"})
+    )
+    assert decision.accepted is True
+
+
+def test_no_cap_configured_accepts_anything() -> None:
+    decision = limits().check_order(order(1e12), 1e12, symbol_notional=1e12)
+    assert (decision.accepted, decision.violations) == (True, ())
+
+
+def test_warn_only_accepts_but_reports() -> None:
+    config = LiveRiskConfig(max_order_notional=10.0, block_on_violation=False)
+    decision = LiveRiskLimits(config).check_order(order(11.0))
+    assert decision.accepted is True
+    assert decision.codes == (ViolationCode.PER_ORDER_NOTIONAL_EXCEEDED,)
+    assert decision.reason.startswith("WARNING only (live_risk.block_on_violation = false)")
+
+
+def test_decisions_blockers_and_verdicts_are_immutable() -> None:
+    decision = limits(max_order_notional=1.0).check_order(order(2.0))
+    verdict = evaluate_gates(EnvironmentConfig())
+    values: list[msgspec.Struct] = [
+        decision,
+        decision.violations[0],
+        verdict,
+        verdict.blockers[0],
+        order(1.0),
+        EnvironmentConfig(),
+        LiveRiskConfig(),
+    ]
+    for value in values:
+        field = type(value).__struct_fields__[0]
+        with pytest.raises(AttributeError):
+            setattr(value, field, None)
+    assert isinstance(verdict.blockers, tuple) and isinstance(decision.violations, tuple)
+    assert isinstance(RiskDecision.__struct_config__.frozen, bool)
+    assert all(
+        t.__struct_config__.frozen for t in (RiskDecision, Violation, Verdict, Blocker, Order)
+    )
+    assert verdict.blockers[0].code is BlockerCode.MODE_NOT_LIVE
+
+
+# --------------------------------------------------------------------------- properties
+
+cap_rows = st.sampled_from([r for r in CAPS if r.kind is not CapKind.POSITION_PCT])
+cap_values = st.floats(min_value=0.0, max_value=1e9, allow_nan=False, allow_infinity=False)
+caps_lists = st.lists(
+    st.builds(
+        lambda row, value: ConfiguredCap(kind=row.kind, key=row.key, value=value),
+        cap_rows,
+        cap_values,
+    ),
+    max_size=12,
+    unique_by=lambda c: c.key,
+)
+
+
+@given(caps=caps_lists, bounded=st.booleans())
+def test_the_effective_cap_of_each_kind_is_the_min_of_the_configured_ones(
+    caps: list[ConfiguredCap], bounded: bool
+) -> None:
+    from peak_trade.core.registry import CAP, EFFECTIVE_KINDS
+
+    effective = effective_caps(caps, bounded)
+    for kind in EFFECTIVE_KINDS:
+        counted = [c.value for c in caps if c.kind is kind and (bounded or not CAP[c.key].bounded)]
+        expected = None if not counted else (max if kind in FLOOR_KINDS else min)(counted)
+        assert effective.of(kind) == expected
+
+
+@given(
+    caps=caps_lists,
+    extra=st.builds(
+        lambda row, value: ConfiguredCap(kind=row.kind, key=row.key, value=value),
+        cap_rows,
+        cap_values,
+    ),
+    notional=st.floats(min_value=0.01, max_value=1e9),
+    open_notional=st.floats(min_value=0.0, max_value=1e9),
+)
+def test_adding_a_cap_never_loosens_a_decision(
+    caps: list[ConfiguredCap], extra: ConfiguredCap, notional: float, open_notional: float
+) -> None:
+    config = LiveRiskConfig()
+    before = LiveRiskLimits.for_caps(config, tuple(caps), bounded_live_enabled=True)
+    after = LiveRiskLimits.for_caps(
+        config, (*(c for c in caps if c.key != extra.key), extra), bounded_live_enabled=True
+    )
+    if any(c.key == extra.key for c in caps):
+        return  # replacing a value is a change, not an addition
+    probe = order(notional)
+    old = before.check_order(probe, open_notional)
+    new = after.check_order(probe, open_notional)
+    assert set(old.codes) <= set(new.codes)
+    assert not (new.accepted and not old.accepted)
