@@ -15,7 +15,6 @@ environment variables in); `load_config` is the I/O edge.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -26,6 +25,7 @@ from typing import Any, Final, Literal
 import msgspec
 
 from peak_trade.core.caps import ConfiguredCap, contradictions
+from peak_trade.core.digest import sha256_hex
 from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig, TradingEnvironment
 from peak_trade.core.redaction import redact
 from peak_trade.core.registry import (
@@ -285,9 +285,7 @@ def decode_files(
         source=source,
         resolved_from=resolved_from,
         path=None if source == "embedded-default" else origin,
-        files=tuple(ConfigFileInfo(path=p, redacted=redact(d)[0]) for p, d in parsed)
-        if source == "file"
-        else (),
+        files=_file_infos(parsed, redacted) if source == "file" else (),
         limits_source=limits_source,
         default_environment_id=stem,
         redacted=redacted,
@@ -311,6 +309,16 @@ def decode_config(
         token_from_env=token_from_env,
         present_env=present_env,
     )
+
+
+def _file_infos(
+    parsed: list[tuple[str, dict[str, Any]]], merged_redacted: dict[str, Any]
+) -> tuple[ConfigFileInfo, ...]:
+    """Each file's own redacted view; one file's view is the merged one (the same object, so
+    its hash is computed once)."""
+    if len(parsed) == 1:
+        return (ConfigFileInfo(path=parsed[0][0], redacted=merged_redacted),)
+    return tuple(ConfigFileInfo(path=p, redacted=redact(d)[0]) for p, d in parsed)
 
 
 def _float(value: Any) -> float | None:
@@ -526,4 +534,4 @@ def sha256_redacted(loaded: LoadedConfig) -> str:
 def sha256_of_redacted(redacted: Mapping[str, Any]) -> str:
     import rfc8785  # lazy: only the audit needs it
 
-    return hashlib.sha256(rfc8785.dumps(redacted)).hexdigest()
+    return sha256_hex(rfc8785.dumps(redacted))

@@ -35,6 +35,12 @@ class TradingEnvironment(StrEnum):
 def _check(key: str, value: Any) -> None:
     """Validate one value against its registry row's type; raise TypeError/ValueError."""
     row_type = SETTING[key].type if key in SETTING else CAP[key].type
+    if row_type is bool:  # the common case, without a round trip through msgspec
+        if type(value) is not bool:
+            raise TypeError(f"{key}: expected bool, got {type(value).__name__}")
+        return
+    if value is None and key in CAP:  # a cap that is not set
+        return
     try:
         msgspec.convert(value, type=row_type, strict=True)
     except msgspec.ValidationError as exc:

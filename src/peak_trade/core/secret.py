@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import NoReturn
+
+from peak_trade.core.digest import equal_in_constant_time, sha256_hex
 
 
 class Secret:
@@ -24,11 +24,11 @@ class Secret:
         return self._value
 
     def sha256_hex(self) -> str:
-        return hashlib.sha256(self._value.encode("utf-8")).hexdigest()
+        return sha256_hex(self._value.encode("utf-8"))
 
     def matches_sha256(self, digest: Secret) -> bool:
         """Constant-time comparison of this value's SHA-256 with an expected hex digest."""
-        return hmac.compare_digest(self.sha256_hex(), digest.reveal().lower())
+        return equal_in_constant_time(self.sha256_hex(), digest.reveal().lower())
 
     def __repr__(self) -> str:
         return "Secret('***')"

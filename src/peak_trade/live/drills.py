@@ -11,7 +11,6 @@ the operator's real token is never used, and its absence cannot make a drill fai
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -20,6 +19,7 @@ from typing import Final, Literal
 import msgspec
 
 from peak_trade.core.config import LoadedConfig
+from peak_trade.core.digest import sha256_hex
 from peak_trade.core.environment import EnvironmentConfig, TradingEnvironment
 from peak_trade.core.order import Order
 from peak_trade.core.registry import CapKind
@@ -228,7 +228,7 @@ def _scenario_environment(base: EnvironmentConfig, scenario: Scenario) -> Enviro
     digest = base.confirm_token_sha256
     if scenario.token_supplied:
         token = Secret(os.urandom(16).hex())
-        digest = Secret(hashlib.sha256(token.reveal().encode()).hexdigest())
+        digest = Secret(sha256_hex(token.reveal().encode()))
     return msgspec.structs.replace(
         base,
         environment=scenario.mode,

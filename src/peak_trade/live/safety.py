@@ -99,19 +99,35 @@ _GATE_BLOCKERS: Final = {
     for gate in GATES
 }
 _TOKEN: Final = {code: _blocker(code, message) for code, (message, _) in TOKEN_BLOCKERS.items()}
-_GATE_FIELDS: Final = tuple((gate, gate.setting.rsplit(".", 1)[1]) for gate in GATES)
+
+
+def _open_object(gate: GateRow) -> object:
+    """The one object a gate's attribute must be (identity): True, False or the LIVE member."""
+    if isinstance(gate.open_value, str):
+        return TradingEnvironment(gate.open_value)
+    return gate.open_value
+
+
+# (attribute of EnvironmentConfig, the object that opens the gate, its blockers by value)
+_GATE_CHECKS: Final = tuple(
+    (
+        "environment" if gate.setting == "environment.mode" else gate.setting.rsplit(".", 1)[1],
+        _open_object(gate),
+        _GATE_BLOCKERS[gate.name],
+    )
+    for gate in GATES
+)
 
 
 def evaluate_gates(env: EnvironmentConfig) -> Verdict:
     """Evaluate every gate of a config. Pure; the single source of the live decision."""
     blockers: list[Blocker] = []
-    for gate, field in _GATE_FIELDS:
-        value = getattr(env, "environment" if field == "mode" else field)
-        raw = value.value if isinstance(value, TradingEnvironment) else value
-        # open only on exactly the open value: 1 is not True, "false" is not False
-        if raw != gate.open_value or type(raw) is not type(gate.open_value):
-            key = raw if isinstance(value, TradingEnvironment) else None
-            blockers.append(_GATE_BLOCKERS[gate.name][key])
+    for attribute, open_object, gate_blockers in _GATE_CHECKS:
+        value = getattr(env, attribute)
+        # open only on exactly the open object: 1 is not True, "false" is not False
+        if value is not open_object:
+            key = value.value if isinstance(value, TradingEnvironment) else None
+            blockers.append(gate_blockers[key])
     if env.require_confirm_token is not False:
         token_code = _token_blocker(env)
         if token_code is not None:

@@ -10,7 +10,7 @@ whichever schema a file holds.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import msgspec
 
@@ -22,7 +22,9 @@ from peak_trade.core.venues import Venue
 from peak_trade.live.assessment import Assessment
 from peak_trade.live.drills import SCENARIO_NAMES, Outcome
 from peak_trade.live.safety import Blocker, EffectiveMode
-from peak_trade.live.snapshot_v1 import LiveAuditSnapshotV1
+
+if TYPE_CHECKING:
+    from peak_trade.live.snapshot_v1 import LiveAuditSnapshotV1
 
 SCHEMA_VERSION: Final = 2
 SCHEMA_ID: Final = "peak-trade/live-audit-snapshot/v2"
@@ -119,19 +121,25 @@ class LiveAuditSnapshot(msgspec.Struct, frozen=True, kw_only=True):
     versions: LiveAuditVersions
 
 
-AnySnapshot = LiveAuditSnapshot | LiveAuditSnapshotV1
+AnySnapshot: TypeAlias = "LiveAuditSnapshot | LiveAuditSnapshotV1"
 
 
 def provenance_of(loaded: LoadedConfig) -> LiveAuditConfigProvenance:
+    merged = sha256_redacted(loaded)
     return LiveAuditConfigProvenance(
         source=loaded.source,
         resolved_from=loaded.resolved_from,
         dialect=DIALECT,
         path=loaded.path,
-        sha256_redacted=sha256_redacted(loaded),
+        sha256_redacted=merged,
         redacted_keys=loaded.redacted_keys,
         files=tuple(
-            LiveAuditConfigFile(path=f.path, sha256_redacted=sha256_of_redacted(f.redacted))
+            LiveAuditConfigFile(
+                path=f.path,
+                sha256_redacted=(
+                    merged if f.redacted is loaded.redacted else sha256_of_redacted(f.redacted)
+                ),
+            )
             for f in loaded.files
         ),
         env_overrides=(),
@@ -232,6 +240,8 @@ def live_audit_snapshot_from_json(data: bytes | str) -> AnySnapshot:
     if version == SCHEMA_VERSION:
         return msgspec.json.decode(data, type=LiveAuditSnapshot, strict=True)
     if version == 1:
+        from peak_trade.live.snapshot_v1 import LiveAuditSnapshotV1  # only for old archives
+
         return msgspec.json.decode(data, type=LiveAuditSnapshotV1, strict=True)
     raise msgspec.ValidationError(f"unknown schema_version {version}")
 
