@@ -19,6 +19,7 @@ from peak_trade._startup import help_formatter, import_msgspec_without_typing_ex
 from peak_trade.errors import Finding, PeakTradeError, ReadOnlyViolation, UsageError
 
 if TYPE_CHECKING:
+    from peak_trade.archive.store import Signing
     from peak_trade.live.assessment import Assessment
     from peak_trade.live.snapshot import LiveAuditSnapshot
 
@@ -146,27 +147,22 @@ def _cmd_audit_archive(args: argparse.Namespace) -> int:
     from peak_trade.formats import OutputFormat, render
     from peak_trade.readonly import ReadOnlyGuard
 
-    signer = None
+    signing = None
     if args.sign_key:
-        from peak_trade.archive.signing import load_private_key, sign_digest
+        from peak_trade.archive.signing import load_private_key, signing_for
 
-        key = load_private_key(args.sign_key)
-
-        def signer(digest: str) -> str:
-            return sign_digest(key, digest)
-
+        signing = signing_for(load_private_key(args.sign_key))
     archive_dir = args.archive_dir
     if os.path.lexists(archive_dir) and not os.path.isdir(archive_dir):
-        raise UsageError(f"{archive_dir}: exists and is not a directory")
+        raise ArchiveError(f"{archive_dir}: exists and is not a directory")
+    if args.adopt:
+        return _adopt(args, signing)
     _import_before_guard()
     with ReadOnlyGuard():
         snapshot = _snapshot(_assess(args))
         json_text = render(snapshot, OutputFormat.JSON)
         markdown_text = render(snapshot, OutputFormat.MARKDOWN)
-    try:  # created on first use, once the config is known to be good
-        os.makedirs(archive_dir, exist_ok=True)
-    except OSError as exc:
-        raise ArchiveError(f"{archive_dir}: cannot create ({exc.strerror})") from None
+    _make_archive_dir(archive_dir)
     with ReadOnlyGuard(allow=archive_output_predicate(archive_dir)):
         entry = append_entry(
             archive_dir,
@@ -174,11 +170,52 @@ def _cmd_audit_archive(args: argparse.Namespace) -> int:
             environment_id=snapshot.environment_id,
             json_text=json_text,
             markdown_text=markdown_text,
-            signer=signer,
+            signing=signing,
         )
     names = ", ".join(entry.files)
     signed = " (signed)" if entry.signature else ""
     _write_stdout(f"archived seq {entry.seq}{signed}: {names}\nentry_sha256 {entry.entry_sha256}\n")
+    return EXIT_OK
+
+
+def _make_archive_dir(archive_dir: str) -> None:
+    from peak_trade.errors import ArchiveError
+
+    try:  # created on first use, once the input is known to be good
+        os.makedirs(archive_dir, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(f"{archive_dir}: cannot create ({exc.strerror})") from None
+
+
+def _adopt(args: argparse.Namespace, signing: Signing | None) -> int:
+    """`archive --adopt FILE...`: snapshots exported and moved by hand join the chain."""
+    from peak_trade.archive.store import adopt_files, archive_output_predicate, markdown_sibling
+    from peak_trade.errors import ArchiveError
+    from peak_trade.live.snapshot import live_audit_snapshot_from_json
+    from peak_trade.readonly import ReadOnlyGuard
+
+    exports = []
+    for path in args.adopt:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(64 * 1024 * 1024)
+            snapshot = live_audit_snapshot_from_json(data)
+        except OSError as exc:
+            raise ArchiveError(f"{path}: cannot read ({exc.strerror})") from None
+        except ValueError:
+            raise ArchiveError(f"{path}: not a JSON audit snapshot; nothing adopted") from None
+        markdown: bytes | None = None
+        sibling = markdown_sibling(path)
+        if os.path.isfile(sibling):
+            with open(sibling, "rb") as handle:
+                markdown = handle.read(64 * 1024 * 1024)
+        exports.append((path, data, markdown, snapshot.timestamp_utc, snapshot.environment_id))
+    originals = [p for path, *_ in exports for p in (path, markdown_sibling(path))]
+    _make_archive_dir(args.archive_dir)
+    with ReadOnlyGuard(outputs=originals, allow=archive_output_predicate(args.archive_dir)):
+        entries = adopt_files(args.archive_dir, exports, signing=signing)
+    for entry in entries:
+        _write_stdout(f"adopted seq {entry.seq}: {', '.join(entry.files)}\n")
     return EXIT_OK
 
 
@@ -374,6 +411,12 @@ def _args_archive(p: argparse.ArgumentParser) -> None:
     _add_archive_dir(p)
     _add_environment_id(p)
     p.add_argument("--sign-key", metavar="KEYFILE", help="Ed25519 private key (PEM)")
+    p.add_argument(
+        "--adopt",
+        nargs="+",
+        metavar="FILE",
+        help="bring snapshot JSON files exported earlier (and their .md) into the chain",
+    )
 
 
 def _args_verify(p: argparse.ArgumentParser) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
@@ -19,10 +18,10 @@ from peak_trade.archive.signing import (
     generate_keypair,
     load_private_key,
     load_public_key,
-    sign_digest,
     signature_valid,
+    signing_for,
 )
-from peak_trade.archive.store import append_entry
+from peak_trade.archive.store import Signing, append_entry
 from peak_trade.archive.verify import verify_archive
 from peak_trade.core.config import decode_config
 from peak_trade.errors import ArchiveError
@@ -38,7 +37,7 @@ def add_snapshot(
     second: int,
     *,
     gate2: bool = False,
-    signer: Callable[[str], str] | None = None,
+    signing: Signing | None = None,
 ) -> LedgerEntry:
     loaded = decode_config(toml_config(gate2=gate2, dry_run=True).encode(), origin="c.toml")
     stamp = f"2025-12-07T12:00:{second:02d}+00:00"
@@ -49,7 +48,7 @@ def add_snapshot(
         environment_id=snapshot.environment_id,
         json_text=render(snapshot, OutputFormat.JSON),
         markdown_text=render(snapshot, OutputFormat.MARKDOWN),
-        signer=signer,
+        signing=signing,
     )
 
 
@@ -201,11 +200,18 @@ def test_truncation_is_only_visible_against_a_recorded_head(arc: Path) -> None:
     ]
 
 
-def test_empty_and_missing_ledger_are_findings(tmp_path: Path) -> None:
-    (tmp_path / LEDGER).write_bytes(b"")
+def test_empty_and_missing_ledger(tmp_path: Path) -> None:
+    (tmp_path / LEDGER).write_bytes(b"")  # truncated to nothing: a finding
     assert problems(tmp_path) == [(LEDGER, "ledger has no entries")]
     (tmp_path / LEDGER).unlink()
-    assert problems(tmp_path) == [(LEDGER, "ledger is missing")]
+    # nothing archived at all: bad input, the same answer history and diff give
+    with pytest.raises(ArchiveError, match="no ledger"):
+        verify_archive(str(tmp_path))
+    (tmp_path / "live_audit_000001_20251207T120000Z.json").write_text("{}")
+    assert problems(tmp_path) == [
+        (LEDGER, "ledger is missing"),
+        ("live_audit_000001_20251207T120000Z.json", "file not recorded in the ledger"),
+    ]
     with pytest.raises(ArchiveError, match="does not exist"):
         verify_archive(str(tmp_path / "nope"))
 
@@ -266,7 +272,7 @@ class TestSignatures:
         arc = tmp_path / "arc"
         arc.mkdir()
         for second in range(2):
-            add_snapshot(arc, second, signer=lambda d: sign_digest(private, d))
+            add_snapshot(arc, second, signing=signing_for(private))
         right = load_public_key(keys[1])
         assert problems(arc, signature_check=lambda d, s: signature_valid(right, d, s)) == []
         other_private, other_public = generate_keypair(str(tmp_path / "other.pem"))
@@ -285,11 +291,44 @@ class TestSignatures:
             (f"{LEDGER}:3", "entry is not signed")
         ]
 
+    def test_a_signed_chain_stays_signed_by_the_same_key(
+        self, tmp_path: Path, keys: tuple[str, str]
+    ) -> None:
+        private = load_private_key(keys[0])
+        arc = tmp_path / "arc"
+        arc.mkdir()
+        add_snapshot(arc, 0, signing=signing_for(private))
+        with pytest.raises(ArchiveError, match=r"the chain is signed \(entry 1\); refusing"):
+            add_snapshot(arc, 1)
+        other = load_private_key(generate_keypair(str(tmp_path / "other.pem"))[0])
+        with pytest.raises(ArchiveError, match="entry 1 is signed by another key"):
+            add_snapshot(arc, 1, signing=signing_for(other))
+        assert add_snapshot(arc, 1, signing=signing_for(private)).seq == 2
+        assert len(ledger_lines(arc)) == 2  # the refused runs added nothing
+        assert problems(arc) == []
+
+    def test_signature_hex_must_be_canonical(self, tmp_path: Path, keys: tuple[str, str]) -> None:
+        private = load_private_key(keys[0])
+        arc = tmp_path / "arc"
+        arc.mkdir()
+        add_snapshot(arc, 0, signing=signing_for(private))
+        entry = msgspec.json.decode(ledger_lines(arc)[0], type=LedgerEntry)
+        assert entry.signature is not None
+        upper = msgspec.structs.replace(entry, signature=entry.signature.upper())
+        _rewrite(arc, [upper.line()])
+        right = load_public_key(keys[1])
+        assert (f"{LEDGER}:1", "signature is not canonical (128 lower-case hex digits)") in (
+            problems(arc, signature_check=lambda d, s: signature_valid(right, d, s))
+        )
+        assert (f"{LEDGER}:1", "signature is not canonical (128 lower-case hex digits)") in (
+            problems(arc)
+        )
+
     def test_modified_signed_entry_fails(self, tmp_path: Path, keys: tuple[str, str]) -> None:
         private = load_private_key(keys[0])
         arc = tmp_path / "arc"
         arc.mkdir()
-        add_snapshot(arc, 0, signer=lambda d: sign_digest(private, d))
+        add_snapshot(arc, 0, signing=signing_for(private))
         entry = msgspec.json.decode(ledger_lines(arc)[0], type=LedgerEntry)
         changed = msgspec.structs.replace(entry, environment_id="forged")
         changed = msgspec.structs.replace(changed, entry_sha256=changed.computed_sha256())

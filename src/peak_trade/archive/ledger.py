@@ -19,6 +19,8 @@ LEDGER: Final = "ledger.jsonl"
 LOCK: Final = ".lock"
 FILE_NAME: Final = re.compile(r"^live_audit_(?P<seq>\d{6,})_(?P<stamp>\d{8}T\d{6}Z)\.(?:json|md)$")
 HEX64: Final = re.compile(r"^[0-9a-f]{64}$")
+#: an Ed25519 signature as the ledger stores it: 64 bytes, lower-case hex only
+SIGNATURE_HEX: Final = re.compile(r"[0-9a-f]{128}")
 
 # msgspec reports invalid UTF-8 as UnicodeDecodeError, not as a DecodeError
 DECODE_ERRORS: Final = (msgspec.DecodeError, UnicodeDecodeError)
@@ -32,16 +34,21 @@ class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     prev_entry_sha256: str | None
     entry_sha256: str
     signature: str | None = None
+    adopted: bool | None = None  # true: exported earlier and brought in by `archive --adopt`
 
     def body(self) -> dict[str, object]:
-        """The hashed part: everything but `entry_sha256` and `signature`."""
-        return {
+        """The hashed part: everything but `entry_sha256` and `signature`. `adopted` is in it
+        only when true, so entries written before it existed hash as they always did."""
+        body: dict[str, object] = {
             "seq": self.seq,
             "timestamp_utc": self.timestamp_utc,
             "environment_id": self.environment_id,
             "files": dict(self.files),
             "prev_entry_sha256": self.prev_entry_sha256,
         }
+        if self.adopted is True:
+            body["adopted"] = True
+        return body
 
     def computed_sha256(self) -> str:
         return hashlib.sha256(canonical(self.body())).hexdigest()

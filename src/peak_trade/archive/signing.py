@@ -17,6 +17,8 @@ if TYPE_CHECKING:
         Ed25519PublicKey,
     )
 
+    from peak_trade.archive.store import Signing
+
 
 def public_key_path(private_key_path: str) -> str:
     return private_key_path + ".pub"
@@ -106,3 +108,14 @@ def signature_valid(key: Ed25519PublicKey, digest_hex: str, signature_hex: str) 
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+def signing_for(key: Ed25519PrivateKey) -> Signing:
+    """The store's view of a private key: it signs, and it recognises its own signatures."""
+    from peak_trade.archive.store import Signing
+
+    public = key.public_key()
+    return Signing(
+        sign=lambda digest: sign_digest(key, digest),
+        verifies=lambda digest, signature: signature_valid(public, digest, signature),
+    )

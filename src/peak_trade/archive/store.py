@@ -26,7 +26,13 @@ from peak_trade.archive.ledger import (
 from peak_trade.errors import ArchiveError
 from peak_trade.outputs import write_atomic
 
-Signer = Callable[[str], str]
+
+class Signing(msgspec.Struct, frozen=True):
+    """A signing key as the store needs it: sign a digest, and tell whether a signature on a
+    digest is this key's (a signed chain may only be continued with the key that signed it)."""
+
+    sign: Callable[[str], str]
+    verifies: Callable[[str, str], bool]
 
 
 @contextlib.contextmanager
@@ -111,32 +117,109 @@ def append_entry(
     environment_id: str,
     json_text: str,
     markdown_text: str,
-    signer: Signer | None = None,
+    signing: Signing | None = None,
 ) -> LedgerEntry:
     """Write one snapshot (JSON and Markdown) and append its ledger entry, under the lock."""
     with archive_lock(archive_dir):
         previous = last_entry(archive_dir)
-        seq = previous.seq + 1 if previous else 1
-        json_name, md_name = planned_names(seq, timestamp_utc)
-        files: dict[str, str] = {}
-        for name, text in ((json_name, json_text), (md_name, markdown_text)):
-            data = text.encode("utf-8")
-            write_atomic(os.path.join(archive_dir, name), data, force=False)
-            files[name] = hashlib.sha256(data).hexdigest()
-        unsigned = LedgerEntry(
-            seq=seq,
+        return _append(
+            archive_dir,
+            previous,
             timestamp_utc=timestamp_utc,
             environment_id=environment_id,
-            files=files,
-            prev_entry_sha256=previous.entry_sha256 if previous else None,
-            entry_sha256="",
+            contents=(json_text.encode("utf-8"), markdown_text.encode("utf-8")),
+            signing=signing,
+            adopted=False,
         )
-        digest = unsigned.computed_sha256()
-        entry = msgspec.structs.replace(
-            unsigned, entry_sha256=digest, signature=signer(digest) if signer else None
+
+
+def adopt_files(
+    archive_dir: str,
+    exports: list[tuple[str, bytes, bytes | None, str, str]],
+    *,
+    signing: Signing | None = None,
+) -> list[LedgerEntry]:
+    """Bring snapshots exported earlier into the chain, one entry each, marked adopted.
+
+    `exports` holds (JSON path, JSON bytes, Markdown bytes or None, timestamp, environment id),
+    already validated as snapshots. Each is written under its archive name and recorded; then
+    an original inside the archive directory is removed (it is now recorded under its new name).
+    """
+    entries = []
+    with archive_lock(archive_dir):
+        for path, json_bytes, md_bytes, timestamp_utc, environment_id in exports:
+            previous = last_entry(archive_dir)
+            contents = (json_bytes, md_bytes) if md_bytes is not None else (json_bytes,)
+            entries.append(
+                _append(
+                    archive_dir,
+                    previous,
+                    timestamp_utc=timestamp_utc,
+                    environment_id=environment_id,
+                    contents=contents,
+                    signing=signing,
+                    adopted=True,
+                )
+            )
+            for original in (path, markdown_sibling(path)):
+                if os.path.dirname(os.path.abspath(original)) == os.path.abspath(archive_dir):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.remove(original)
+    return entries
+
+
+def markdown_sibling(json_path: str) -> str:
+    return json_path[: -len(".json")] + ".md" if json_path.endswith(".json") else json_path + ".md"
+
+
+def _check_signing(archive_dir: str, previous: LedgerEntry | None, signing: Signing | None) -> None:
+    """A signed chain stays signed, by the same key."""
+    if previous is None or previous.signature is None:
+        return
+    if signing is None:
+        raise ArchiveError(
+            f"{archive_dir}: the chain is signed (entry {previous.seq}); refusing an unsigned"
+            " entry: pass --sign-key with the key that signed it"
         )
-        _append_line(os.path.join(archive_dir, LEDGER), entry.line())
-        return entry
+    if not signing.verifies(previous.entry_sha256, previous.signature):
+        raise ArchiveError(
+            f"{archive_dir}: entry {previous.seq} is signed by another key; refusing to"
+            " continue the chain with this one (use the key that signed it, or a new archive)"
+        )
+
+
+def _append(
+    archive_dir: str,
+    previous: LedgerEntry | None,
+    *,
+    timestamp_utc: str,
+    environment_id: str,
+    contents: tuple[bytes, ...],
+    signing: Signing | None,
+    adopted: bool,
+) -> LedgerEntry:
+    _check_signing(archive_dir, previous, signing)
+    seq = previous.seq + 1 if previous else 1
+    names = planned_names(seq, timestamp_utc)[: len(contents)]
+    files: dict[str, str] = {}
+    for name, data in zip(names, contents, strict=True):
+        write_atomic(os.path.join(archive_dir, name), data, force=False)
+        files[name] = hashlib.sha256(data).hexdigest()
+    unsigned = LedgerEntry(
+        seq=seq,
+        timestamp_utc=timestamp_utc,
+        environment_id=environment_id,
+        files=files,
+        prev_entry_sha256=previous.entry_sha256 if previous else None,
+        entry_sha256="",
+        adopted=True if adopted else None,
+    )
+    digest = unsigned.computed_sha256()
+    entry = msgspec.structs.replace(
+        unsigned, entry_sha256=digest, signature=signing.sign(digest) if signing else None
+    )
+    _append_line(os.path.join(archive_dir, LEDGER), entry.line())
+    return entry
 
 
 def _append_line(path: str, line: bytes) -> None:

@@ -18,6 +18,7 @@ from peak_trade.archive.ledger import (
     HEX64,
     LEDGER,
     LOCK,
+    SIGNATURE_HEX,
     LedgerEntry,
     decode_entry,
     iter_lines,
@@ -38,6 +39,7 @@ class VerifyReport(msgspec.Struct, frozen=True, kw_only=True):
     head_seq: int | None
     head_entry_sha256: str | None
     signatures_checked: bool
+    signed_entries: int
     problems: tuple[Problem, ...]
 
     @property
@@ -59,6 +61,7 @@ class _Chain:
         self.count = 0
         self.head_found = False
         self.last_line_complete = True
+        self.signed = 0
 
 
 def verify_archive(
@@ -80,6 +83,9 @@ def verify_archive(
                 chain.last_line_complete = line.endswith(b"\n")
                 _check_line(line, chain, archive_dir, problems, signature_check, expected_head)
     except FileNotFoundError:
+        if not [n for n in _listdir(archive_dir) if n != LOCK]:
+            # the same answer as history and diff give: nothing to verify is not tampering
+            raise ArchiveError(f"{ledger_path}: no ledger (nothing archived yet?)") from None
         problems.append(Problem(LEDGER, "ledger is missing"))
     except OSError as exc:
         raise ArchiveError(f"{ledger_path}: cannot read ({exc.strerror})") from None
@@ -89,15 +95,21 @@ def verify_archive(
         elif not chain.last_line_complete:
             problems.append(Problem(f"{LEDGER}:{chain.count}", "last line is incomplete"))
 
-    try:
-        names = sorted(os.listdir(archive_dir))
-    except OSError as exc:
-        raise ArchiveError(f"{archive_dir}: cannot list ({exc.strerror})") from None
-    for name in names:
+    for name in sorted(_listdir(archive_dir)):
         if name in (LEDGER, LOCK) or name in chain.recorded:
             continue
-        kind = "directory" if os.path.isdir(os.path.join(archive_dir, name)) else "file"
-        problems.append(Problem(name, f"{kind} not recorded in the ledger"))
+        if os.path.isdir(os.path.join(archive_dir, name)):
+            problems.append(Problem(name, "directory not recorded in the ledger"))
+        elif name.endswith(".json") and not FILE_NAME.match(name):
+            problems.append(
+                Problem(
+                    name,
+                    "file not recorded in the ledger (an export moved here by hand? bring it"
+                    f" into the chain: peak-trade audit archive --adopt {name})",
+                )
+            )
+        else:
+            problems.append(Problem(name, "file not recorded in the ledger"))
 
     head = chain.previous
     if expected_head is not None and not chain.head_found:
@@ -111,8 +123,16 @@ def verify_archive(
         head_seq=head.seq if head else None,
         head_entry_sha256=head.entry_sha256 if head else None,
         signatures_checked=signature_check is not None,
+        signed_entries=chain.signed,
         problems=tuple(problems),
     )
+
+
+def _listdir(archive_dir: str) -> list[str]:
+    try:
+        return os.listdir(archive_dir)
+    except OSError as exc:
+        raise ArchiveError(f"{archive_dir}: cannot list ({exc.strerror})") from None
 
 
 def _check_line(
@@ -152,6 +172,12 @@ def _check_line(
         problems.append(
             Problem(where, f"prev_entry_sha256 does not match line {number - 1} (chain broken)")
         )
+    if entry.signature is not None:
+        chain.signed += 1
+        if not SIGNATURE_HEX.fullmatch(entry.signature):
+            problems.append(
+                Problem(where, "signature is not canonical (128 lower-case hex digits)")
+            )
     if signature_check is not None:
         if entry.signature is None:
             problems.append(Problem(where, "entry is not signed"))

@@ -19,7 +19,14 @@ def render_verify(report: VerifyReport) -> str:
         if report.head_seq is not None
         else "head: none"
     )
-    signatures = "checked" if report.signatures_checked else "not checked (no --public-key)"
+    if report.signatures_checked:
+        signatures = "checked"
+    elif report.signed_entries:
+        signatures = (
+            f"{report.signed_entries} entries signed, NOT checked (pass --public-key to check)"
+        )
+    else:
+        signatures = "none (unsigned archive)"
     lines = []
     if report.ok:
         lines.append(f"OK: {report.entries} entries, every file and link verified")
