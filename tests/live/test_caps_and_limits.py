@@ -173,3 +173,16 @@ def test_adding_a_cap_never_loosens_a_decision(
     new = after.check_order(probe, open_notional)
     assert set(old.codes) <= set(new.codes)
     assert not (new.accepted and not old.accepted)
+
+
+def test_nothing_is_open_unless_the_caller_says_so() -> None:
+    """The defaults of check_order: no open exposure, no exposure in the symbol, no positions."""
+    caps = limits(
+        max_total_exposure_notional=10.0, max_symbol_exposure_notional=10.0, max_open_positions=1
+    )
+    assert caps.check_order(order(9.5)).accepted is True
+    assert caps.check_order(order(10.0)).accepted is True  # exactly at both caps
+    assert caps.check_order(order(10.01)).codes == (
+        ViolationCode.TOTAL_NOTIONAL_EXCEEDED,
+        ViolationCode.SYMBOL_EXPOSURE_EXCEEDED,
+    )
