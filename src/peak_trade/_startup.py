@@ -41,6 +41,6 @@ def help_formatter(prog: str) -> argparse.HelpFormatter:
     """argparse's formatter with the terminal width measured here, not through shutil."""
     try:
         width = os.get_terminal_size(sys.stdout.fileno()).columns
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # not a terminal, or stdout closed (None)
         width = 80
     return argparse.HelpFormatter(prog, width=max(width - 2, 40))

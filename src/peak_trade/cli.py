@@ -53,8 +53,20 @@ def _environment_id(value: str) -> str:
 
 
 def _write_stdout(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    """Print a command's output; a closed or full standard output is bad input (exit 2)."""
+    from peak_trade.errors import OutputError
+
+    if sys.stdout is None:
+        raise OutputError("standard output is closed; nothing written")
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write to standard output ({exc.strerror or 'I/O error'})"
+        ) from None
 
 
 # --------------------------------------------------------------------------- audit export
@@ -191,13 +203,14 @@ def _adopt(args: argparse.Namespace, signing: Signing | None) -> int:
     """`archive --adopt FILE...`: snapshots exported and moved by hand join the chain."""
     from peak_trade.archive.store import adopt_files, archive_output_predicate, markdown_sibling
     from peak_trade.errors import ArchiveError
+    from peak_trade.files import open_regular
     from peak_trade.live.snapshot import live_audit_snapshot_from_json
     from peak_trade.readonly import ReadOnlyGuard
 
     exports = []
     for path in args.adopt:
         try:
-            with open(path, "rb") as handle:
+            with open_regular(path) as handle:
                 data = handle.read(64 * 1024 * 1024)
             snapshot = live_audit_snapshot_from_json(data)
         except OSError as exc:
@@ -207,7 +220,7 @@ def _adopt(args: argparse.Namespace, signing: Signing | None) -> int:
         markdown: bytes | None = None
         sibling = markdown_sibling(path)
         if os.path.isfile(sibling):
-            with open(sibling, "rb") as handle:
+            with open_regular(sibling) as handle:
                 markdown = handle.read(64 * 1024 * 1024)
         exports.append((path, data, markdown, snapshot.timestamp_utc, snapshot.environment_id))
     originals = [p for path, *_ in exports for p in (path, markdown_sibling(path))]
@@ -622,7 +635,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _error(message: str) -> None:
     first_line = message.splitlines()[0] if message else "error"
-    print(f"peak-trade: {first_line}", file=sys.stderr)
+    if sys.stderr is None:  # closed by the caller: the exit code still tells
+        return
+    try:
+        print(f"peak-trade: {first_line}", file=sys.stderr)
+    except (OSError, ValueError):
+        pass
 
 
 def _where(exc: BaseException) -> str:
@@ -652,10 +670,18 @@ def console_main() -> NoReturn:
     """
     code = main()
     try:
-        sys.stdout.flush()
-    except (BrokenPipeError, ValueError):
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
         _silence_stdout()
-    sys.stderr.flush()
+    except (OSError, ValueError):
+        _error("cannot write to standard output")
+        code = code or EXIT_BAD_INPUT
+    try:
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
     os._exit(code)
 
 

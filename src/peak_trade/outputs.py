@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping, Sequence
 
 from peak_trade.errors import OutputError
+from peak_trade.files import is_regular_or_absent
 from peak_trade.readonly import temp_prefix
 
 
@@ -28,6 +29,10 @@ def check_outputs(paths: Sequence[str], *, force: bool, protected: Sequence[str]
             )
         if os.path.isdir(path):
             raise OutputError(f"{path}: is a directory")
+        if os.path.islink(path):
+            raise OutputError(f"{path}: is a symbolic link; refusing to write through it")
+        if not is_regular_or_absent(path):
+            raise OutputError(f"{path}: not a regular file; refusing to replace it")
         if os.path.lexists(path) and not force:
             raise OutputError(f"{path}: exists; refusing to overwrite without --force")
 
@@ -60,6 +65,8 @@ def write_atomic(path: str, data: bytes, *, force: bool) -> None:
     an atomic `os.replace`. Readers see the old file or the whole new one, never a part.
     """
     temp = f"{temp_prefix(path)}{os.getpid()}-{os.urandom(4).hex()}"
+    if not is_regular_or_absent(path):  # checked again: the target may have changed since
+        raise OutputError(f"{path}: not a regular file; refusing to replace it")
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         with os.fdopen(fd, "wb") as handle:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from typing import IO, Any, Final
+from typing import IO, Annotated, Any, Final
 
 import msgspec
 
@@ -26,8 +26,12 @@ SIGNATURE_HEX: Final = re.compile(r"[0-9a-f]{128}")
 DECODE_ERRORS: Final = (msgspec.DecodeError, UnicodeDecodeError)
 
 
+#: sequence numbers stay exact in every JSON reader (and in RFC 8785): 1 .. 2**53
+Seq = Annotated[int, msgspec.Meta(ge=1, le=2**53)]
+
+
 class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    seq: int
+    seq: Seq
     timestamp_utc: str
     environment_id: str
     files: dict[str, str]

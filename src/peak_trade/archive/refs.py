@@ -20,6 +20,7 @@ from peak_trade.archive.ledger import (
 )
 from peak_trade.archive.verify import sha256_file
 from peak_trade.errors import ArchiveError, TamperError
+from peak_trade.files import open_regular
 from peak_trade.live.snapshot import AnySnapshot, live_audit_snapshot_from_json
 
 _REF: Final = re.compile(r"^(?:latest(?:~(?P<back>\d+))?|(?P<seq>\d+))$")
@@ -34,7 +35,7 @@ def iter_entries(archive_dir: str) -> Iterator[LedgerEntry]:
         raise ArchiveError(f"{archive_dir}: archive directory does not exist")
     path = os.path.join(archive_dir, LEDGER)
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed by the with below
+        handle = open_regular(path)
     except FileNotFoundError:
         raise ArchiveError(f"{path}: no ledger (nothing archived yet?)") from None
     except OSError as exc:
@@ -64,7 +65,7 @@ def load_snapshot(ref: str, archive_dir: str) -> tuple[AnySnapshot, str]:
         path, entry = resolved
         label = f"{ref} = {path} (seq {entry.seq}, {entry.timestamp_utc})"
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             return live_audit_snapshot_from_json(handle.read(64 * 1024 * 1024)), label
     except OSError as exc:
         raise ArchiveError(f"{path}: cannot read ({exc.strerror})") from None

@@ -10,6 +10,7 @@ import os
 from typing import TYPE_CHECKING
 
 from peak_trade.errors import KeyFileError, OutputError
+from peak_trade.files import open_regular
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -64,7 +65,7 @@ def _write_new(path: str, data: bytes, *, mode: int, force: bool) -> None:
 
 def _read_pem(path: str, what: str) -> bytes:
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             return handle.read(64 * 1024)
     except OSError as exc:
         raise KeyFileError(f"{path}: cannot read {what} ({exc.strerror})") from None

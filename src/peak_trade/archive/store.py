@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterator
 
 import msgspec
@@ -24,6 +25,7 @@ from peak_trade.archive.ledger import (
     planned_names,
 )
 from peak_trade.errors import ArchiveError
+from peak_trade.files import is_regular_or_absent, open_regular
 from peak_trade.outputs import write_atomic
 
 
@@ -41,9 +43,12 @@ def archive_lock(archive_dir: str) -> Iterator[None]:
 
     path = os.path.join(archive_dir, LOCK)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
     except OSError as exc:
         raise ArchiveError(f"{path}: cannot open the archive lock ({exc.strerror})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ArchiveError(f"{path}: not a regular file; refusing to use it as the lock")
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -97,7 +102,7 @@ def last_entry(archive_dir: str) -> LedgerEntry | None:
 
 def _read_tail(path: str) -> bytes:
     """The last complete line of a file and what follows it (the whole file if it is short)."""
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         size = handle.seek(0, os.SEEK_END)
         chunk = 1 << 14
         while True:
@@ -199,6 +204,9 @@ def _append(
     adopted: bool,
 ) -> LedgerEntry:
     _check_signing(archive_dir, previous, signing)
+    ledger = os.path.join(archive_dir, LEDGER)
+    if not is_regular_or_absent(ledger):  # checked before any file is written
+        raise ArchiveError(f"{ledger}: not a regular file (a link?); refusing to write the archive")
     seq = previous.seq + 1 if previous else 1
     names = planned_names(seq, timestamp_utc)[: len(contents)]
     files: dict[str, str] = {}
@@ -224,8 +232,13 @@ def _append(
 
 def _append_line(path: str, line: bytes) -> None:
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        # never through a symbolic link, never into anything but a regular file
+        fd = os.open(
+            path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644
+        )
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise ArchiveError(f"{path}: not a regular file; refusing to append to it")
             written = os.write(fd, line)
             if written != len(line):
                 raise ArchiveError(f"{path}: short write while appending the ledger entry")

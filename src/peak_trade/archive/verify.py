@@ -24,6 +24,7 @@ from peak_trade.archive.ledger import (
     iter_lines,
 )
 from peak_trade.errors import ArchiveError
+from peak_trade.files import open_regular
 
 SignatureCheck = Callable[[str, str], bool]
 
@@ -48,7 +49,7 @@ class VerifyReport(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def sha256_file(path: str) -> str:
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
@@ -77,7 +78,7 @@ def verify_archive(
     chain = _Chain()
     ledger_path = os.path.join(archive_dir, LEDGER)
     try:
-        with open(ledger_path, "rb") as handle:
+        with open_regular(ledger_path) as handle:
             for line in iter_lines(handle):
                 chain.count += 1
                 chain.last_line_complete = line.endswith(b"\n")

@@ -504,6 +504,7 @@ def load_config(
     resolved, resolved_from = resolve_config_path(path, env)
     if resolved is None:
         return embedded_default_config(token)
+    _require_utf8_path(resolved)
     files = [(resolved, read_config_bytes(resolved))]
     neighbour = bounded_live_path(resolved)
     if bounded_live and os.path.basename(resolved) != BOUNDED_LIVE_FILE:
@@ -514,6 +515,15 @@ def load_config(
     return decode_files(
         files, resolved_from=resolved_from, token_from_env=token, present_env=present
     )
+
+
+def _require_utf8_path(path: str) -> None:
+    """A path that is not valid UTF-8 cannot be reported faithfully (JSON, Markdown)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise ConfigError(f"{shown}: the path is not valid UTF-8; rename the file") from None
 
 
 def _token(env: Mapping[str, str]) -> str | None:

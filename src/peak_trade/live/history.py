@@ -9,6 +9,7 @@ import msgspec
 from peak_trade.archive.ledger import DECODE_ERRORS, FILE_NAME
 from peak_trade.archive.refs import iter_entries
 from peak_trade.archive.verify import sha256_file
+from peak_trade.files import open_regular
 from peak_trade.live.diff import Risk, diff_snapshots
 from peak_trade.live.snapshot import AnySnapshot, live_audit_snapshot_from_json
 
@@ -71,7 +72,7 @@ def load_history(archive_dir: str) -> list[HistoryRow]:
                 continue
             if name.endswith(".json"):
                 try:
-                    with open(path, "rb") as handle:
+                    with open_regular(path) as handle:
                         snapshot = live_audit_snapshot_from_json(handle.read())
                 except (*DECODE_ERRORS, msgspec.ValidationError, OSError):
                     intact = False

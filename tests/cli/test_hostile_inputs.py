@@ -1,0 +1,220 @@
+"""Hostile input and broken streams (issue 13): each case answers with one line and exit 2 (or
+1 for tampering) within seconds, never a hang, a traceback or an exit 3, and writes nothing it
+was not asked to write."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE_CONFIG, EXAMPLE_TOKEN_SHA256, toml_config, write
+
+TIMEOUT = 20  # seconds; a hang fails the test instead of blocking the suite
+
+
+def run(
+    argv: list[str],
+    cwd: Path,
+    *,
+    env: dict[bytes, bytes] | None = None,
+    close: int | None = None,
+    stdout: int | None = subprocess.PIPE,
+) -> subprocess.CompletedProcess[bytes]:
+    script = [sys.executable, "-c", "from peak_trade.cli import console_main; console_main()"]
+    environment = (
+        env
+        if env is not None
+        else {k: v for k, v in os.environb.items() if k != b"PEAK_TRADE_CONFIRM_TOKEN"}
+    )
+
+    def close_fd() -> None:
+        if close is not None:
+            os.close(close)
+
+    return subprocess.run(  # noqa: S603 - our own interpreter and module
+        [*script, *argv],
+        cwd=cwd,
+        env=environment,
+        stdout=stdout if close != 1 else None,
+        stderr=subprocess.PIPE if close != 2 else None,
+        preexec_fn=close_fd if close is not None else None,  # noqa: PLW1509
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+
+def one_line(result: subprocess.CompletedProcess[bytes]) -> str:
+    err = result.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err
+    assert err.count("\n") == 1, err
+    return err
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    shutil.copy(EXAMPLE_CONFIG, tmp_path / "c.toml")
+    return tmp_path
+
+
+def _archive(home: Path) -> Path:
+    assert (
+        run(["audit", "archive", "--config", "c.toml", "--archive-dir", "arc"], home).returncode
+        == 0
+    )
+    return home / "arc"
+
+
+Case = Callable[[Path], tuple[subprocess.CompletedProcess[bytes], int, str]]
+
+
+def fifo_config(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    os.mkfifo(home / "fifo.toml")
+    return run(["status", "--config", "fifo.toml"], home), 2, "not a regular file"
+
+
+def fifo_in_fleet(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    (home / "fleet").mkdir()
+    write(home / "fleet" / "a.toml", toml_config(mode="paper"))
+    os.mkfifo(home / "fleet" / "b.toml")
+    result = run(["audit", "fleet", "fleet"], home)
+    assert b"a.toml" in result.stdout and b"not a regular file" in result.stdout
+    return result, 2, ""
+
+
+def fifo_in_archive(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    arc = _archive(home)
+    (snapshot,) = arc.glob("*.json")
+    snapshot.unlink()
+    os.mkfifo(snapshot)
+    result = run(["audit", "verify", "--archive-dir", "arc"], home)
+    assert b"unreadable (not a regular file)" in result.stdout
+    return result, 1, ""
+
+
+def deep_keys(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    write(home / "deep.toml", ".".join(["a"] * 1000) + " = 1\n")
+    return run(["audit", "export", "--config", "deep.toml"], home), 2, "nested deeper than"
+
+
+def deep_keys_in_fleet(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    (home / "fleet").mkdir()
+    write(home / "fleet" / "a.toml", toml_config(mode="paper"))
+    write(home / "fleet" / "deep.toml", "[" + ".".join(["a"] * 1000) + "]\n")
+    result = run(["audit", "fleet", "fleet", "--format", "json"], home)
+    rows = json.loads(result.stdout)["rows"]
+    assert [r["error"] is None for r in rows] == [True, False]
+    return result, 2, ""
+
+
+def non_utf8_token(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    write(home / "t.toml", toml_config(digest=EXAMPLE_TOKEN_SHA256))
+    env = {**os.environb, b"PEAK_TRADE_CONFIRM_TOKEN": b"\xff\xfe"}
+    return run(["status", "--config", "t.toml"], home, env=env), 2, "not valid UTF-8"
+
+
+def non_utf8_path(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    name = os.fsdecode(b"\xff.toml")
+    shutil.copy(EXAMPLE_CONFIG, home / name)
+    result = run(["audit", "export", "--config", name, "--format", "json"], home)
+    return result, 2, "the path is not valid UTF-8"
+
+
+def stderr_closed(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    result = run(["audit", "check", "--config", "c.toml"], home, close=2)
+    assert result.stdout == b"OK: c meets --expect blocked\n"
+    result.stderr = b"\n"  # nothing could be written there; the exit code tells
+    return result, 0, ""
+
+
+def stdout_closed(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    return (
+        run(["audit", "check", "--config", "c.toml"], home, close=1),
+        2,
+        "standard output is closed",
+    )
+
+
+def stdout_full(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    with open("/dev/full", "wb") as full:
+        result = run(
+            ["audit", "export", "--config", "c.toml", "--stdout"], home, stdout=full.fileno()
+        )
+    return result, 2, "cannot write to standard output (No space left on device)"
+
+
+def output_onto_a_fifo(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    os.mkfifo(home / "out.json")  # stands in for /dev/null: any non-regular file
+    result = run(
+        ["audit", "export", "--config", "c.toml", "--output-json", "out.json", "--force"], home
+    )
+    assert (home / "out.json").is_fifo()
+    return result, 2, "not a regular file; refusing to replace it"
+
+
+def output_through_a_symlink(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    (home / "out.json").symlink_to(home / "elsewhere.json")
+    result = run(
+        ["audit", "export", "--config", "c.toml", "--output-json", "out.json", "--force"], home
+    )
+    assert not (home / "elsewhere.json").exists()
+    return result, 2, "is a symbolic link"
+
+
+@pytest.mark.parametrize("name", ["ledger.jsonl", ".lock"])
+def test_archive_never_writes_through_a_symlink(home: Path, name: str) -> None:
+    (home / "arc").mkdir()
+    (home / "arc" / name).symlink_to(home / "target")
+    result = run(["audit", "archive", "--config", "c.toml", "--archive-dir", "arc"], home)
+    assert result.returncode == 2
+    one_line(result)
+    assert not (home / "target").exists()
+    # no snapshot file written: only the link and (for a linked ledger) the lock itself
+    assert {p.name for p in (home / "arc").iterdir()} <= {name, ".lock"}
+
+
+def huge_seq(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    arc = _archive(home)
+    entry = json.loads((arc / "ledger.jsonl").read_text())
+    entry["seq"] = 2**60
+    (arc / "ledger.jsonl").write_text(
+        json.dumps(entry, separators=(",", ":"), sort_keys=True) + "\n"
+    )
+    result = run(["audit", "verify", "--archive-dir", "arc"], home)
+    assert b"ledger.jsonl:1: not a ledger entry" in result.stdout
+    return result, 1, ""
+
+
+CASES = [
+    fifo_config,
+    fifo_in_fleet,
+    fifo_in_archive,
+    deep_keys,
+    deep_keys_in_fleet,
+    non_utf8_token,
+    non_utf8_path,
+    stderr_closed,
+    stdout_closed,
+    stdout_full,
+    output_onto_a_fifo,
+    output_through_a_symlink,
+    huge_seq,
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.__name__ for c in CASES])
+def test_hostile_input_gets_a_one_line_answer(home: Path, case: Case) -> None:
+    result, code, message = case(home)
+    assert result.returncode == code
+    if message:
+        assert message in one_line(result)
+    else:
+        assert b"Traceback" not in (result.stderr or b"")
