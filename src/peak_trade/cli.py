@@ -175,6 +175,7 @@ def _cmd_audit_archive(args: argparse.Namespace) -> int:
         json_text = render(snapshot, OutputFormat.JSON)
         markdown_text = render(snapshot, OutputFormat.MARKDOWN)
     _make_archive_dir(archive_dir)
+    recovered: list[str] = []
     with ReadOnlyGuard(allow=archive_output_predicate(archive_dir)):
         entry = append_entry(
             archive_dir,
@@ -183,7 +184,10 @@ def _cmd_audit_archive(args: argparse.Namespace) -> int:
             json_text=json_text,
             markdown_text=markdown_text,
             signing=signing,
+            recovered=recovered,
         )
+    for line in recovered:
+        _write_stdout(f"recovered: {line}\n")
     names = ", ".join(entry.files)
     signed = " (signed)" if entry.signature else ""
     _write_stdout(f"archived seq {entry.seq}{signed}: {names}\nentry_sha256 {entry.entry_sha256}\n")

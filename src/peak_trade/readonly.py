@@ -37,12 +37,17 @@ _FORBIDDEN_EVENTS: Final = frozenset(
         "os.mkdir",
         "os.chmod",
         "os.chown",
-        "os.truncate",
         "os.symlink",
         "os.utime",
         "os.chflags",
         "os.setxattr",
         "os.removexattr",
+        "os.mkfifo",
+        "os.mknod",
+        "sqlite3.connect",
+        "ctypes.dlopen",
+        "ctypes.dlsym",
+        "ctypes.call_function",
         "os.kill",
         "os.killpg",
         "shutil.rmtree",
@@ -105,6 +110,11 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
         src, dst = _norm(args[0]), _norm(args[1])
         if not (_may_write(dst) and _may_write(src) and src != dst):
             raise ReadOnlyViolation(f"read-only run tried to move {src} to {dst}")
+    elif event == "os.truncate":
+        # an archive rolling back a torn ledger line; paths are checked, descriptors were
+        path = _norm(args[0])
+        if not _may_write(path):
+            raise ReadOnlyViolation(f"read-only run tried to truncate {path}")
     elif event == "os.remove":
         # a temporary file, or an output this run created and rolls back after a failure
         path = _norm(args[0])

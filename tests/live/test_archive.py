@@ -38,6 +38,7 @@ def add_snapshot(
     *,
     gate2: bool = False,
     signing: Signing | None = None,
+    recovered: list[str] | None = None,
 ) -> LedgerEntry:
     loaded = decode_config(toml_config(gate2=gate2, dry_run=True).encode(), origin="c.toml")
     stamp = f"2025-12-07T12:00:{second:02d}+00:00"
@@ -49,6 +50,7 @@ def add_snapshot(
         json_text=render(snapshot, OutputFormat.JSON),
         markdown_text=render(snapshot, OutputFormat.MARKDOWN),
         signing=signing,
+        recovered=recovered,
     )
 
 
@@ -176,13 +178,29 @@ def test_whitespace_change_is_a_change(arc: Path) -> None:
     assert (f"{LEDGER}:2", "line is not in canonical form (edited?)") in problems(arc)
 
 
-def test_torn_last_line_is_reported_and_blocks_archiving(arc: Path) -> None:
+INTERRUPTED = (
+    "file not recorded in the ledger (left by an interrupted archive run? the next archive"
+    " rolls it back)"
+)
+
+
+def test_a_torn_last_line_is_reported_then_rolled_back_by_the_next_archive(arc: Path) -> None:
+    committed = ledger_lines(arc)[:2]
     data = (arc / LEDGER).read_bytes()
-    (arc / LEDGER).write_bytes(data[:-40])
+    (arc / LEDGER).write_bytes(data[:-40])  # a full disk tore the third line
     found = problems(arc)
-    assert (f"{LEDGER}:3", "last line is incomplete") in found
-    with pytest.raises(ArchiveError, match="last line is incomplete"):
-        add_snapshot(arc, 10)
+    assert (
+        f"{LEDGER}:3",
+        "last line is incomplete (an interrupted run? the next archive rolls it back)",
+    ) in found
+    recovered: list[str] = []
+    entry = add_snapshot(arc, 10, recovered=recovered)
+    assert entry.seq == 3  # the torn entry was never committed: its number is free again
+    torn_bytes = len(data) - 40 - len(b"".join(committed))
+    assert recovered[0] == f"rolled back a torn last ledger line ({torn_bytes} bytes)"
+    assert len(recovered) == 3  # and its two snapshot files
+    assert ledger_lines(arc)[:2] == committed
+    assert problems(arc) == []
 
 
 def test_truncation_is_only_visible_against_a_recorded_head(arc: Path) -> None:
@@ -210,7 +228,7 @@ def test_empty_and_missing_ledger(tmp_path: Path) -> None:
     (tmp_path / "live_audit_000001_20251207T120000Z.json").write_text("{}")
     assert problems(tmp_path) == [
         (LEDGER, "ledger is missing"),
-        ("live_audit_000001_20251207T120000Z.json", "file not recorded in the ledger"),
+        ("live_audit_000001_20251207T120000Z.json", INTERRUPTED),
     ]
     with pytest.raises(ArchiveError, match="does not exist"):
         verify_archive(str(tmp_path / "nope"))
@@ -236,10 +254,11 @@ def test_crash_between_files_and_ledger(arc: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.undo()
     orphans = sorted(n for n in os.listdir(arc) if n.startswith("live_audit_000004"))
     assert len(orphans) == 2
-    assert problems(arc) == [(name, "file not recorded in the ledger") for name in orphans]
-    entry = add_snapshot(arc, 21)  # the next archive still works
+    assert problems(arc) == [(name, INTERRUPTED) for name in orphans]
+    entry = add_snapshot(arc, 21)  # the next archive rolls them back and takes seq 4
     assert entry.seq == 4
-    assert problems(arc) == [(name, "file not recorded in the ledger") for name in orphans]
+    assert problems(arc) == []
+    assert not set(orphans) & set(os.listdir(arc))
 
 
 def _archive_many(directory: str, worker: int) -> None:

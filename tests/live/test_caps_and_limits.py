@@ -92,6 +92,7 @@ def test_warn_only_accepts_but_reports() -> None:
     config = LiveRiskConfig(max_order_notional=10.0, block_on_violation=False)
     decision = LiveRiskLimits(config).check_order(order(11.0))
     assert decision.accepted is True
+    assert decision.checked is True  # checked, and reported: only not blocking
     assert decision.codes == (ViolationCode.PER_ORDER_NOTIONAL_EXCEEDED,)
     assert decision.reason.startswith("WARNING only (live_risk.block_on_violation = false)")
 
@@ -107,6 +108,8 @@ def test_decisions_blockers_and_verdicts_are_immutable() -> None:
         order(1.0),
         EnvironmentConfig(),
         LiveRiskConfig(),
+        ConfiguredCap(kind=CapKind.TOTAL, key="live_risk.max_total_exposure_notional", value=1.0),
+        effective_caps([], False),
     ]
     for value in values:
         field = type(value).__struct_fields__[0]
@@ -186,3 +189,31 @@ def test_nothing_is_open_unless_the_caller_says_so() -> None:
         ViolationCode.TOTAL_NOTIONAL_EXCEEDED,
         ViolationCode.SYMBOL_EXPOSURE_EXCEEDED,
     )
+
+
+def test_caps_are_keyword_only_and_value_xor_unlimited() -> None:
+    with pytest.raises(TypeError):
+        ConfiguredCap(CapKind.TOTAL, "k", 1.0)  # type: ignore[misc]
+    with pytest.raises(ValueError, match="exactly when"):
+        ConfiguredCap(kind=CapKind.TOTAL, key="k", value=None)
+    with pytest.raises(ValueError, match="exactly when"):
+        ConfiguredCap(kind=CapKind.TOTAL, key="k", value=1.0, unlimited=True)
+
+
+def _cap(key: str, value: float | None) -> ConfiguredCap:
+    from peak_trade.core.registry import CAP
+
+    return ConfiguredCap(kind=CAP[key].kind, key=key, value=value, unlimited=value is None)
+
+
+def test_an_unlimited_cap_never_hides_a_limited_one() -> None:
+    from peak_trade.core.caps import binding
+
+    unlimited = _cap("live_risk.max_order_notional", None)
+    limited = _cap("live_risk.max_live_notional_per_order", 40.0)
+    assert binding([unlimited, limited], CapKind.PER_ORDER) is limited
+    assert binding([limited, unlimited], CapKind.PER_ORDER) is limited
+    assert binding([unlimited], CapKind.PER_ORDER) is unlimited  # only unlimited: it binds
+    assert effective_caps([unlimited], False).per_order is None
+    assert effective_caps([unlimited, limited], False).per_order == 40.0
+    assert binding([limited], CapKind.TOTAL) is None

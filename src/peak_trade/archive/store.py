@@ -1,8 +1,11 @@
-"""Writing the archive: the lock, and appending one entry with its snapshot files.
+"""Writing the archive: the lock, crash recovery, and appending one entry with its files.
 
-Files are written first (atomically, never replacing anything); the entry is appended last with
-one write and an fsync. A crash in between leaves files that no entry records, which `verify`
-reports.
+The commit point of an entry is its complete ledger line (ending in a newline) fsynced to disk.
+Before it, the snapshot files are written atomically under names numbered for the new entry and
+fsynced with their directory. A crash (kill -9, full disk, power loss) can leave only what comes
+before the commit point: temporary files, snapshot files numbered above the last committed entry,
+a torn last ledger line. The next `archive` rolls these back under the lock, first thing, and says
+so in its output; nothing committed is ever touched.
 """
 
 from __future__ import annotations
@@ -65,10 +68,7 @@ def archive_output_predicate(archive_dir: str) -> Callable[[str], bool]:
         directory, name = os.path.split(path)
         if directory != root:
             return False
-        if name in (LEDGER, LOCK) or FILE_NAME.match(name):
-            return True
-        stem, sep, _ = name.lstrip(".").partition(".tmp-")
-        return name.startswith(".") and bool(sep) and FILE_NAME.match(stem) is not None
+        return name in (LEDGER, LOCK) or FILE_NAME.match(name) is not None or _is_temp(name)
 
     return allowed
 
@@ -115,6 +115,65 @@ def _read_tail(path: str) -> bytes:
             chunk *= 4
 
 
+def recover(archive_dir: str) -> list[str]:
+    """Roll back what an interrupted run left before its commit point; return what was done.
+
+    Call under the archive lock. Committed entries and their files are never touched; a
+    snapshot file numbered at or below the last committed entry that no entry records is left
+    for `verify` to report (that is not a crash's leftover).
+    """
+    done: list[str] = []
+    ledger = os.path.join(archive_dir, LEDGER)
+    if os.path.lexists(ledger) and is_regular_or_absent(ledger):
+        torn = _truncate_torn_tail(ledger)
+        if torn:
+            done.append(f"rolled back a torn last ledger line ({torn} bytes)")
+    previous = last_entry(archive_dir)
+    committed = previous.seq if previous else 0
+    for name in sorted(os.listdir(archive_dir)):
+        path = os.path.join(archive_dir, name)
+        match = FILE_NAME.match(name)
+        leftover = (match is not None and int(match["seq"]) > committed) or _is_temp(name)
+        if leftover and os.path.isfile(path) and not os.path.islink(path):
+            os.remove(path)
+            done.append(f"removed {name} (left by an interrupted run)")
+    return done
+
+
+def _is_temp(name: str) -> bool:
+    stem, sep, _ = name.lstrip(".").partition(".tmp-")
+    return name.startswith(".") and bool(sep) and FILE_NAME.match(stem) is not None
+
+
+def _truncate_torn_tail(ledger: str) -> int:
+    """Cut a last line that lacks its newline (never committed); return the bytes removed."""
+    fd = os.open(ledger, os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        size = os.fstat(fd).st_size
+        if size == 0:
+            return 0
+        chunk = min(size, 1 << 16)
+        os.lseek(fd, size - 1, os.SEEK_SET)
+        if os.read(fd, 1) == b"\n":
+            return 0
+        keep = 0
+        position = size
+        while position > 0:
+            start = max(0, position - chunk)
+            os.lseek(fd, start, os.SEEK_SET)
+            data = os.read(fd, position - start)
+            cut = data.rfind(b"\n")
+            if cut != -1:
+                keep = start + cut + 1
+                break
+            position = start
+        os.ftruncate(fd, keep)
+        os.fsync(fd)
+        return size - keep
+    finally:
+        os.close(fd)
+
+
 def append_entry(
     archive_dir: str,
     *,
@@ -123,9 +182,17 @@ def append_entry(
     json_text: str,
     markdown_text: str,
     signing: Signing | None = None,
+    recovered: list[str] | None = None,
 ) -> LedgerEntry:
-    """Write one snapshot (JSON and Markdown) and append its ledger entry, under the lock."""
+    """Write one snapshot (JSON and Markdown) and append its ledger entry, under the lock.
+
+    Rolls back a crashed run's leftovers first (`recover`); what it did is added to
+    `recovered` when given.
+    """
     with archive_lock(archive_dir):
+        done = recover(archive_dir)
+        if recovered is not None:
+            recovered.extend(done)
         previous = last_entry(archive_dir)
         return _append(
             archive_dir,
@@ -152,6 +219,7 @@ def adopt_files(
     """
     entries = []
     with archive_lock(archive_dir):
+        recover(archive_dir)
         for path, json_bytes, md_bytes, timestamp_utc, environment_id in exports:
             previous = last_entry(archive_dir)
             contents = (json_bytes, md_bytes) if md_bytes is not None else (json_bytes,)

@@ -94,7 +94,12 @@ def verify_archive(
         if chain.count == 0:
             problems.append(Problem(LEDGER, "ledger has no entries"))
         elif not chain.last_line_complete:
-            problems.append(Problem(f"{LEDGER}:{chain.count}", "last line is incomplete"))
+            problems.append(
+                Problem(
+                    f"{LEDGER}:{chain.count}",
+                    "last line is incomplete (an interrupted run? the next archive rolls it back)",
+                )
+            )
 
     for name in sorted(_listdir(archive_dir)):
         if name in (LEDGER, LOCK) or name in chain.recorded:
@@ -107,6 +112,14 @@ def verify_archive(
                     name,
                     "file not recorded in the ledger (an export moved here by hand? bring it"
                     f" into the chain: peak-trade audit archive --adopt {name})",
+                )
+            )
+        elif _after_head(name, chain.previous):
+            problems.append(
+                Problem(
+                    name,
+                    "file not recorded in the ledger (left by an interrupted archive run? the"
+                    " next archive rolls it back)",
                 )
             )
         else:
@@ -127,6 +140,11 @@ def verify_archive(
         signed_entries=chain.signed,
         problems=tuple(problems),
     )
+
+
+def _after_head(name: str, head: LedgerEntry | None) -> bool:
+    match = FILE_NAME.match(name)
+    return match is not None and int(match["seq"]) > (head.seq if head else 0)
 
 
 def _listdir(archive_dir: str) -> list[str]:

@@ -28,6 +28,10 @@ class ConfiguredCap(msgspec.Struct, frozen=True, kw_only=True):
     unlimited: bool = False
     source: str | None = None
 
+    def __post_init__(self) -> None:
+        if (self.value is None) is not self.unlimited:
+            raise ValueError(f"{self.key}: a cap has a value exactly when it is not unlimited")
+
 
 class EffectiveCaps(msgspec.Struct, frozen=True, kw_only=True):
     """The binding cap of each kind: a number, or null when none is configured (or the
@@ -59,11 +63,11 @@ def binding(caps: Iterable[ConfiguredCap], kind: CapKind) -> ConfiguredCap | Non
     of_kind = [c for c in caps if c.kind is kind]
     if not of_kind:
         return None
-    if any(c.unlimited for c in of_kind) and all(c.unlimited for c in of_kind):
+    limited = [(c.value, c) for c in of_kind if c.value is not None]
+    if not limited:  # every cap of this kind is the system's "unlimited"
         return of_kind[0]
-    limited = [c for c in of_kind if not c.unlimited and c.value is not None]
     pick = max if kind in FLOOR_KINDS else min
-    return pick(limited, key=lambda c: c.value if c.value is not None else 0.0)
+    return pick(limited, key=lambda pair: pair[0])[1]
 
 
 def effective_caps(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) -> EffectiveCaps:
@@ -91,11 +95,10 @@ def contradictions(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) ->
     # the Phase 71 pair, in whichever tables each is set
     per_orders = [c for c in live if c.key.endswith(".max_live_notional_per_order")]
     totals = [c for c in live if c.key.endswith(".max_live_notional_total")]
-    for per_order in per_orders:
-        for total in totals:
-            if per_order.value is not None and total.value is not None:
-                if per_order.value > total.value:
-                    problems.append(
-                        f"{per_order.key} ({per_order.value}) exceeds {total.key} ({total.value})"
-                    )
+    problems += [
+        f"{per_order.key} ({per_order.value}) exceeds {total.key} ({total.value})"
+        for per_order in per_orders
+        for total in totals
+        if per_order.value is not None and total.value is not None and per_order.value > total.value
+    ]
     return problems
