@@ -211,6 +211,15 @@ def _build_archive(directory: str, count: int) -> None:
         )
 
 
+def _cli_script() -> str:
+    script = shutil.which("peak-trade", path=os.path.dirname(sys.executable))
+    if script is None:
+        raise SystemExit(
+            "peak-trade is not installed next to this interpreter; pip install . first"
+        )
+    return script
+
+
 def _timed_cli(argv: list[str], repeats: int = 3) -> float:
     from peak_trade.cli import main
 
@@ -245,6 +254,13 @@ def scaling(sizes_archive: list[int], sizes_fleet: list[int]) -> dict[str, float
             result[f"verify {count} snapshots"] = _timed_cli(
                 ["audit", "verify", "--archive-dir", directory]
             )
+            # streamed: the peak RSS of verify and history must not grow with the entries
+            for command in ("verify", "history"):
+                rss = peak_rss_mib(
+                    [_cli_script(), "audit", command, "--archive-dir", directory], _child_env()
+                )
+                if rss is not None:
+                    result[f"{command} {count} snapshots peak RSS (MiB)"] = rss
         for count in sizes_fleet:
             directory = os.path.join(scratch, f"fleet-{count}")
             os.mkdir(directory)
@@ -275,7 +291,7 @@ def main() -> None:
     parser.add_argument("--json", default=str(REPO / "benchmarks" / "results.json"))
     args = parser.parse_args()
     runs, repeats = (10, 3) if args.quick else (40, 7)
-    archives, fleets = ([100, 1000], [100]) if args.quick else ([1000, 10000], [100, 1000])
+    archives, fleets = ([100, 1000], [100]) if args.quick else ([1000, 10000, 100000], [100, 1000])
 
     figures = {
         "machine": {

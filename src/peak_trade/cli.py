@@ -123,7 +123,9 @@ def _import_before_guard() -> None:
     import peak_trade.formats.markdown
     import peak_trade.live.assessment
     import peak_trade.live.snapshot
-    import peak_trade.versions  # noqa: F401
+    import peak_trade.versions
+    import peak_trade.views.drills
+    import peak_trade.views.status  # noqa: F401
 
 
 def _assess(args: argparse.Namespace, *, scenario_ids: list[str] | None = None) -> Assessment:
@@ -330,9 +332,18 @@ def _cmd_audit_fleet(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit_keygen(args: argparse.Namespace) -> int:
-    from peak_trade.archive.signing import generate_keypair
+    from peak_trade.archive.signing import generate_keypair, public_key_path
+    from peak_trade.errors import OutputError
+    from peak_trade.readonly import ReadOnlyGuard
 
-    private, public = generate_keypair(args.out, force=args.force)
+    parent = os.path.dirname(os.path.abspath(args.out))
+    if not os.path.isdir(parent):  # a new key's directory is private: 0700
+        try:
+            os.makedirs(parent, mode=0o700)
+        except OSError as exc:
+            raise OutputError(f"{parent}: cannot create ({exc.strerror})") from None
+    with ReadOnlyGuard(outputs=[args.out, public_key_path(args.out)]):
+        private, public = generate_keypair(args.out, force=args.force)
     _write_stdout(f"private key {private} (mode 0600, keep it secret)\npublic key {public}\n")
     return EXIT_OK
 
@@ -345,9 +356,12 @@ def _use_rich(stream: TextIO) -> bool:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
+    from peak_trade.readonly import ReadOnlyGuard
     from peak_trade.views.status import build_status, render_json, render_rich, render_text
 
-    report = build_status(_assess(args))
+    _import_before_guard()
+    with ReadOnlyGuard():
+        report = build_status(_assess(args))
     if args.format == "json":
         _write_stdout(render_json(report))
     elif _use_rich(sys.stdout):
@@ -359,10 +373,13 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 def _cmd_drills(args: argparse.Namespace) -> int:
     from peak_trade.live.drills import select_scenarios
+    from peak_trade.readonly import ReadOnlyGuard
     from peak_trade.views.drills import render_json, render_text
 
     wanted = select_scenarios(args.scenario) if args.scenario else None
-    run = _assess(args, scenario_ids=wanted).drills
+    _import_before_guard()
+    with ReadOnlyGuard():
+        run = _assess(args, scenario_ids=wanted).drills
     _write_stdout(render_json(run) if args.format == "json" else render_text(run))
     return EXIT_OK if run.failed == 0 else EXIT_FINDING
 
