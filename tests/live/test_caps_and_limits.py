@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peak_trade.core.caps import ConfiguredCap, effective_caps
+from peak_trade.core.caps import ConfiguredCap, EffectiveCaps, effective_caps
 from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig
 from peak_trade.core.order import Order
 from peak_trade.core.registry import CAPS, FLOOR_KINDS, CapKind
@@ -194,6 +194,8 @@ def test_nothing_is_open_unless_the_caller_says_so() -> None:
 def test_caps_are_keyword_only_and_value_xor_unlimited() -> None:
     with pytest.raises(TypeError):
         ConfiguredCap(CapKind.TOTAL, "k", 1.0)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        EffectiveCaps(1.0)  # type: ignore[misc]
     with pytest.raises(ValueError, match="exactly when"):
         ConfiguredCap(kind=CapKind.TOTAL, key="k", value=None)
     with pytest.raises(ValueError, match="exactly when"):
