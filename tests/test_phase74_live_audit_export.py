@@ -104,6 +104,7 @@ class TestSeedConformance:
             "bounded_pilot_mode",
             "log_all_orders",
             "knowledge_readonly",
+            "api_server_unprotected",
         }
         assert set(data["risk"]) == {
             "max_live_notional_per_order",

@@ -87,8 +87,8 @@ def _cmd_audit_export(args: argparse.Namespace) -> int:
         if path
     ]
     paths = [path for path, _ in files]
-    config_path = resolve_config_path(args.config, os.environ)[0]
-    check_outputs(paths, force=args.force, protected=[config_path] if config_path else [])
+    configs = args.config or [resolve_config_path(None, os.environ)[0]]
+    check_outputs(paths, force=args.force, protected=[c for c in configs if c])
     to_stdout = args.stdout or not files
     _import_before_guard()
     with ReadOnlyGuard(outputs=paths):
@@ -131,11 +131,16 @@ def _import_before_guard() -> None:
 def _assess(args: argparse.Namespace, *, scenario_ids: list[str] | None = None) -> Assessment:
     """Find, load and assess the config the command names (the shared first half of
     export, archive, check, status and drills)."""
-    from peak_trade.core.config import DEFAULT_CONFIG_PATH, load_config
+    from peak_trade.core.config import DEFAULT_CONFIG_PATH
+    from peak_trade.dialects.select import Dialect, load
     from peak_trade.errors import ConfigError
     from peak_trade.live.assessment import assess
 
-    loaded = load_config(args.config, bounded_live=not args.no_bounded_live)
+    loaded = load(
+        args.config or [],
+        dialect=Dialect(args.dialect) if args.dialect else None,
+        bounded_live=not args.no_bounded_live,
+    )
     if loaded.source == "embedded-default" and getattr(args, "allow_default", True) is False:
         raise ConfigError(
             f"no config at {DEFAULT_CONFIG_PATH} (and PEAK_TRADE_CONFIG_PATH is not set);"
@@ -391,8 +396,14 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config",
         metavar="PATH",
+        action="append",
         help="config file (default: $PEAK_TRADE_CONFIG_PATH, else config/config.toml,"
-        " else the embedded safe default)",
+        " else the embedded safe default); repeat for freqtrade files, which merge",
+    )
+    parser.add_argument(
+        "--dialect",
+        choices=["peak_trade", "freqtrade"],
+        help="which system the config belongs to (default: detected from its content)",
     )
     parser.add_argument(
         "--no-bounded-live",

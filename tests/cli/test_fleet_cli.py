@@ -29,6 +29,7 @@ def test_all_blocked_is_ok(cli: Cli, fleet: Path) -> None:
     lines = result.out.splitlines()
     assert lines[0].split() == [
         "config",
+        "dialect",
         "environment",
         "effective",
         "verdict",
@@ -36,16 +37,18 @@ def test_all_blocked_is_ok(cli: Cli, fleet: Path) -> None:
         "drills",
         "blockers",
     ]
-    assert lines[1].split()[:6] == [
+    assert lines[1].split()[:7] == [
         str(fleet / "a-paper.toml"),
+        "peak_trade",
         "a-paper",
         "paper",
         "blocked",
         "no",
         "7/7",
     ]
-    assert lines[2].split()[:6] == [
+    assert lines[2].split()[:7] == [
         str(fleet / "b-dry.toml"),
+        "peak_trade",
         "b-dry",
         "live_dry_run",
         "blocked",
@@ -62,9 +65,16 @@ def test_a_live_allowed_config_is_a_finding(cli: Cli, fleet: Path) -> None:
     write(fleet / "c-open.toml", toml_config(require_token=False))
     result = cli("audit", "fleet", str(fleet / "*.toml"))
     assert result.code == 1
-    assert [str(fleet / "c-open.toml"), "c-open", "live", "ALLOWED", "ARMED", "7/7", "none"] in [
-        line.split() for line in result.out.splitlines()
-    ]
+    assert [
+        str(fleet / "c-open.toml"),
+        "peak_trade",
+        "c-open",
+        "live",
+        "ALLOWED",
+        "ARMED",
+        "7/7",
+        "none",
+    ] in [line.split() for line in result.out.splitlines()]
     assert f"{fleet / 'c-open.toml'}: live_allowed: " in result.out
     assert result.out.splitlines()[-1].startswith("3 config(s): 1 live-allowed, 1 armed, 2 blocked")
 

@@ -8,6 +8,7 @@ import pytest
 from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig
 from peak_trade.core.registry import (
     CAPS,
+    FREQTRADE_REMEDY,
     GATES,
     REMEDY,
     SETTING,
@@ -26,12 +27,13 @@ def test_every_key_path_is_unique() -> None:
 
 def test_every_blocker_code_has_a_remedy_that_names_a_key_or_the_variable() -> None:
     assert set(REMEDY) == set(BlockerCode)
+    keys = ("environment.", "PEAK_TRADE_CONFIRM_TOKEN", "exchange.")
     for code, remedy in REMEDY.items():
-        assert (
-            "environment." in remedy
-            or "PEAK_TRADE_CONFIRM_TOKEN" in remedy
-            or (code is BlockerCode.CONFIG_INVALID)
-        ), code
+        names_a_key = any(k in remedy for k in keys)
+        assert names_a_key or code is BlockerCode.CONFIG_INVALID, code
+    for code, remedy in FREQTRADE_REMEDY.items():
+        names_a_key = '"dry_run"' in remedy or "exchange." in remedy
+        assert names_a_key or code is BlockerCode.CONFIG_INVALID, code
 
 
 def test_every_gate_reads_a_registered_setting_and_opens_on_its_type() -> None:

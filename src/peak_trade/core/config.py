@@ -115,8 +115,21 @@ class ConfigFileInfo(msgspec.Struct, frozen=True, kw_only=True):
     redacted: dict[str, Any]
 
 
+class BotFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """The gating facts of a bot dialect (freqtrade): its own gates, not Peak_Trade's."""
+
+    dry_run: bool
+    dry_run_from_env: bool
+    credentials_present: bool
+    sandbox: bool
+    api_server_unprotected: bool
+
+
 class LoadedConfig(msgspec.Struct, frozen=True, kw_only=True):
-    """A decoded config and where it came from. Holds secrets only inside `Secret`."""
+    """A decoded config and where it came from. Holds secrets only inside `Secret`.
+
+    `dialect` is `peak_trade` or `freqtrade`; a bot dialect's own gates are in `bot`.
+    """
 
     environment: EnvironmentConfig
     risk: LiveRiskConfig
@@ -132,6 +145,9 @@ class LoadedConfig(msgspec.Struct, frozen=True, kw_only=True):
     default_environment_id: str
     redacted: dict[str, Any]
     redacted_keys: tuple[str, ...]
+    dialect: str = "peak_trade"
+    env_overrides: tuple[str, ...] = ()
+    bot: BotFacts | None = None
 
 
 # --------------------------------------------------------------------------- decoding (pure)

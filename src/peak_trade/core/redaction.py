@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from peak_trade.core.registry import SETTING
@@ -115,7 +115,9 @@ def endpoint_origin(text: str) -> str | None:
     return f"{match['scheme']}{match['host']}".lower()
 
 
-def redact(data: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+def redact(
+    data: Mapping[str, Any], *, also_secret: Callable[[tuple[str, ...]], bool] | None = None
+) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Plain JSON-ready data with every secret value replaced by `REDACTED`, and their paths.
 
     Dates become ISO strings; non-finite floats and integers beyond 2**53 become strings, so the
@@ -130,7 +132,11 @@ def redact(data: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
             for key, item in value.items():
                 child = (*path, str(key))
                 child_shown = f"{shown}.{key}" if shown else str(key)
-                hidden = secret or is_secret_key(child, table=isinstance(item, Mapping))
+                hidden = (
+                    secret
+                    or is_secret_key(child, table=isinstance(item, Mapping))
+                    or (also_secret is not None and also_secret(child))
+                )
                 out[str(key)] = walk(item, child, child_shown, hidden)
             return out
         if secret:

@@ -45,6 +45,7 @@ class BlockerCode(StrEnum):
     GATE1_DISABLED = "gate1_disabled"
     GATE2_NOT_ARMED = "gate2_not_armed"
     DRY_RUN_ACTIVE = "dry_run_active"
+    CREDENTIALS_MISSING = "credentials_missing"  # freqtrade: no exchange key and secret
     CONFIRM_TOKEN_MISSING = "confirm_token_missing"  # noqa: S105
     CONFIRM_TOKEN_INVALID = "confirm_token_invalid"  # noqa: S105
     CONFIRM_TOKEN_UNVERIFIABLE = "confirm_token_unverifiable"  # noqa: S105
@@ -61,12 +62,27 @@ class CapKind(StrEnum):
     DAILY_LOSS_PCT = "daily_loss_pct"
     MIN_ORDER = "min_order"
     POSITION_PCT = "position_pct"
+    # freqtrade's
+    BALANCE_RATIO = "balance_ratio"
+    CAPITAL = "capital"
+    STOPLOSS = "stoploss"
+    POSITION_ADJUSTMENTS = "position_adjustments"
+    PRICE_DISTANCE = "price_distance"
 
 
-#: kinds whose binding value is the largest configured one (a floor); all others: the smallest
-FLOOR_KINDS: Final = frozenset({CapKind.MIN_ORDER})
-#: kinds reported in `risk.effective` (DESIGN §5); `position_pct` is listed, not summarised
-EFFECTIVE_KINDS: Final = tuple(k for k in CapKind if k is not CapKind.POSITION_PCT)
+#: kinds whose binding value is the largest configured one (a floor: lower is looser); a
+#: stoploss is negative, and a more negative one allows a larger loss
+FLOOR_KINDS: Final = frozenset({CapKind.MIN_ORDER, CapKind.STOPLOSS})
+#: kinds reported in `risk.effective` (DESIGN §5); the others are listed in `risk.limits`
+EFFECTIVE_KINDS: Final = (
+    CapKind.PER_ORDER,
+    CapKind.TOTAL,
+    CapKind.PER_SYMBOL,
+    CapKind.OPEN_POSITIONS,
+    CapKind.DAILY_LOSS_ABS,
+    CapKind.DAILY_LOSS_PCT,
+    CapKind.MIN_ORDER,
+)
 
 MODE_RANK: Final = {"paper": 0, "testnet": 1, "live": 2}
 EFFECTIVE_MODE_RANK: Final = {
@@ -136,17 +152,20 @@ class GateRow(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class CapRow(msgspec.Struct, frozen=True, kw_only=True):
-    """A configured cap. `bounded`: counts only while `bounded_live.enabled` is true."""
+    """A configured cap. `bounded`: counts only while `bounded_live.enabled` is true.
+    `unlimited`: the value the system itself reads as "no limit" (freqtrade's "unlimited", -1)."""
 
     key: str
     kind: CapKind
     type: Any
     label: str
     bounded: bool = False
+    dialect: str = "peak_trade"
+    unlimited: tuple[Any, ...] = ()
 
     @property
     def table(self) -> str:
-        return self.key.rsplit(".", 1)[0]
+        return self.key.rpartition(".")[0]
 
     @property
     def field(self) -> str:
@@ -347,14 +366,20 @@ TOKEN_BLOCKERS: Final = {
     ),
 }
 CONFIG_INVALID_REMEDY: Final = "fix the config error named above"
+FREQTRADE_REMEDY_CREDENTIALS: Final = (
+    "set exchange.key and exchange.secret (better: FREQTRADE__EXCHANGE__KEY and"
+    " FREQTRADE__EXCHANGE__SECRET)"
+)
 
 GATE_OF_CODE: Final[dict[BlockerCode, str]] = {
     BlockerCode.CONFIG_INVALID: "config",
+    BlockerCode.CREDENTIALS_MISSING: "credentials",
     **{g.code: g.name for g in GATES},
     **dict.fromkeys(TOKEN_BLOCKERS, TOKEN_GATE),
 }
 REMEDY: Final[dict[BlockerCode, str]] = {
     BlockerCode.CONFIG_INVALID: CONFIG_INVALID_REMEDY,
+    BlockerCode.CREDENTIALS_MISSING: FREQTRADE_REMEDY_CREDENTIALS,
     **{g.code: g.remedy for g in GATES},
     **{code: remedy for code, (_, remedy) in TOKEN_BLOCKERS.items()},
 }
@@ -485,7 +510,80 @@ CAPS: Final[tuple[CapRow, ...]] = (
     ),
 )
 
-CAP: Final = {row.key: row for row in CAPS}
+# freqtrade (DESIGN §8): top-level keys of its JSON config; absent ones are strategy-defined
+_STAKE = Annotated[float, msgspec.Meta(gt=0)] | Literal["unlimited"]
+_TRADES = Annotated[int, msgspec.Meta(ge=-1)]
+FREQTRADE_CAPS: Final[tuple[CapRow, ...]] = (
+    CapRow(
+        key="stake_amount",
+        kind=CapKind.PER_ORDER,
+        type=_STAKE,
+        label="stake per trade",
+        dialect="freqtrade",
+        unlimited=("unlimited",),
+    ),
+    CapRow(
+        key="max_open_trades",
+        kind=CapKind.OPEN_POSITIONS,
+        type=_TRADES,
+        label="open trades",
+        dialect="freqtrade",
+        unlimited=(-1,),
+    ),
+    CapRow(
+        key="tradable_balance_ratio",
+        kind=CapKind.BALANCE_RATIO,
+        type=Fraction,
+        label="tradable balance ratio",
+        dialect="freqtrade",
+    ),
+    CapRow(
+        key="available_capital",
+        kind=CapKind.CAPITAL,
+        type=NonNegative,
+        label="available capital",
+        dialect="freqtrade",
+    ),
+    CapRow(
+        key="stoploss",
+        kind=CapKind.STOPLOSS,
+        type=Annotated[float, msgspec.Meta(ge=-1, le=0)],
+        label="stoploss",
+        dialect="freqtrade",
+    ),
+    CapRow(
+        key="max_entry_position_adjustment",
+        kind=CapKind.POSITION_ADJUSTMENTS,
+        type=_TRADES,
+        label="position adjustments per trade",
+        dialect="freqtrade",
+        unlimited=(-1,),
+    ),
+    CapRow(
+        key="custom_price_max_distance_ratio",
+        kind=CapKind.PRICE_DISTANCE,
+        type=Annotated[float, msgspec.Meta(gt=0, le=1)],
+        label="custom price distance",
+        dialect="freqtrade",
+    ),
+)
+PEAK_TRADE_CAPS: Final = CAPS
+CAP: Final = {row.key: row for row in (*CAPS, *FREQTRADE_CAPS)}
+
+#: freqtrade's remedies differ from Peak_Trade's for the same code (`remedy_for`)
+FREQTRADE_REMEDY: Final[dict[BlockerCode, str]] = {
+    BlockerCode.DRY_RUN_ACTIVE: 'set "dry_run": false (or FREQTRADE__DRY_RUN=false)',
+    BlockerCode.CREDENTIALS_MISSING: FREQTRADE_REMEDY_CREDENTIALS,
+    BlockerCode.CONFIG_INVALID: CONFIG_INVALID_REMEDY,
+}
+
+
+def remedy_for(code: BlockerCode, dialect: str) -> str:
+    """What to change to clear a blocker, in the config's own terms."""
+    if dialect == "freqtrade":
+        return FREQTRADE_REMEDY[code]
+    return REMEDY[code]
+
 
 #: the seed's three risk fields and the kind each reports (the binding Phase 71 cap)
 SEED_RISK_FIELDS: Final = (

@@ -24,8 +24,24 @@ def _cell(value: object) -> str:
     return _inline(value).replace("|", "\\|")
 
 
+NOT_APPLICABLE = "not applicable"
+
+
 def _shown(value: object) -> str:
     return NOT_SET if value is None else _inline(value)
+
+
+def _peak_only(value: object, snapshot: LiveAuditSnapshot) -> str:
+    """A Peak_Trade field: for another system's config it does not apply (never `None`)."""
+    if value is None and snapshot.config.dialect != "peak_trade":
+        return f"{NOT_APPLICABLE} to {snapshot.config.dialect}"
+    return _shown(value)
+
+
+def _cap_shown(value: object, snapshot: LiveAuditSnapshot) -> str:
+    if value is None and snapshot.config.dialect == "freqtrade":
+        return f"{NOT_SET} (strategy-defined)"
+    return _shown(value)
 
 
 def _seed_label(key: str) -> str:
@@ -45,19 +61,24 @@ def render(snapshot: LiveAuditSnapshot) -> str:
         "",
         f"- **{_seed_label('environment.mode')}:** {g.mode.value}",
         f"- **Effective Mode:** {g.effective_mode.value}",
-        f"- **{_seed_label('environment.enable_live_trading')}:** {g.enable_live_trading}",
-        f"- **{_seed_label('environment.live_mode_armed')}:** {g.live_mode_armed}",
-        f"- **{_seed_label('environment.live_dry_run_mode')}:** {g.live_dry_run_mode}",
-        f"- **confirm_token_present:** {g.confirm_token_present} (Wert nicht exportiert)",
-        f"- **{_seed_label('environment.require_confirm_token')}:** {g.require_confirm_token}",
+        f"- **{_seed_label('environment.enable_live_trading')}:**"
+        f" {_peak_only(g.enable_live_trading, snapshot)}",
+        f"- **{_seed_label('environment.live_mode_armed')}:**"
+        f" {_peak_only(g.live_mode_armed, snapshot)}",
+        f"- **{_seed_label('environment.live_dry_run_mode')}:**"
+        f" {_peak_only(g.live_dry_run_mode, snapshot)}",
+        f"- **confirm_token_present:** {_peak_only(g.confirm_token_present, snapshot)}"
+        " (Wert nicht exportiert)",
+        f"- **{_seed_label('environment.require_confirm_token')}:**"
+        f" {_peak_only(g.require_confirm_token, snapshot)}",
         "",
         "## Risk Limits",
         "",
         f"- **Limits Enabled:** {r.limits_enabled}",
         f"- **Limits Source:** {_inline(r.limits_source)}",
-        f"- **max_live_notional_per_order:** {_shown(r.max_live_notional_per_order)}",
-        f"- **max_live_notional_total:** {_shown(r.max_live_notional_total)}",
-        f"- **live_trade_min_size:** {_shown(r.live_trade_min_size)}",
+        f"- **max_live_notional_per_order:** {_peak_only(r.max_live_notional_per_order, snapshot)}",
+        f"- **max_live_notional_total:** {_peak_only(r.max_live_notional_total, snapshot)}",
+        f"- **live_trade_min_size:** {_peak_only(r.live_trade_min_size, snapshot)}",
         "",
         "## Drills Summary",
         "",
@@ -93,7 +114,7 @@ def render(snapshot: LiveAuditSnapshot) -> str:
 
 def _gating_facts_section(snapshot: LiveAuditSnapshot) -> list[str]:
     g = snapshot.gating
-    rows = (
+    rows: tuple[tuple[str, str, bool | None], ...] = (
         ("config_armed", "Config armed (the file alone opens every gate)", g.config_armed),
         ("testnet_dry_run", SETTING["environment.testnet_dry_run"].label, g.testnet_dry_run),
         (
@@ -108,8 +129,18 @@ def _gating_facts_section(snapshot: LiveAuditSnapshot) -> list[str]:
             g.knowledge_readonly,
         ),
     )
+    if snapshot.config.dialect == "freqtrade":
+        rows += (
+            (
+                "api_server_unprotected",
+                "API server enabled without jwt_secret_key",
+                g.api_server_unprotected,
+            ),
+        )
     lines = ["## Gating Facts", ""]
-    lines += [f"- **{name}** ({label}): {_shown(value)}" for name, label, value in rows]
+    lines += [
+        f"- **{name}** ({label}): {_peak_only(value, snapshot)}" for name, label, value in rows
+    ]
     return [*lines, ""]
 
 
@@ -120,9 +151,9 @@ def _effective_limits_section(snapshot: LiveAuditSnapshot) -> list[str]:
         "## Effective Limits",
         "",
         f"- **Base currency:** {ccy}",
-        f"- **Block on violation:** {r.block_on_violation}",
-        f"- **Warning threshold factor:** {_shown(r.warning_threshold_factor)}",
-        f"- **Bounded live enabled:** {_shown(r.bounded_live_enabled)}",
+        f"- **Block on violation:** {_peak_only(r.block_on_violation, snapshot)}",
+        f"- **Warning threshold factor:** {_peak_only(r.warning_threshold_factor, snapshot)}",
+        f"- **Bounded live enabled:** {_peak_only(r.bounded_live_enabled, snapshot)}",
         "",
         "| Kind | Binding value | Binding key |",
         "|---|---|---|",
@@ -130,14 +161,14 @@ def _effective_limits_section(snapshot: LiveAuditSnapshot) -> list[str]:
     for kind in EFFECTIVE_KINDS:
         value = r.effective.of(kind)
         key = _binding_key(snapshot, kind, value)
-        lines.append(f"| {kind.value} | {_shown(value)} | {_cell(key)} |")
+        lines.append(f"| {kind.value} | {_cap_shown(value, snapshot)} | {_cell(key)} |")
     lines += ["", "Configured caps (every one is enforced; the smallest binds):", ""]
     if not r.limits:
         lines += ["No cap is configured.", ""]
         return lines
     lines += ["| Key | Kind | Value | Source | Counts |", "|---|---|---|---|---|"]
     for cap in r.limits:
-        counts = "yes" if r.bounded_live_enabled or not CAP[cap.key].bounded else "no (disabled)"
+        counts = "no (disabled)" if CAP[cap.key].bounded and not r.bounded_live_enabled else "yes"
         shown = "unlimited" if cap.unlimited else _shown(cap.value)
         lines.append(
             f"| `{_cell(cap.key)}` | {cap.kind.value} | {shown} | {_cell(cap.source or '-')}"
@@ -202,7 +233,11 @@ def _drill_results_section(snapshot: LiveAuditSnapshot) -> list[str]:
     drills = snapshot.drills
     lines = ["## Drill Results", ""]
     if not drills.drills_executable:
-        return [*lines, "Drills were not executed: the config could not be loaded.", ""]
+        if snapshot.config.dialect != "peak_trade":
+            why = f"they exercise Peak_Trade's gates; not applicable to {snapshot.config.dialect}"
+        else:
+            why = "the config could not be loaded"
+        return [*lines, f"Drills were not executed: {why}.", ""]
     passed = sum(r.passed for r in drills.results)
     lines += [
         f"{passed} passed, {len(drills.results) - passed} failed.",

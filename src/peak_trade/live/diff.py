@@ -219,6 +219,7 @@ JUDGES: Final[dict[tuple[str, str], Judge]] = {
     ("gating", "confirm_token_present"): _direction(Less.BECOMING_TRUE, "confirm token present"),
     ("gating", "confirm_token_valid"): _direction(Less.BECOMING_TRUE, "confirm token valid"),
     ("gating", "config_armed"): _direction(Less.BECOMING_TRUE, "config armed"),
+    ("gating", "api_server_unprotected"): _direction(Less.BECOMING_TRUE, "unprotected API server"),
     ("risk", "max_live_notional_per_order"): _cap(floor=False, what="Phase 71 per-order cap"),
     ("risk", "max_live_notional_total"): _cap(floor=False, what="Phase 71 total cap"),
     ("risk", "live_trade_min_size"): _cap(floor=True, what="Phase 71 minimum order"),

@@ -15,7 +15,8 @@ from enum import IntEnum
 
 import msgspec
 
-from peak_trade.core.config import BOUNDED_LIVE_FILE, load_config, name_and_stem
+from peak_trade.core.config import BOUNDED_LIVE_FILE, name_and_stem
+from peak_trade.dialects.select import load
 from peak_trade.errors import ConfigError
 from peak_trade.live.assessment import assess
 from peak_trade.live.policy import Expectation, PolicyViolation, check_snapshot
@@ -33,6 +34,7 @@ class FleetOutcome(IntEnum):
 
 class FleetRow(msgspec.Struct, frozen=True, kw_only=True):
     path: str
+    dialect: str
     environment_id: str
     effective_mode: str
     live_allowed: bool
@@ -99,12 +101,17 @@ class FleetReport(msgspec.Struct, frozen=True, kw_only=True):
 def expand_targets(targets: Sequence[str]) -> list[str]:
     """Directories (their *.toml), glob patterns and files -> config paths, each once.
 
-    A `bounded_live.toml` is never a config of its own: it is merged into its neighbour.
+    A directory contributes its `*.toml` (Peak_Trade) and `*.json` (freqtrade) files; a
+    `bounded_live.toml` is never a config of its own: it is merged into its neighbour.
     """
     paths: list[str] = []
     for target in targets:
         if os.path.isdir(target):
-            found = sorted(glob.glob(os.path.join(glob.escape(target), "*.toml")))
+            found = sorted(
+                p
+                for pattern in ("*.toml", "*.json")
+                for p in glob.glob(os.path.join(glob.escape(target), pattern))
+            )
         elif glob.has_magic(target):
             found = sorted(p for p in glob.glob(target, recursive=True) if os.path.isfile(p))
         else:
@@ -126,7 +133,7 @@ def audit_fleet(
     rows = []
     for path in paths:
         try:
-            loaded = load_config(path, environ=environ)
+            loaded = load([path], environ=environ)
         except ConfigError as error:
             rows.append(_invalid_row(path, error))
             continue
@@ -136,6 +143,7 @@ def audit_fleet(
         rows.append(
             FleetRow(
                 path=path,
+                dialect=loaded.dialect,
                 environment_id=assessment.environment_id,
                 effective_mode=verdict.effective_mode.value,
                 live_allowed=verdict.allowed,
@@ -154,6 +162,7 @@ def _invalid_row(path: str, error: ConfigError) -> FleetRow:
     verdict = config_invalid_verdict(error)
     return FleetRow(
         path=path,
+        dialect="unknown",
         environment_id=name_and_stem(path)[1],
         effective_mode=verdict.effective_mode.value,
         live_allowed=False,

@@ -38,6 +38,8 @@ _ARMED_FIX = " or ".join(_closing_assignment(g.setting, g.open_value) for g in G
 
 
 def check_snapshot(snapshot: LiveAuditSnapshot, expect: Expectation) -> tuple[PolicyViolation, ...]:
+    if snapshot.config.dialect == "freqtrade":
+        return _check_bot(snapshot, expect)
     violations: list[PolicyViolation] = []
     safety, gating, drills, risk = snapshot.safety, snapshot.gating, snapshot.drills, snapshot.risk
     live_capable = gating.config_armed or gating.mode.value == "live"
@@ -110,6 +112,72 @@ def check_snapshot(snapshot: LiveAuditSnapshot, expect: Expectation) -> tuple[Po
                 f"credential(s) stored in the config file: {', '.join(inline)}",
                 "remove them and name an environment variable in a *_env_var key instead",
             )
+        )
+    return tuple(violations)
+
+
+def _check_bot(snapshot: LiveAuditSnapshot, expect: Expectation) -> tuple[PolicyViolation, ...]:
+    """freqtrade (DESIGN §8): dry_run off (whatever the credentials), an inline credential, an
+    API server without a JWT secret, and while live an unlimited stake or number of trades."""
+    violations: list[PolicyViolation] = []
+    safety, gating = snapshot.safety, snapshot.gating
+    from_env = "FREQTRADE__DRY_RUN" in snapshot.config.env_overrides
+    dry_run_fix = 'set "dry_run": true' + (" and remove FREQTRADE__DRY_RUN" if from_env else "")
+    if expect is Expectation.BLOCKED and safety.is_live_execution_allowed:
+        violations.append(
+            PolicyViolation("live_allowed", "the bot can trade live; expected blocked", dry_run_fix)
+        )
+    if expect is Expectation.BLOCKED and gating.config_armed:
+        source = " (FREQTRADE__DRY_RUN overrides the file)" if from_env else ""
+        violations.append(
+            PolicyViolation(
+                "dry_run_off",
+                f"dry_run is false{source}: with credentials the bot sends real orders",
+                dry_run_fix,
+            )
+        )
+    if expect is Expectation.ALLOWED and not safety.is_live_execution_allowed:
+        codes = ", ".join(b.code.value for b in safety.blockers)
+        violations.append(
+            PolicyViolation(
+                "live_blocked", f"the bot cannot trade live ({codes}); expected allowed"
+            )
+        )
+    if safety.real_orders_possible and expect is Expectation.BLOCKED:
+        violations.append(
+            PolicyViolation(
+                "real_orders_possible",
+                "real orders are possible: live, credentials present, no sandbox",
+                dry_run_fix,
+            )
+        )
+    inline = [c.key for v in snapshot.venues for c in v.credentials if c.kind == "inline"]
+    if inline:
+        violations.append(
+            PolicyViolation(
+                "inline_credential",
+                f"credential(s) stored in the config file: {', '.join(inline)}",
+                "remove them; supply FREQTRADE__EXCHANGE__KEY and FREQTRADE__EXCHANGE__SECRET",
+            )
+        )
+    if gating.api_server_unprotected:
+        violations.append(
+            PolicyViolation(
+                "api_server_unprotected",
+                "api_server is enabled without jwt_secret_key (freqtrade then uses a public"
+                " default)",
+                "set api_server.jwt_secret_key to a long random value",
+            )
+        )
+    if gating.config_armed:
+        violations.extend(
+            PolicyViolation(
+                f"unlimited_{cap.key}",
+                f"{cap.key} is unlimited while the bot trades live",
+                f"set {cap.key} to a number",
+            )
+            for cap in snapshot.risk.limits
+            if cap.unlimited and cap.key in ("stake_amount", "max_open_trades")
         )
     return tuple(violations)
 

@@ -29,7 +29,10 @@ if TYPE_CHECKING:
 SCHEMA_VERSION: Final = 2
 SCHEMA_ID: Final = "peak-trade/live-audit-snapshot/v2"
 SAFETY_GUARANTEE_V1_0: Final = "Dry-Run only, no real orders possible (v1.0 - Phase 71-74)"
-DIALECT: Final = "peak_trade"
+#: the seed's guarantee is Peak_Trade's v1.0 build's; a bot with a transport has none
+BOT_SAFETY_GUARANTEE: Final = (
+    "not applicable: this bot has its own exchange transport; see real_orders_possible"
+)
 
 
 class LiveAuditGatingState(msgspec.Struct, frozen=True, kw_only=True):
@@ -46,6 +49,7 @@ class LiveAuditGatingState(msgspec.Struct, frozen=True, kw_only=True):
     bounded_pilot_mode: bool | None
     log_all_orders: bool | None
     knowledge_readonly: bool | None
+    api_server_unprotected: bool | None = None  # freqtrade; absent reads as null
 
 
 class LiveAuditRiskState(msgspec.Struct, frozen=True, kw_only=True):
@@ -55,7 +59,7 @@ class LiveAuditRiskState(msgspec.Struct, frozen=True, kw_only=True):
     limits_enabled: bool
     limits_source: str
     base_currency: str
-    block_on_violation: bool
+    block_on_violation: bool | None
     warning_threshold_factor: float | None
     bounded_live_enabled: bool | None
     limits: tuple[ConfiguredCap, ...]
@@ -129,7 +133,7 @@ def provenance_of(loaded: LoadedConfig) -> LiveAuditConfigProvenance:
     return LiveAuditConfigProvenance(
         source=loaded.source,
         resolved_from=loaded.resolved_from,
-        dialect=DIALECT,
+        dialect=loaded.dialect,
         path=loaded.path,
         sha256_redacted=merged,
         redacted_keys=loaded.redacted_keys,
@@ -142,7 +146,7 @@ def provenance_of(loaded: LoadedConfig) -> LiveAuditConfigProvenance:
             )
             for f in loaded.files
         ),
-        env_overrides=(),
+        env_overrides=loaded.env_overrides,
     )
 
 
@@ -155,38 +159,13 @@ def snapshot_of(
 ) -> LiveAuditSnapshot:
     """Assemble the snapshot of one assessment. Pure."""
     loaded, verdict = assessment.loaded, assessment.verdict
-    env, risk = loaded.environment, loaded.risk
-    phase71 = {field: _phase71_cap(loaded.caps, field) for field, _ in SEED_RISK_FIELDS}
+    bot = loaded.bot is not None
     return LiveAuditSnapshot(
         schema_version=SCHEMA_VERSION,
         timestamp_utc=timestamp_utc,
         environment_id=assessment.environment_id,
-        gating=LiveAuditGatingState(
-            mode=env.environment,
-            effective_mode=verdict.effective_mode,
-            enable_live_trading=env.enable_live_trading,
-            live_mode_armed=env.live_mode_armed,
-            live_dry_run_mode=env.live_dry_run_mode,
-            confirm_token_present=env.confirm_token_present,
-            require_confirm_token=env.require_confirm_token,
-            confirm_token_valid=env.confirm_token_valid,
-            config_armed=assessment.config_armed,
-            testnet_dry_run=env.testnet_dry_run,
-            bounded_pilot_mode=env.bounded_pilot_mode,
-            log_all_orders=env.log_all_orders,
-            knowledge_readonly=env.knowledge_readonly,
-        ),
-        risk=LiveAuditRiskState(
-            **phase71,
-            limits_enabled=risk.enabled,
-            limits_source=loaded.limits_source,
-            base_currency=risk.base_currency,
-            block_on_violation=risk.block_on_violation,
-            warning_threshold_factor=risk.warning_threshold_factor,
-            bounded_live_enabled=loaded.bounded_live_enabled,
-            limits=loaded.caps,
-            effective=assessment.effective,
-        ),
+        gating=_bot_gating(assessment) if bot else _gating(assessment),
+        risk=_risk(assessment, peak_trade=not bot),
         venues=loaded.venues,
         drills=LiveAuditDrillSummary(
             available_scenarios=SCENARIO_NAMES,
@@ -202,12 +181,72 @@ def snapshot_of(
         safety=LiveAuditSafetySummary(
             is_live_execution_allowed=verdict.allowed,
             reasons=verdict.reasons,
-            safety_guarantee_v1_0=SAFETY_GUARANTEE_V1_0,
+            safety_guarantee_v1_0=BOT_SAFETY_GUARANTEE if bot else SAFETY_GUARANTEE_V1_0,
             blockers=verdict.blockers,
             real_orders_possible=assessment.real_orders_possible,
         ),
         config=provenance if provenance is not None else provenance_of(loaded),
         versions=versions,
+    )
+
+
+def _gating(assessment: Assessment) -> LiveAuditGatingState:
+    env = assessment.loaded.environment
+    return LiveAuditGatingState(
+        mode=env.environment,
+        effective_mode=assessment.verdict.effective_mode,
+        enable_live_trading=env.enable_live_trading,
+        live_mode_armed=env.live_mode_armed,
+        live_dry_run_mode=env.live_dry_run_mode,
+        confirm_token_present=env.confirm_token_present,
+        require_confirm_token=env.require_confirm_token,
+        confirm_token_valid=env.confirm_token_valid,
+        config_armed=assessment.config_armed,
+        testnet_dry_run=env.testnet_dry_run,
+        bounded_pilot_mode=env.bounded_pilot_mode,
+        log_all_orders=env.log_all_orders,
+        knowledge_readonly=env.knowledge_readonly,
+        api_server_unprotected=None,
+    )
+
+
+def _bot_gating(assessment: Assessment) -> LiveAuditGatingState:
+    """A bot's gating: Peak_Trade's gate fields do not apply and are null."""
+    bot = assessment.loaded.bot
+    return LiveAuditGatingState(
+        mode=assessment.loaded.environment.environment,
+        effective_mode=assessment.verdict.effective_mode,
+        enable_live_trading=None,
+        live_mode_armed=None,
+        live_dry_run_mode=None,
+        confirm_token_present=None,
+        require_confirm_token=None,
+        confirm_token_valid=None,
+        config_armed=assessment.config_armed,
+        testnet_dry_run=None,
+        bounded_pilot_mode=None,
+        log_all_orders=None,
+        knowledge_readonly=None,
+        api_server_unprotected=bot.api_server_unprotected if bot is not None else None,
+    )
+
+
+def _risk(assessment: Assessment, *, peak_trade: bool) -> LiveAuditRiskState:
+    loaded, risk = assessment.loaded, assessment.loaded.risk
+    phase71 = {
+        field: _phase71_cap(loaded.caps, field) if peak_trade else None
+        for field, _ in SEED_RISK_FIELDS
+    }
+    return LiveAuditRiskState(
+        **phase71,
+        limits_enabled=risk.enabled,
+        limits_source=loaded.limits_source,
+        base_currency=risk.base_currency,
+        block_on_violation=risk.block_on_violation if peak_trade else None,
+        warning_threshold_factor=risk.warning_threshold_factor if peak_trade else None,
+        bounded_live_enabled=loaded.bounded_live_enabled if peak_trade else None,
+        limits=loaded.caps,
+        effective=assessment.effective,
     )
 
 

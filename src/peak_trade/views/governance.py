@@ -116,7 +116,16 @@ def render_history(rows: Sequence[HistoryRow]) -> str:
 
 
 def render_fleet(report: FleetReport) -> str:
-    header = ("config", "environment", "effective", "verdict", "armed", "drills", "blockers")
+    header = (
+        "config",
+        "dialect",
+        "environment",
+        "effective",
+        "verdict",
+        "armed",
+        "drills",
+        "blockers",
+    )
     table = [header]
     for row in report.rows:
         verdict = "INVALID" if row.error else ("ALLOWED" if row.live_allowed else "blocked")
@@ -124,6 +133,7 @@ def render_fleet(report: FleetReport) -> str:
         table.append(
             (
                 row.path,
+                row.dialect,
                 row.environment_id,
                 row.effective_mode,
                 verdict,

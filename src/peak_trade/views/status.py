@@ -17,6 +17,7 @@ from peak_trade.core.registry import (
     SETTING,
     TOKEN_GATE,
     TOKEN_SETTING,
+    remedy_for,
 )
 from peak_trade.core.venues import Venue
 from peak_trade.live.assessment import Assessment
@@ -40,6 +41,7 @@ class BlockerView(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class StatusReport(msgspec.Struct, frozen=True, kw_only=True):
+    dialect: str
     config_source: str
     config_resolved_from: str
     config_path: str | None
@@ -48,22 +50,24 @@ class StatusReport(msgspec.Struct, frozen=True, kw_only=True):
     live_execution_allowed: bool
     config_armed: bool
     gates: tuple[GateState, ...]
-    confirm_token_required: bool
-    confirm_token_present: bool
+    confirm_token_required: bool | None
+    confirm_token_present: bool | None
     confirm_token_valid: bool | None
     risk_limits_enabled: bool
-    block_on_violation: bool
+    block_on_violation: bool | None
     base_currency: str
     effective_caps: dict[str, float | None]
     limits_source: str
-    testnet_dry_run: bool
-    bounded_pilot_mode: bool
+    testnet_dry_run: bool | None
+    bounded_pilot_mode: bool | None
     venues: tuple[str, ...]
     blockers: tuple[BlockerView, ...]
     real_orders_possible: bool
 
 
 def build_status(assessment: Assessment) -> StatusReport:
+    if assessment.loaded.bot is not None:
+        return _bot_status(assessment)
     loaded, verdict = assessment.loaded, assessment.verdict
     env, risk = loaded.environment, loaded.risk
     closed = verdict.closed_gates
@@ -85,6 +89,7 @@ def build_status(assessment: Assessment) -> StatusReport:
         )
     )
     return StatusReport(
+        dialect=loaded.dialect,
         config_source=loaded.source,
         config_resolved_from=loaded.resolved_from,
         config_path=loaded.path,
@@ -106,6 +111,59 @@ def build_status(assessment: Assessment) -> StatusReport:
         venues=tuple(_venue_line(v) for v in loaded.venues),
         blockers=tuple(
             BlockerView(code=b.code.value, gate=b.gate, message=b.message, remedy=REMEDY[b.code])
+            for b in verdict.blockers
+        ),
+        real_orders_possible=assessment.real_orders_possible,
+    )
+
+
+def _bot_status(assessment: Assessment) -> StatusReport:
+    """A bot's status (freqtrade): its gates are dry_run and the exchange credentials."""
+    loaded, verdict = assessment.loaded, assessment.verdict
+    bot = loaded.bot
+    if bot is None:
+        raise ValueError("not a bot dialect")
+    closed = verdict.closed_gates
+    source = " (FREQTRADE__DRY_RUN)" if bot.dry_run_from_env else ""
+    gates = (
+        GateState(
+            gate="Dry-run", key=f"dry_run{source}", value=bot.dry_run, open="dry_run" not in closed
+        ),
+        GateState(
+            gate="Credentials",
+            key="exchange.key + exchange.secret",
+            value="present" if bot.credentials_present else "absent",
+            open="credentials" not in closed,
+        ),
+    )
+    return StatusReport(
+        dialect=loaded.dialect,
+        config_source=loaded.source,
+        config_resolved_from=loaded.resolved_from,
+        config_path=loaded.path,
+        mode=loaded.environment.environment.value,
+        effective_mode=verdict.effective_mode.value,
+        live_execution_allowed=verdict.allowed,
+        config_armed=assessment.config_armed,
+        gates=gates,
+        confirm_token_required=None,
+        confirm_token_present=None,
+        confirm_token_valid=None,
+        risk_limits_enabled=loaded.risk.enabled,
+        block_on_violation=None,
+        base_currency=loaded.risk.base_currency,
+        effective_caps={k.value: assessment.effective.of(k) for k in EFFECTIVE_KINDS},
+        limits_source=loaded.limits_source,
+        testnet_dry_run=None,
+        bounded_pilot_mode=None,
+        venues=tuple(_venue_line(v) for v in loaded.venues),
+        blockers=tuple(
+            BlockerView(
+                code=b.code.value,
+                gate=b.gate,
+                message=b.message,
+                remedy=remedy_for(b.code, loaded.dialect),
+            )
             for b in verdict.blockers
         ),
         real_orders_possible=assessment.real_orders_possible,
@@ -145,6 +203,10 @@ def _token_text(report: StatusReport) -> str:
 
 
 def headline(report: StatusReport) -> str:
+    if report.live_execution_allowed and report.real_orders_possible:
+        return "LIVE EXECUTION ALLOWED: real orders can leave (no sandbox)"
+    if report.live_execution_allowed and report.dialect != "peak_trade":
+        return "LIVE EXECUTION ALLOWED: every gate is open (orders go to a sandbox venue)"
     if report.live_execution_allowed:
         return "LIVE EXECUTION ALLOWED: every gate is open (orders still simulated: no transport)"
     count = len(report.blockers)
@@ -152,9 +214,10 @@ def headline(report: StatusReport) -> str:
 
 
 def _config_line(report: StatusReport) -> str:
+    dialect = "" if report.dialect == "peak_trade" else f", {report.dialect}"
     return (
         f"Config: {report.config_path or 'embedded default'} ({report.config_source},"
-        f" found by {report.config_resolved_from})"
+        f" found by {report.config_resolved_from}{dialect})"
     )
 
 
@@ -166,7 +229,7 @@ def _limits_line(report: StatusReport) -> str:
         f"{kind} {NOT_SET if value is None else f'{value:g}'}"
         for kind, value in report.effective_caps.items()
     )
-    warn = "" if report.block_on_violation else " WARN ONLY (block_on_violation = false),"
+    warn = " WARN ONLY (block_on_violation = false)," if report.block_on_violation is False else ""
     return (
         f"Risk limits: enabled,{warn} binding caps ({ccy}): {caps} (source {report.limits_source})"
     )

@@ -1,0 +1,284 @@
+"""The freqtrade dialect (DESIGN §8), tried as a freqtrade user would: the config they run, the
+environment they deploy it with, every command."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+
+from tests.conftest import CliResult, toml_config, write
+from tests.secret_strategies import assert_no_leak, secrets_text
+
+Cli = Callable[..., CliResult]
+ASSETS = Path(__file__).resolve().parent.parent / "assets" / "freqtrade"
+KEY_VARS = ("FREQTRADE__EXCHANGE__KEY", "FREQTRADE__EXCHANGE__SECRET")
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_freqtrade(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("FREQTRADE__"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def bots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for asset in ASSETS.iterdir():
+        shutil.copy(asset, tmp_path / asset.name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def export(cli: Cli, *argv: str) -> dict[str, object]:
+    result = cli("audit", "export", "--format", "json", *argv)
+    assert result.code == 0, result.err
+    data: dict[str, object] = json.loads(result.out)
+    return data
+
+
+# --------------------------------------------------------------------------- detection
+
+
+def test_dialect_is_detected_from_content(cli: Cli, bots: Path) -> None:
+    data = export(cli, "--config", "spot.json")
+    assert data["config"]["dialect"] == "freqtrade"  # type: ignore[index]
+    write(bots / "other.json", '{"name": "not a trading config"}')
+    result = cli("status", "--config", "other.json")
+    assert result.code == 2
+    assert result.err == (
+        "peak-trade: other.json: cannot tell which system this config belongs to;"
+        " use --dialect peak_trade|freqtrade\n"
+    )
+    forced = cli("status", "--config", "other.json", "--dialect", "freqtrade")
+    assert forced.code == 2 and "dry_run: required by freqtrade" in forced.err
+
+
+def test_several_configs_only_for_freqtrade(cli: Cli, bots: Path) -> None:
+    write(bots / "a.toml", toml_config(mode="paper"))
+    result = cli("status", "--config", "a.toml", "--config", "a.toml")
+    assert result.code == 2 and "may repeat only for freqtrade" in result.err
+
+
+# --------------------------------------------------------------------------- verdicts
+
+
+def test_a_dry_run_spot_bot_is_paper_and_passes_check(cli: Cli, bots: Path) -> None:
+    data = export(cli, "--config", "spot.json")
+    gating, safety = data["gating"], data["safety"]
+    assert gating["mode"] == "paper" and gating["config_armed"] is False  # type: ignore[index]
+    assert [b["code"] for b in safety["blockers"]] == [  # type: ignore[index]
+        "dry_run_active",
+        "credentials_missing",
+    ]
+    assert gating["enable_live_trading"] is None  # Peak_Trade's gates do not apply  # type: ignore[index]
+    assert data["risk"]["effective"]["per_order"] == 50  # type: ignore[index]
+    assert data["drills"]["drills_executable"] is False  # type: ignore[index]
+    assert cli("audit", "check", "--config", "spot.json").code == 0
+
+
+def test_the_environment_decides(cli: Cli, bots: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FREQTRADE__DRY_RUN", "false")  # overrides "dry_run": true in the file
+    blocked = export(cli, "--config", "spot.json")
+    assert blocked["gating"]["effective_mode"] == "blocked"  # type: ignore[index]
+    assert blocked["config"]["env_overrides"] == ["FREQTRADE__DRY_RUN"]  # type: ignore[index]
+    check = cli("audit", "check", "--config", "spot.json")
+    assert check.code == 1
+    assert "dry_run_off: dry_run is false (FREQTRADE__DRY_RUN overrides the file)" in check.out
+    assert '(fix: set "dry_run": true and remove FREQTRADE__DRY_RUN)' in check.out
+    for name in KEY_VARS:
+        monkeypatch.setenv(name, f"value-of-{name.lower()}")
+    live = export(cli, "--config", "spot.json")
+    assert live["safety"]["is_live_execution_allowed"] is True  # type: ignore[index]
+    assert live["safety"]["real_orders_possible"] is True  # no sandbox  # type: ignore[index]
+    venue = live["venues"][0]  # type: ignore[index]
+    assert {"key": "exchange.key", "kind": "env_var", "present": True} in venue["credentials"]
+    status = cli("status", "--config", "spot.json")
+    assert status.out.startswith("LIVE EXECUTION ALLOWED: real orders can leave (no sandbox)")
+    for result in (status, check):
+        assert "value-of-" not in result.out
+    monkeypatch.setenv("FREQTRADE__DRY_RUN", "0")  # typed as an int by freqtrade: not a bool
+    bad = cli("status", "--config", "spot.json")
+    assert (
+        bad.code == 2 and "dry_run: expected bool, got int (set by FREQTRADE__DRY_RUN)" in bad.err
+    )
+
+
+def test_add_config_files_and_the_including_file_wins(cli: Cli, bots: Path) -> None:
+    data = export(cli, "--config", "futures.json")
+    assert data["gating"]["mode"] == "live"  # futures.json's false beats the include's true  # type: ignore[index]
+    assert [f["path"] for f in data["config"]["files"]] == [  # type: ignore[index]
+        "futures.json",
+        str(bots / "futures-secrets.json"),
+    ]
+    venue = data["venues"][0]  # type: ignore[index]
+    assert venue["sandbox"] is True and venue["label"] == "bybit"
+    assert venue["endpoints"] == ["https://api-testnet.bybit.invalid"]
+    assert data["safety"]["real_orders_possible"] is False  # testnet  # type: ignore[index]
+    limits = {c["key"]: c for c in data["risk"]["limits"]}  # type: ignore[index]
+    assert limits["stake_amount"]["unlimited"] is True and limits["stake_amount"]["value"] is None
+    assert limits["stoploss"]["value"] == -0.08
+    check = cli("audit", "check", "--config", "futures.json")
+    codes = [line.split(":")[0].strip() for line in check.out.splitlines()[1:]]
+    assert codes == ["live_allowed", "dry_run_off", "inline_credential", "unlimited_stake_amount"]
+
+
+def test_later_config_files_win(cli: Cli, bots: Path) -> None:
+    write(bots / "live.json", '{"dry_run": false, "max_open_trades": -1}')
+    data = export(cli, "--config", "spot.json", "--config", "live.json")
+    assert data["gating"]["config_armed"] is True  # type: ignore[index]
+    trades = [c for c in data["risk"]["limits"] if c["key"] == "max_open_trades"]  # type: ignore[index]
+    assert trades == [
+        {
+            "kind": "open_positions",
+            "key": "max_open_trades",
+            "value": None,
+            "unlimited": True,
+            "source": "live.json",
+        }
+    ]
+    check = cli("audit", "check", "--config", "spot.json", "--config", "live.json")
+    assert "unlimited_max_open_trades" in check.out
+
+
+def test_an_api_server_without_a_jwt_secret_is_a_finding(cli: Cli, bots: Path) -> None:
+    text = (
+        (bots / "spot.json")
+        .read_text()
+        .replace(
+            '"jwt_secret_key": "a-long-random-test-value-not-a-real-one"', '"jwt_secret_key": ""'
+        )
+    )
+    write(bots / "open-api.json", text)
+    result = cli("audit", "check", "--config", "open-api.json")
+    assert result.code == 1
+    assert "api_server_unprotected: api_server is enabled without jwt_secret_key" in result.out
+
+
+def test_include_loops_are_an_error(cli: Cli, bots: Path) -> None:
+    write(bots / "loop.json", '{"dry_run": true, "add_config_files": ["loop.json"]}')
+    result = cli("status", "--config", "loop.json")
+    assert result.code == 2 and "add_config_files nested deeper than 5" in result.err
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"dry_run": "false"}', "dry_run: expected bool, got str"),
+        ('{"dry_run": true, "stake_amount": -5, "stake_currency": "USDT"}', "stake_amount"),
+        ('{"dry_run": true, "stoploss": 0.1, "stake_currency": "USDT"}', "stoploss"),
+        ('{"dry_run": true, "max_open_trades": -2, "stake_currency": "USDT"}', "max_open_trades"),
+        ('{"dry_run": true, "stake_currency": "usdt"}', "stake_currency"),
+        ('{"dry_run": true, // comment\n "stake_currency": "USDT",, }', "invalid JSON"),
+    ],
+)
+def test_strict_types(cli: Cli, bots: Path, text: str, message: str) -> None:
+    write(bots / "bad.json", text)
+    result = cli("audit", "export", "--config", "bad.json", "--dialect", "freqtrade")
+    assert result.code == 2 and message in result.err, result.err
+
+
+# --------------------------------------------------------------------------- every command
+
+
+def test_every_command_works_on_a_freqtrade_config(cli: Cli, bots: Path) -> None:
+    markdown = cli("audit", "export", "--config", "spot.json").out
+    assert "- **enable_live_trading (Gate 1):** not applicable to freqtrade" in markdown
+    assert "| total | not set (strategy-defined) | - |" in markdown
+    assert "None" not in markdown
+    drills = cli("drills", "--config", "spot.json")
+    assert drills.code == 0 and "exercise Peak_Trade's gates" in drills.out
+    status_json = json.loads(cli("status", "--config", "spot.json", "--format", "json").out)
+    assert status_json["dialect"] == "freqtrade" and status_json["gates"][0]["value"] is True
+    assert cli("audit", "archive", "--config", "spot.json").code == 0
+    write(bots / "live.json", '{"dry_run": false}')
+    assert cli("audit", "archive", "--config", "spot.json", "--config", "live.json").code == 0
+    diff = cli("audit", "diff", "latest~1", "latest")
+    assert diff.code == 1 and "gating.config_armed" in diff.out.splitlines()[0]
+    history = cli("audit", "history")
+    assert history.code == 0 and "!config_armed false->true" in history.out
+    assert cli("audit", "verify").code == 0
+
+
+def test_a_fleet_mixes_dialects(cli: Cli, bots: Path) -> None:
+    (bots / "fleet").mkdir()
+    shutil.copy(bots / "spot.json", bots / "fleet" / "spot.json")
+    write(bots / "fleet" / "desk.toml", toml_config(mode="paper"))
+    data = json.loads(cli("audit", "fleet", "fleet", "--format", "json").out)
+    assert [(Path(r["path"]).name, r["dialect"]) for r in data["rows"]] == [
+        ("desk.toml", "peak_trade"),
+        ("spot.json", "freqtrade"),
+    ]
+
+
+def test_a_freqtrade_snapshot_validates_against_the_published_schema(cli: Cli, bots: Path) -> None:
+    import jsonschema
+
+    schema = json.loads(cli("audit", "schema").out)
+    for config in ("spot.json", "futures.json"):
+        jsonschema.validate(export(cli, "--config", config), schema)
+
+
+# --------------------------------------------------------------------------- secrets
+
+
+def leaky_bot(secret: str) -> str:
+    """A freqtrade config with `secret` in every place freqtrade (or ccxt) keeps one."""
+    return f"""// every secret field, with comments and trailing commas
+{{
+  "dry_run": false,
+  "stake_currency": "USDT",
+  "exchange": {{
+    "name": "kraken", "key": "{secret}", "secret": "{secret}", "password": "{secret}",
+    "uid": "{secret}", "walletAddress": "{secret}", "privateKey": "{secret}",
+    "ccxt_config": {{"apiKey": "{secret}", "headers": {{"X-Auth": "{secret}"}},
+                    "urls": {{"api": "https://u:{secret}@api.kraken.invalid/?k={secret}"}}}},
+  }},
+  "telegram": {{"enabled": true, "token": "{secret}", "chat_id": "{secret}"}},
+  "discord": {{"enabled": true, "webhook_url": "https://discord.invalid/api/webhooks/{secret}"}},
+  "webhook": {{"enabled": true, "url": "https://hooks.invalid/{secret}"}},
+  "api_server": {{"enabled": true, "username": "{secret}", "password": "{secret}",
+                 "jwt_secret_key": "{secret}", "ws_token": "{secret}"}},
+  "external_message_consumer": {{"producers": [{{"name": "p", "ws_token": "{secret}"}}]}},
+  "coingecko": {{"api_key": "{secret}"}},
+  "db_url": "postgresql://ft:{secret}@db.invalid/ft",
+}}
+"""
+
+
+@settings(max_examples=8)
+@given(secret=secrets_text, env_secret=secrets_text)
+def test_no_freqtrade_secret_reaches_any_output(
+    cli: Cli,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    secret: str,
+    env_secret: str,
+) -> None:
+    home = tmp_path_factory.mktemp("ft-leak")
+    monkeypatch.chdir(home)
+    write(home / "bot.json", leaky_bot(secret))
+    monkeypatch.setenv("FREQTRADE__EXCHANGE__SECRET", env_secret)
+    monkeypatch.setenv("FREQTRADE__TELEGRAM__TOKEN", env_secret)
+    results = [
+        cli("audit", "export", "--config", "bot.json"),
+        cli("audit", "export", "--config", "bot.json", "--format", "json"),
+        cli("status", "--config", "bot.json"),
+        cli("status", "--config", "bot.json", "--format", "json"),
+        cli("audit", "check", "--config", "bot.json", "--format", "json"),
+        cli("audit", "fleet", "bot.json", "--format", "json"),
+        cli("audit", "archive", "--config", "bot.json"),
+        cli("audit", "history"),
+    ]
+    assert [r.code for r in results] == [0, 0, 0, 0, 1, 1, 0, 0]
+    for result in results:
+        assert_no_leak(result.out, [secret, env_secret], "stdout")
+        assert_no_leak(result.err, [secret, env_secret], "stderr")
+    for path in (home / "audit" / "archive").iterdir():
+        assert_no_leak(path.read_text(), [secret, env_secret], path.name)
