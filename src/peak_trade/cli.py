@@ -271,13 +271,19 @@ def _cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit_diff(args: argparse.Namespace) -> int:
-    from peak_trade.archive.refs import load_snapshot
+    from peak_trade.archive.refs import BeforeTheFirstSnapshot, load_snapshot
     from peak_trade.live.diff import diff_snapshots
     from peak_trade.readonly import ReadOnlyGuard
     from peak_trade.views.governance import diff_json, render_diff
 
     with ReadOnlyGuard():
-        old, old_label = load_snapshot(args.old, args.archive_dir)
+        try:
+            old, old_label = load_snapshot(args.old, args.archive_dir)
+        except BeforeTheFirstSnapshot:
+            # the weekly `diff latest~1 latest` in week one: not an error, nothing to compare
+            new_label = load_snapshot(args.new, args.archive_dir)[1]
+            _write_stdout(f"FIRST SNAPSHOT: nothing to compare ({new_label})\n")
+            return EXIT_OK
         new, new_label = load_snapshot(args.new, args.archive_dir)
         diff = diff_snapshots(old, new, old_label=old_label, new_label=new_label)
     _write_stdout(diff_json(diff) if args.format == "json" else render_diff(diff))
@@ -293,7 +299,7 @@ def _cmd_audit_history(args: argparse.Namespace) -> int:
     with ReadOnlyGuard():
         rows = load_history(args.archive_dir)
     _write_stdout(to_json(rows) if args.format == "json" else render_history(rows))
-    return EXIT_OK
+    return EXIT_OK if all(row.intact for row in rows) else EXIT_FINDING
 
 
 def _cmd_audit_check(args: argparse.Namespace) -> int:
@@ -412,6 +418,24 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _text_or_json(value: str) -> str:
+    if value == "table":  # an older name of the text view, still accepted
+        return "text"
+    if value not in ("text", "json"):
+        raise argparse.ArgumentTypeError(f"invalid choice: {value!r} (choose from text, json)")
+    return value
+
+
+def _add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        type=_text_or_json,
+        default="text",
+        metavar="{text,json}",
+        help="output format (default: text; 'table' is accepted for text)",
+    )
+
+
 def _add_allow_default(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allow-default",
@@ -473,19 +497,19 @@ def _args_verify(p: argparse.ArgumentParser) -> None:
         metavar="SEQ:SHA256",
         help="fail unless this entry (recorded elsewhere) is still in the chain",
     )
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    _add_format(p)
 
 
 def _args_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("old", metavar="OLD")
     p.add_argument("new", metavar="NEW")
     _add_archive_dir(p)
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    _add_format(p)
 
 
 def _args_history(p: argparse.ArgumentParser) -> None:
     _add_archive_dir(p)
-    p.add_argument("--format", choices=["text", "table", "json"], default="text")
+    _add_format(p)
 
 
 def _args_check(p: argparse.ArgumentParser) -> None:
@@ -497,12 +521,12 @@ def _args_check(p: argparse.ArgumentParser) -> None:
         default="blocked",
         help="blocked (default, the v1.0 guarantee) or allowed (a deliberate live release)",
     )
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    _add_format(p)
 
 
 def _args_fleet(p: argparse.ArgumentParser) -> None:
     p.add_argument("targets", nargs="+", metavar="DIR|GLOB|FILE")
-    p.add_argument("--format", choices=["text", "table", "json"], default="text")
+    _add_format(p)
     p.add_argument("--output-json", metavar="PATH", help="also write the report as JSON")
     p.add_argument("--force", action="store_true", help="replace an existing --output-json")
 
@@ -518,22 +542,38 @@ def _args_none(p: argparse.ArgumentParser) -> None:
 
 def _args_status(p: argparse.ArgumentParser) -> None:
     _add_config(p)
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    _add_format(p)
 
 
 def _args_drills(p: argparse.ArgumentParser) -> None:
     _add_config(p)
     p.add_argument(
-        "--scenario", action="append", metavar="ID", help="run only this drill (repeatable)"
+        "--scenario",
+        action="append",
+        metavar="ID",
+        help="run only this drill: A, B, C, D, E, F or G (repeatable)",
     )
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    _add_format(p)
 
 
 class _Command(NamedTuple):
     help: str
     arguments: Callable[[argparse.ArgumentParser], None]
     handler: Handler
-    description: str | None = None
+    description: str
+    epilog: str
+
+
+_READS_CONFIG = (
+    "Environment: PEAK_TRADE_CONFIG_PATH names the config when --config is not given;"
+    " PEAK_TRADE_CONFIRM_TOKEN holds the confirm token (never printed); for a freqtrade config,"
+    " every FREQTRADE__SECTION__KEY variable overrides the files, as freqtrade applies it."
+)
+_ARCHIVE_ONLY = "Environment: none is read."
+
+
+def _exits(*lines: str) -> str:
+    return "Exit codes: " + "; ".join(lines) + "."
 
 
 AUDIT_COMMANDS: dict[str, _Command] = {
@@ -541,50 +581,153 @@ AUDIT_COMMANDS: dict[str, _Command] = {
         "export the live audit snapshot (Markdown on stdout by default)",
         _args_export,
         _cmd_audit_export,
-        "Export the live-safety snapshot as JSON and/or Markdown. Read-only: it writes only "
-        "the files named here, atomically, and never exports a token or key.",
+        "Export the live-safety snapshot of one config as JSON and/or Markdown (Phase 74)."
+        " Read-only: it writes only the files named here, atomically, never replaces one"
+        " without --force, and never exports a token, key or secret.",
+        _exits(
+            "0 exported",
+            "2 bad input (invalid config, unusable output): nothing written",
+            "3 internal error",
+        )
+        + " "
+        + _READS_CONFIG,
     ),
     "archive": _Command(
         "archive a snapshot (JSON + Markdown) and append it to the hash-chained ledger",
         _args_archive,
         _cmd_audit_archive,
+        "Store the snapshot of one config in the archive and append its entry to ledger.jsonl"
+        " (hash-chained; Ed25519-signed with --sign-key). A signed chain stays signed. Rolls back"
+        " what an interrupted run left behind first, and says so. --adopt brings exports that"
+        " were moved into the archive by hand into the chain.",
+        _exits(
+            "0 archived",
+            "2 bad input (no config without --allow-default, invalid config, signing refused)",
+            "3 internal error",
+        )
+        + " "
+        + _READS_CONFIG,
     ),
     "verify": _Command(
         "check every archived file, the ledger chain and signatures",
         _args_verify,
         _cmd_audit_verify,
+        "Recompute every file hash and the whole chain, check signatures with --public-key and"
+        " a recorded head with --head; report every problem with its place.",
+        _exits(
+            "0 intact",
+            "1 tampering found",
+            "2 bad input (no archive, nothing archived)",
+            "3 internal error",
+        )
+        + " "
+        + _ARCHIVE_ONLY,
     ),
     "diff": _Command(
         "compare two snapshots; exit 1 when the new one is less safe",
         _args_diff,
         _cmd_audit_diff,
-        "OLD and NEW are snapshot JSON files or archive references: latest, latest~N, "
-        "or a sequence number.",
+        "OLD and NEW are snapshot JSON files or archive references: latest, latest~N, or a"
+        " sequence number. Every field is judged less safe, safer or neutral; a field without"
+        " a judge counts as less safe.",
+        _exits(
+            "0 not less safe (or the first snapshot: nothing to compare)",
+            "1 less safe",
+            "2 bad input",
+            "3 internal error",
+        )
+        + " "
+        + _ARCHIVE_ONLY,
     ),
-    "history": _Command("one row per archived snapshot", _args_history, _cmd_audit_history),
+    "history": _Command(
+        "one row per archived snapshot",
+        _args_history,
+        _cmd_audit_history,
+        "One row per archived snapshot (time, environment, effective mode, verdict, blockers,"
+        " drills, signed) and what changed since the row before; ! marks a less-safe change.",
+        _exits(
+            "0 every row intact", "1 a damaged row (run verify)", "2 bad input", "3 internal error"
+        )
+        + " "
+        + _ARCHIVE_ONLY,
+    ),
     "check": _Command(
         "policy gate for CI/cron/pre-commit: exit 1 when the expectation is violated",
         _args_check,
         _cmd_audit_check,
+        "Judge one config by the policy: --expect blocked (default) is violated by a"
+        " live-allowed verdict, an armed config (token or not), a failing drill, weakened risk"
+        " limits while live or armed, an inline credential, and the dialect's own rules. Each"
+        " violation names the config key that fixes it.",
+        _exits(
+            "0 meets the expectation",
+            "1 a violation",
+            "2 bad input (no config without --allow-default, invalid config)",
+            "3 internal error",
+        )
+        + " "
+        + _READS_CONFIG,
     ),
     "fleet": _Command(
-        "audit many configs: one row each; exit 1 if any is live-allowed or fails drills",
+        "audit many configs: one row each; exit 1 if any violates the policy",
         _args_fleet,
         _cmd_audit_fleet,
-        "Audit every config named (files, directories of *.toml, glob patterns). Exit 2 if "
-        "any config is invalid (the others are still reported), 1 if any is live-allowed or "
-        "fails its drills, 0 otherwise.",
+        "Audit every config named (files, directories of *.toml and *.json, glob patterns),"
+        " each judged by the check --expect blocked policy. Every row is printed and the report"
+        " written whatever the outcome.",
+        _exits(
+            "0 every config meets the policy",
+            "1 a config violates it (outranks 2)",
+            "2 a config is invalid",
+            "3 internal error",
+        )
+        + " "
+        + _READS_CONFIG,
     ),
-    "schema": _Command("print the JSON Schema of the snapshot", _args_none, _cmd_audit_schema),
+    "schema": _Command(
+        "print the JSON Schema of the snapshot",
+        _args_none,
+        _cmd_audit_schema,
+        "Print the JSON Schema (draft 2020-12) of the audit snapshot, as shipped.",
+        _exits("0"),
+    ),
     "keygen": _Command(
-        "create an Ed25519 key pair for signed archives", _args_keygen, _cmd_audit_keygen
+        "create an Ed25519 key pair for signed archives",
+        _args_keygen,
+        _cmd_audit_keygen,
+        "Write a new Ed25519 private key to KEYFILE (mode 0600) and its public key to"
+        " KEYFILE.pub; a missing directory is created with mode 0700. Never replaces a key"
+        " without --force.",
+        _exits("0 written", "2 a key exists or cannot be written", "3 internal error"),
     ),
 }
 TOP_COMMANDS: dict[str, _Command] = {
     "status": _Command(
-        "may this system trade live, and if not, why not (Phase 72)", _args_status, _cmd_status
+        "may this system trade live, and if not, why not (Phase 72)",
+        _args_status,
+        _cmd_status,
+        "Answer at a glance whether this config may trade live: the verdict, each gate open or"
+        " closed with its key and value, the binding caps, the venues, and every blocker with"
+        " the change that clears it. Reports, never judges.",
+        _exits("0 reported (whatever the verdict)", "2 bad input", "3 internal error")
+        + " "
+        + _READS_CONFIG,
     ),
-    "drills": _Command("run the dry-run drills A-G (Phase 73)", _args_drills, _cmd_drills),
+    "drills": _Command(
+        "run the dry-run drills A-G (Phase 73)",
+        _args_drills,
+        _cmd_drills,
+        "Run the seven dry-run drills against the config, in memory: each proves that a gate"
+        " or the risk limits block what they should. Nothing is written, nothing is sent.",
+        _exits(
+            "0 every drill passed (or not applicable)",
+            "1 a drill failed",
+            "2 bad input (unknown --scenario, invalid config)",
+            "3 internal error",
+        )
+        + " "
+        + _READS_CONFIG,
+    ),
 }
 
 
@@ -605,8 +748,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     command, sub = _selected(argv) if argv is not None else (None, None)
     parser = _Parser(
         prog="peak-trade",
-        description="Read-only live-safety audit: gates, risk limits, drills, audit snapshots.",
-        epilog="Exit codes: 0 ok, 1 finding, 2 bad input or usage, 3 internal error.",
+        description="Read-only live-safety audit: gates, risk limits, drills, audit snapshots."
+        " Every command reads; none changes a config, sends an order or opens a socket.",
+        epilog="Exit codes: 0 ok, 1 finding, 2 bad input or usage, 3 internal error."
+        " Each command's --help lists its own. Also: python -m peak_trade.",
     )
     parser.add_argument("--version", action="version", version=f"peak-trade {__version__}")
     commands = parser.add_subparsers(
@@ -614,7 +759,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     commands.required = True
     audit = commands.add_parser(
-        "audit", help="audit snapshots: export, archive, verify, diff, history, check, ..."
+        "audit",
+        help="audit snapshots: " + ", ".join(AUDIT_COMMANDS),
+        description="The audit snapshot (Phase 74) and its governance.",
     )
     audit_commands = audit.add_subparsers(
         dest="audit_command", metavar="SUBCOMMAND", prog="peak-trade audit"
@@ -629,7 +776,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             chosen = (group_name, name) in ((command, sub), (None, command))
             if known and not chosen:
                 continue  # argparse looks up translations for every parser: ~0.3 ms each
-            sub_parser = group.add_parser(name, help=spec.help, description=spec.description)
+            sub_parser = group.add_parser(
+                name, help=spec.help, description=spec.description, epilog=spec.epilog
+            )
             spec.arguments(sub_parser)
             sub_parser.set_defaults(handler=spec.handler)
     return parser

@@ -157,3 +157,20 @@ class TestStatus:
         token_open = not any(code.startswith("confirm_token") for code in codes)
         want_open = [mode == "live", gate1, gate2, not dry, token_open]
         assert [g["open"] for g in data["gates"]] == want_open
+
+
+@pytest.mark.parametrize("width", [40, 80])
+def test_the_terminal_view_never_cuts_the_key_the_code_or_the_remedy(width: int) -> None:
+    """Rendered into a fixed-width console: every key, code and remedy is there in full."""
+    report = build_status(assess(load_config(EXAMPLE, environ={})))
+    stream = io.StringIO()
+    render_rich(report, stream, width=width)
+    lines = stream.getvalue().splitlines()
+    assert all(len(line) <= width for line in lines)
+    assert "…" not in stream.getvalue()
+    flowing = " ".join(" ".join(lines).split())  # wrapped lines read as one text
+    for gate in report.gates:
+        assert gate.key in flowing
+    for blocker in report.blockers:
+        assert blocker.code in flowing
+        assert blocker.remedy in flowing

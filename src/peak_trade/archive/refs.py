@@ -23,6 +23,11 @@ from peak_trade.errors import ArchiveError, TamperError
 from peak_trade.files import open_regular
 from peak_trade.live.snapshot import AnySnapshot, live_audit_snapshot_from_json
 
+
+class BeforeTheFirstSnapshot(ArchiveError):
+    """`latest~N` points just before the oldest snapshot: there is nothing older to compare."""
+
+
 _REF: Final = re.compile(r"^(?:latest(?:~(?P<back>\d+))?|(?P<seq>\d+))$")
 
 
@@ -110,6 +115,8 @@ def _find(ref: str, match: re.Match[str], archive_dir: str) -> LedgerEntry:
         count += 1
     if count == 0:
         raise ArchiveError(f"{archive_dir}: the ledger has no entries")
-    if back >= count:
+    if back == count:
+        raise BeforeTheFirstSnapshot(f"{ref}: the archive holds only {count} snapshot(s)")
+    if back > count:
         raise ArchiveError(f"{ref}: the archive holds only {count} snapshot(s)")
     return window[0]

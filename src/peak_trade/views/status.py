@@ -264,27 +264,28 @@ def render_json(report: StatusReport) -> str:
     return to_json(report)
 
 
-def render_rich(report: StatusReport, stream: TextIO) -> None:
-    """The terminal view: the same facts as `render_text`, as a coloured table."""
+def render_rich(report: StatusReport, stream: TextIO, *, width: int | None = None) -> None:
+    """The terminal view: the same facts as `render_text`, coloured.
+
+    Lines, not tables: at any width the key, the blocker code and the remedy wrap onto the
+    next line instead of being cut (a table would shorten exactly the text that says what to
+    change).
+    """
     from rich.console import Console
     from rich.markup import escape
-    from rich.table import Table
 
-    console = Console(file=stream, highlight=False)
+    console = Console(file=stream, highlight=False, width=width, soft_wrap=False)
     style = "bold green" if report.live_execution_allowed else "bold red"
     console.print(escape(headline(report)), style=style)
     console.print(escape(_config_line(report)))  # a path may contain [brackets]
     console.print(
         f"Mode: [bold]{report.mode}[/]   Effective mode: [bold]{report.effective_mode}[/]"
     )
-    table = Table(title="Gates", title_justify="left")
-    for column in ("Gate", "State", "Key", "Value"):
-        table.add_column(column)
+    console.print("[bold]Gates[/]")
     for gate in report.gates:
         state = "[green]open[/]" if gate.open else "[red]CLOSED[/]"
         value = _token_text(report) if gate.key == TOKEN_SETTING else _shown(gate.value)
-        table.add_row(gate.gate, state, gate.key, escape(value))
-    console.print(table)
+        console.print(f"  {escape(gate.gate)}: {state}  {escape(gate.key)} = {escape(value)}")
     armed = "yes: the file alone opens every gate" if report.config_armed else "no"
     console.print(f"Config armed: {armed}", style="bold red" if report.config_armed else None)
     limits_style = None if report.risk_limits_enabled else "bold red"
@@ -292,11 +293,8 @@ def render_rich(report: StatusReport, stream: TextIO) -> None:
     for line in report.venues:
         console.print(escape(f"Venue {line}"))
     if report.blockers:
-        blockers = Table(title="Blockers (what to change to clear each)", title_justify="left")
-        blockers.add_column("Code")
-        blockers.add_column("Remedy")
+        console.print("[bold]Blockers (what to change to clear each)[/]")
         for b in report.blockers:
-            blockers.add_row(f"[red]{b.code}[/]", b.remedy)
-        console.print(blockers)
+            console.print(f"  [red]{escape(b.code)}[/]: {escape(b.remedy)}")
     else:
         console.print("Blockers: none")
