@@ -59,12 +59,7 @@ def check_snapshot(snapshot: LiveAuditSnapshot, expect: Expectation) -> tuple[Po
             )
         )
     if expect is Expectation.ALLOWED and not safety.is_live_execution_allowed:
-        codes = ", ".join(b.code.value for b in safety.blockers)
-        violations.append(
-            PolicyViolation(
-                "live_blocked", f"live execution is blocked ({codes}); expected allowed"
-            )
-        )
+        violations.append(_blocked_but_expected_allowed(safety, "live execution is blocked"))
     if safety.real_orders_possible:
         violations.append(PolicyViolation("real_orders_possible", "real orders are possible"))
     if not drills.drills_executable:
@@ -137,12 +132,7 @@ def _check_bot(snapshot: LiveAuditSnapshot, expect: Expectation) -> tuple[Policy
             )
         )
     if expect is Expectation.ALLOWED and not safety.is_live_execution_allowed:
-        codes = ", ".join(b.code.value for b in safety.blockers)
-        violations.append(
-            PolicyViolation(
-                "live_blocked", f"the bot cannot trade live ({codes}); expected allowed"
-            )
-        )
+        violations.append(_blocked_but_expected_allowed(safety, "the bot cannot trade live"))
     if safety.real_orders_possible and expect is Expectation.BLOCKED:
         violations.append(
             PolicyViolation(
@@ -180,6 +170,12 @@ def _check_bot(snapshot: LiveAuditSnapshot, expect: Expectation) -> tuple[Policy
             if cap.unlimited and cap.key in ("stake_amount", "max_open_trades")
         )
     return tuple(violations)
+
+
+def _blocked_but_expected_allowed(safety: Any, what: str) -> PolicyViolation:
+    """`--expect allowed` (a deliberate live release) violated: name every blocker."""
+    codes = ", ".join(b.code.value for b in safety.blockers)
+    return PolicyViolation("live_blocked", f"{what} ({codes}); expected allowed")
 
 
 def _drill_e_fix(risk: Any) -> str:
