@@ -179,3 +179,11 @@ def test_a_schema_1_snapshot_stays_readable_and_diffs_against_schema_2() -> None
         new_fields
     )
     assert all(c.risk is Risk.NEUTRAL for c in diff.changes if (c.section, c.key) in new_fields)
+
+
+def test_the_body_cut_from_a_canonical_line_is_the_canonical_body() -> None:
+    from peak_trade.archive.ledger import body_bytes_of_canonical_line
+
+    for signature in (None, SIGNATURE_HEX):
+        entry = _golden_entry(signature)
+        assert body_bytes_of_canonical_line(entry.line(), entry) == LEDGER_BODY

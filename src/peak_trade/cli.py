@@ -11,7 +11,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TextIO
 
 from peak_trade import __version__
@@ -291,15 +291,37 @@ def _cmd_audit_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit_history(args: argparse.Namespace) -> int:
-    from peak_trade.live.history import load_history
+    from peak_trade.archive.refs import iter_entries
+    from peak_trade.live.history import HistoryRow, iter_history
     from peak_trade.readonly import ReadOnlyGuard
     from peak_trade.views import to_json
-    from peak_trade.views.governance import render_history
+    from peak_trade.views.governance import history_lines, history_widths
+
+    damaged: list[int] = []  # seqs of damaged rows, noted while the rows stream past
+
+    def noting_damage(rows: Iterator[HistoryRow]) -> Iterator[HistoryRow]:
+        for row in rows:
+            if not row.intact:
+                damaged.append(row.seq)
+            yield row
 
     with ReadOnlyGuard():
-        rows = load_history(args.archive_dir)
-    _write_stdout(to_json(rows) if args.format == "json" else render_history(rows))
-    return EXIT_OK if all(row.intact for row in rows) else EXIT_FINDING
+        # streamed: a first pass over the ledger alone sizes the columns, the second prints
+        seq_width = environment_width = 0
+        for entry in iter_entries(args.archive_dir):
+            seq_width = max(seq_width, len(str(entry.seq)))
+            environment_width = max(environment_width, len(entry.environment_id))
+        rows = noting_damage(iter_history(args.archive_dir))
+        if args.format == "json":
+            _write_stdout("[")
+            for index, row in enumerate(rows):
+                item = to_json(row).rstrip("\n").replace("\n", "\n  ")
+                _write_stdout(("," if index else "") + "\n  " + item)
+            _write_stdout("\n]\n" if seq_width else "]\n")
+        else:
+            for line in history_lines(rows, history_widths(seq_width, environment_width)):
+                _write_stdout(line + "\n")
+    return EXIT_FINDING if damaged else EXIT_OK
 
 
 def _cmd_audit_check(args: argparse.Namespace) -> int:

@@ -68,3 +68,42 @@ def test_a_few_kills_during_archive(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_two_hundred_kills_during_archive(tmp_path: Path) -> None:
     _trials(tmp_path, count=200, seed=int(os.environ.get("PEAK_TRADE_CRASH_SEED", "7")))
+
+
+def test_a_full_disk_fails_cleanly_and_the_next_archive_works(tmp_path: Path) -> None:
+    """On a tiny tmpfs: archive until the disk is full; the failing run is one line and exit 2,
+    leaves nothing behind, and once there is room again the chain continues."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(disk)],  # noqa: S607
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        shutil.copy(EXAMPLE_CONFIG, disk / "c.toml")
+        (disk / "filler").write_bytes(b"\0" * 16 * 1024)  # room to give back later
+        results = []
+        for _ in range(30):
+            result = subprocess.run(ARCHIVE, cwd=disk, capture_output=True, timeout=30, check=False)
+            results.append(result)
+            if result.returncode != 0:
+                break
+        failed = results[-1]
+        assert failed.returncode == 2, failed.stderr
+        assert failed.stderr.count(b"\n") == 1 and b"Traceback" not in failed.stderr
+        assert b"No space left on device" in failed.stderr or b"disk full" in failed.stderr
+        verified = subprocess.run(VERIFY, cwd=disk, capture_output=True, timeout=30, check=False)
+        assert json.loads(verified.stdout)["problems"] == []  # nothing half-written
+        (disk / "filler").unlink()
+        again = subprocess.run(ARCHIVE, cwd=disk, capture_output=True, timeout=30, check=False)
+        assert again.returncode == 0, again.stderr
+        lines = _complete_lines(disk)
+        assert [json.loads(line)["seq"] for line in lines] == list(range(1, len(lines) + 1))
+        assert len(lines) == len(results)  # every successful run, plus this one
+        verified = subprocess.run(VERIFY, cwd=disk, capture_output=True, timeout=30, check=False)
+        assert verified.returncode == 0
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)  # noqa: S607

@@ -59,12 +59,14 @@ def test_weekly_workflow(cli: Cli, workdir: Path) -> None:
         "drills",
         "signed",
     ]
-    assert [r.split()[0] for r in rows[1:4]] == ["1", "2", "3"]
-    assert [r.split()[-1] for r in rows[1:4]] == ["yes", "yes", "yes"]
-    assert "  2: [LESS SAFE] !live_mode_armed false->true" in history.out
-    assert (
-        "  3: max_live_notional_per_order 1000.0->500.0;"
-        " limits.live_risk.max_live_notional_per_order 1000.0->500.0\n" in history.out
+    # each row, then what changed since the row before it
+    assert [r.split()[0] for r in rows[1::2]] == ["1", "2", "3"]
+    assert [r.split()[-1] for r in rows[1::2]] == ["yes", "yes", "yes"]
+    assert rows[2] == "    first snapshot"
+    assert rows[4].startswith("    [LESS SAFE] !live_mode_armed false->true;")
+    assert rows[6] == (
+        "    max_live_notional_per_order 1000.0->500.0;"
+        " limits.live_risk.max_live_notional_per_order 1000.0->500.0"
     )
     rows_json = json.loads(cli("audit", "history", "--format", "json").out)
     assert [r["blockers"] for r in rows_json] == [3, 2, 2]

@@ -218,3 +218,16 @@ def test_hostile_input_gets_a_one_line_answer(home: Path, case: Case) -> None:
         assert message in one_line(result)
     else:
         assert b"Traceback" not in (result.stderr or b"")
+
+
+@pytest.mark.parametrize("seq", [2**53, 2**53 - 1 + 2, -1, 0])
+def test_a_seq_outside_the_exact_range_is_tampering_not_a_crash(home: Path, seq: int) -> None:
+    arc = _archive(home)
+    entry = json.loads((arc / "ledger.jsonl").read_text())
+    entry["seq"] = seq
+    (arc / "ledger.jsonl").write_text(
+        json.dumps(entry, separators=(",", ":"), sort_keys=True) + "\n"
+    )
+    result = run(["audit", "verify", "--archive-dir", "arc"], home)
+    assert result.returncode == 1
+    assert b"ledger.jsonl:1: not a ledger entry" in result.stdout

@@ -359,3 +359,31 @@ def test_drill_e_probes_the_binding_caps_not_the_design_caps() -> None:
 def test_example_config_keeps_its_documented_state() -> None:
     loaded = load_config(str(EXAMPLE_CONFIG), environ={})
     assert msgspec.structs.asdict(assess(loaded).effective)["per_order"] == 500.0
+
+
+def test_diff_and_history_see_a_change_in_the_bounded_file_alone(
+    cli: Cli, install: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(install.parent)
+    config = str(install / "config.toml")
+    assert cli("audit", "archive", "--config", config).code == 0
+    bounded = install / "bounded_live.toml"
+    bounded.write_text(
+        bounded.read_text().replace(
+            'description = "pilot with tight caps"', 'description = "pilot, second week"'
+        )
+    )
+    assert cli("audit", "archive", "--config", config).code == 0
+    diff = cli("audit", "diff", "latest~1", "latest")
+    assert diff.code == 0  # a description: no safety meaning, but visible
+    assert "- files: " in diff.out and "bounded_live.toml" in diff.out
+    bounded.write_text(
+        bounded.read_text().replace("max_order_notional = 25.0", "max_order_notional = 40.0")
+    )
+    assert cli("audit", "archive", "--config", config).code == 0
+    raised = cli("audit", "diff", "latest~1", "latest")
+    assert raised.code == 1
+    assert "limits.bounded_live.limits.max_order_notional: 25.0" in raised.out
+    assert (
+        "!limits.bounded_live.limits.max_order_notional 25.0->40.0" in cli("audit", "history").out
+    )

@@ -431,3 +431,28 @@ def test_only_newline_ends_a_ledger_line() -> None:
     assert split_lines(b"a\n") == [b"a\n"]
     assert split_lines(b"a\rb\nc") == [b"a\rb\n", b"c"]
     assert split_lines(b"a\n\n") == [b"a\n", b"\n"]
+
+
+@given(
+    seq=st.integers(min_value=1, max_value=2**53 - 1),
+    environment_id=st.text(max_size=30),
+    files=st.dictionaries(st.text(max_size=20), st.text(max_size=20), max_size=3),
+    signed=st.booleans(),
+    adopted=st.booleans(),
+)
+def test_one_canonicalisation_gives_both_the_line_and_the_body(
+    seq: int, environment_id: str, files: dict[str, str], signed: bool, adopted: bool
+) -> None:
+    from peak_trade.archive.ledger import body_bytes_of_canonical_line, canonical
+
+    entry = LedgerEntry(
+        seq=seq,
+        timestamp_utc='2025-12-07T12:00:00+00:00"',
+        environment_id=environment_id,
+        files=files,
+        prev_entry_sha256=None,
+        entry_sha256="a" * 64,
+        signature="b" * 128 if signed else None,
+        adopted=True if adopted else None,
+    )
+    assert body_bytes_of_canonical_line(entry.line(), entry) == canonical(entry.body())

@@ -26,8 +26,8 @@ SIGNATURE_HEX: Final = re.compile(r"[0-9a-f]{128}")
 DECODE_ERRORS: Final = (msgspec.DecodeError, UnicodeDecodeError)
 
 
-#: sequence numbers stay exact in every JSON reader (and in RFC 8785): 1 .. 2**53
-Seq = Annotated[int, msgspec.Meta(ge=1, le=2**53)]
+#: sequence numbers stay exact in every JSON reader and in RFC 8785: 1 .. 2**53 - 1
+Seq = Annotated[int, msgspec.Meta(ge=1, le=2**53 - 1)]
 
 
 class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -63,6 +63,18 @@ class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
         if self.signature is not None:
             full["signature"] = self.signature
         return canonical(full) + b"\n"
+
+
+def body_bytes_of_canonical_line(line: bytes, entry: LedgerEntry) -> bytes:
+    """The canonical bytes of `entry.body()`, cut from `line`, which must already be known to be
+    `entry.line()`: RFC 8785 sorts keys and adds no whitespace, so removing the
+    `entry_sha256` and `signature` members leaves the canonical form of the rest. One RFC 8785
+    pass per entry instead of two (`verify`)."""
+    text = line.rstrip(b"\n")
+    text = text.replace(b'"entry_sha256":"' + entry.entry_sha256.encode() + b'",', b"", 1)
+    if entry.signature is not None:
+        text = text.replace(b',"signature":"' + entry.signature.encode() + b'"', b"", 1)
+    return text
 
 
 def canonical(value: Any) -> bytes:

@@ -278,9 +278,30 @@ def _append(
     seq = previous.seq + 1 if previous else 1
     names = planned_names(seq, timestamp_utc)[: len(contents)]
     files: dict[str, str] = {}
-    for name, data in zip(names, contents, strict=True):
-        write_atomic(os.path.join(archive_dir, name), data, force=False)
-        files[name] = hashlib.sha256(data).hexdigest()
+    try:
+        for name, data in zip(names, contents, strict=True):
+            write_atomic(os.path.join(archive_dir, name), data, force=False)
+            files[name] = hashlib.sha256(data).hexdigest()
+        entry = _signed_entry(seq, timestamp_utc, environment_id, files, previous, signing, adopted)
+        _append_line(os.path.join(archive_dir, LEDGER), entry.line())
+    except Exception:
+        # not committed (a full disk, say): take back this run's files now, not next run
+        for name in files:
+            with contextlib.suppress(OSError):
+                os.remove(os.path.join(archive_dir, name))
+        raise
+    return entry
+
+
+def _signed_entry(
+    seq: int,
+    timestamp_utc: str,
+    environment_id: str,
+    files: dict[str, str],
+    previous: LedgerEntry | None,
+    signing: Signing | None,
+    adopted: bool,
+) -> LedgerEntry:
     unsigned = LedgerEntry(
         seq=seq,
         timestamp_utc=timestamp_utc,
@@ -291,11 +312,9 @@ def _append(
         adopted=True if adopted else None,
     )
     digest = unsigned.computed_sha256()
-    entry = msgspec.structs.replace(
+    return msgspec.structs.replace(
         unsigned, entry_sha256=digest, signature=signing.sign(digest) if signing else None
     )
-    _append_line(os.path.join(archive_dir, LEDGER), entry.line())
-    return entry
 
 
 def _append_line(path: str, line: bytes) -> None:
@@ -307,10 +326,16 @@ def _append_line(path: str, line: bytes) -> None:
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise ArchiveError(f"{path}: not a regular file; refusing to append to it")
-            written = os.write(fd, line)
-            if written != len(line):
-                raise ArchiveError(f"{path}: short write while appending the ledger entry")
-            os.fsync(fd)
+            size = os.fstat(fd).st_size
+            try:
+                written = os.write(fd, line)
+                if written != len(line):
+                    raise OSError(28, "short write (disk full?)")
+                os.fsync(fd)
+            except OSError:
+                with contextlib.suppress(OSError):  # never leave a torn line behind
+                    os.ftruncate(fd, size)
+                raise
         finally:
             os.close(fd)
     except OSError as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import msgspec
 
@@ -20,9 +20,11 @@ from peak_trade.archive.ledger import (
     LOCK,
     SIGNATURE_HEX,
     LedgerEntry,
+    body_bytes_of_canonical_line,
     decode_entry,
     iter_lines,
 )
+from peak_trade.archive.ledger import canonical as canonical_bytes
 from peak_trade.errors import ArchiveError
 from peak_trade.files import open_regular
 
@@ -57,7 +59,10 @@ class _Chain:
     """State carried from one ledger line to the next."""
 
     def __init__(self) -> None:
-        self.recorded: dict[str, int] = {}
+        # name -> ledger line, keyed by Python's per-process SipHash of the name: 64 bits per
+        # recorded file instead of the name itself, and unpredictable, so no name can be made
+        # to collide with a recorded one
+        self.recorded: dict[int, int] = {}
         self.previous: LedgerEntry | None = None
         self.count = 0
         self.head_found = False
@@ -84,7 +89,7 @@ def verify_archive(
                 chain.last_line_complete = line.endswith(b"\n")
                 _check_line(line, chain, archive_dir, problems, signature_check, expected_head)
     except FileNotFoundError:
-        if not [n for n in _listdir(archive_dir) if n != LOCK]:
+        if not any(n != LOCK for n in _names(archive_dir)):
             # the same answer as history and diff give: nothing to verify is not tampering
             raise ArchiveError(f"{ledger_path}: no ledger (nothing archived yet?)") from None
         problems.append(Problem(LEDGER, "ledger is missing"))
@@ -101,29 +106,12 @@ def verify_archive(
                 )
             )
 
-    for name in sorted(_listdir(archive_dir)):
-        if name in (LEDGER, LOCK) or name in chain.recorded:
+    unrecorded: list[Problem] = []
+    for name in _names(archive_dir):
+        if name in (LEDGER, LOCK) or hash(name) in chain.recorded:
             continue
-        if os.path.isdir(os.path.join(archive_dir, name)):
-            problems.append(Problem(name, "directory not recorded in the ledger"))
-        elif name.endswith(".json") and not FILE_NAME.match(name):
-            problems.append(
-                Problem(
-                    name,
-                    "file not recorded in the ledger (an export moved here by hand? bring it"
-                    f" into the chain: peak-trade audit archive --adopt {name})",
-                )
-            )
-        elif _after_head(name, chain.previous):
-            problems.append(
-                Problem(
-                    name,
-                    "file not recorded in the ledger (left by an interrupted archive run? the"
-                    " next archive rolls it back)",
-                )
-            )
-        else:
-            problems.append(Problem(name, "file not recorded in the ledger"))
+        unrecorded.append(_unrecorded(archive_dir, name, chain.previous))
+    problems += sorted(unrecorded, key=lambda p: p.where)
 
     head = chain.previous
     if expected_head is not None and not chain.head_found:
@@ -147,11 +135,32 @@ def _after_head(name: str, head: LedgerEntry | None) -> bool:
     return match is not None and int(match["seq"]) > (head.seq if head else 0)
 
 
-def _listdir(archive_dir: str) -> list[str]:
+def _names(archive_dir: str) -> Iterator[str]:
+    """The directory's entries, one at a time (no list of every name)."""
     try:
-        return os.listdir(archive_dir)
+        with os.scandir(archive_dir) as entries:
+            for entry in entries:
+                yield entry.name
     except OSError as exc:
         raise ArchiveError(f"{archive_dir}: cannot list ({exc.strerror})") from None
+
+
+def _unrecorded(archive_dir: str, name: str, head: LedgerEntry | None) -> Problem:
+    if os.path.isdir(os.path.join(archive_dir, name)):
+        return Problem(name, "directory not recorded in the ledger")
+    if name.endswith(".json") and not FILE_NAME.match(name):
+        return Problem(
+            name,
+            "file not recorded in the ledger (an export moved here by hand? bring it into the"
+            f" chain: peak-trade audit archive --adopt {name})",
+        )
+    if _after_head(name, head):
+        return Problem(
+            name,
+            "file not recorded in the ledger (left by an interrupted archive run? the next"
+            " archive rolls it back)",
+        )
+    return Problem(name, "file not recorded in the ledger")
 
 
 def _check_line(
@@ -175,9 +184,17 @@ def _check_line(
         chain.previous = None
         return
     chain.head_found = chain.head_found or (entry.seq, entry.entry_sha256) == expected_head
-    if entry.line() != line:
+    canonical = entry.line() == line
+    if not canonical:
         problems.append(Problem(where, "line is not in canonical form (edited?)"))
-    if not HEX64.match(entry.entry_sha256) or entry.computed_sha256() != entry.entry_sha256:
+    body = (
+        body_bytes_of_canonical_line(line, entry)
+        if canonical and HEX64.match(entry.entry_sha256)
+        else canonical_bytes(entry.body())
+    )
+    if not HEX64.match(entry.entry_sha256) or hashlib.sha256(body).hexdigest() != (
+        entry.entry_sha256
+    ):
         problems.append(Problem(where, "entry_sha256 does not match the entry (entry changed)"))
     if entry.seq != number:
         problems.append(
@@ -210,7 +227,7 @@ def _check_files(
     entry: LedgerEntry,
     where: str,
     archive_dir: str,
-    recorded: dict[str, int],
+    recorded: dict[int, int],
     problems: list[Problem],
 ) -> None:
     number = int(where.rsplit(":", 1)[1])
@@ -218,10 +235,11 @@ def _check_files(
         if not FILE_NAME.match(name):
             problems.append(Problem(where, f"records {name!r}, which is not an archive file name"))
             continue
-        if name in recorded:
-            problems.append(Problem(where, f"{name} is already recorded by line {recorded[name]}"))
+        key = hash(name)
+        if key in recorded:
+            problems.append(Problem(where, f"{name} is already recorded by line {recorded[key]}"))
             continue
-        recorded[name] = number
+        recorded[key] = number
         try:
             actual = sha256_file(os.path.join(archive_dir, name))
         except FileNotFoundError:

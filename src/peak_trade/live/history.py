@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import msgspec
 
@@ -57,7 +58,12 @@ def change_lines(old: AnySnapshot, new: AnySnapshot) -> tuple[tuple[str, ...], b
 
 
 def load_history(archive_dir: str) -> list[HistoryRow]:
-    rows: list[HistoryRow] = []
+    """Every row as a list (small archives, tests); `iter_history` streams."""
+    return list(iter_history(archive_dir))
+
+
+def iter_history(archive_dir: str) -> Iterator[HistoryRow]:
+    """One row per entry, streamed: memory does not grow with the number of entries."""
     previous: AnySnapshot | None = None
     for entry in iter_entries(archive_dir):
         snapshot: AnySnapshot | None = None
@@ -80,22 +86,19 @@ def load_history(archive_dir: str) -> list[HistoryRow]:
         less_safe = False
         if snapshot is not None and previous is not None:
             changes, less_safe = change_lines(previous, snapshot)
-        rows.append(
-            HistoryRow(
-                seq=entry.seq,
-                timestamp_utc=entry.timestamp_utc,
-                environment_id=entry.environment_id,
-                effective_mode=snapshot.gating.effective_mode.value if snapshot else None,
-                live_allowed=snapshot.safety.is_live_execution_allowed if snapshot else None,
-                blockers=len(snapshot.safety.blockers) if snapshot else None,
-                drills_passed=sum(r.passed for r in snapshot.drills.results) if snapshot else None,
-                drills_total=len(snapshot.drills.results) if snapshot else None,
-                intact=intact and snapshot is not None,
-                less_safe=less_safe,
-                changes=changes if previous is not None else ("first snapshot",),
-                signed=entry.signature is not None,
-            )
+        yield HistoryRow(
+            seq=entry.seq,
+            timestamp_utc=entry.timestamp_utc,
+            environment_id=entry.environment_id,
+            effective_mode=snapshot.gating.effective_mode.value if snapshot else None,
+            live_allowed=snapshot.safety.is_live_execution_allowed if snapshot else None,
+            blockers=len(snapshot.safety.blockers) if snapshot else None,
+            drills_passed=sum(r.passed for r in snapshot.drills.results) if snapshot else None,
+            drills_total=len(snapshot.drills.results) if snapshot else None,
+            intact=intact and snapshot is not None,
+            less_safe=less_safe,
+            changes=changes if previous is not None else ("first snapshot",),
+            signed=entry.signature is not None,
         )
         if snapshot is not None:
             previous = snapshot
-    return rows

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Final
 
 import msgspec
 
@@ -77,42 +78,62 @@ def _aligned(table: Sequence[Sequence[str]]) -> list[str]:
     return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in table]
 
 
-def render_history(rows: Sequence[HistoryRow]) -> str:
-    header = (
-        "seq",
-        "time (UTC)",
-        "environment",
-        "effective",
-        "verdict",
-        "blockers",
-        "drills",
-        "signed",
-    )
-    table = [header]
-    notes = []
+HISTORY_HEADER: Final = (
+    "seq",
+    "time (UTC)",
+    "environment",
+    "effective",
+    "verdict",
+    "blockers",
+    "drills",
+    "signed",
+)
+
+
+def history_lines(rows: Iterable[HistoryRow], widths: Sequence[int]) -> Iterator[str]:
+    """The history table, one row at a time, each followed by what changed (`!` = less safe).
+
+    Streamed: `widths` (from `history_widths`) lets every row be printed as it is read.
+    """
+    yield _row(HISTORY_HEADER, widths)
     for row in rows:
         verdict = (
             "?" if row.live_allowed is None else ("ALLOWED" if row.live_allowed else "blocked")
         )
         drills = "?" if row.drills_total is None else f"{row.drills_passed}/{row.drills_total}"
-        table.append(
-            (
-                str(row.seq),
-                row.timestamp_utc,
-                row.environment_id,
-                row.effective_mode or "?",
-                verdict,
-                "?" if row.blockers is None else str(row.blockers),
-                drills,
-                "yes" if row.signed else "no",
-            )
+        cells = (
+            str(row.seq),
+            row.timestamp_utc,
+            row.environment_id,
+            row.effective_mode or "?",
+            verdict,
+            "?" if row.blockers is None else str(row.blockers),
+            drills,
+            "yes" if row.signed else "no",
         )
-        flag = "" if row.intact else " [DAMAGED: run verify]"
-        flag += " [LESS SAFE]" if row.less_safe else ""
-        notes.append(f"  {row.seq}:{flag} " + ("; ".join(row.changes) or "no change"))
-    lines = _aligned(table)
-    lines += ["", "changes (! = less safe):", *notes]
-    return "\n".join(lines) + "\n"
+        yield _row(cells, widths)
+        flag = "" if row.intact else "[DAMAGED: run verify] "
+        flag += "[LESS SAFE] " if row.less_safe else ""
+        yield f"    {flag}" + ("; ".join(row.changes) or "no change")
+
+
+def history_widths(seq_width: int, environment_width: int) -> tuple[int, ...]:
+    """Column widths known before the rows: the variable ones from the ledger alone."""
+    fixed = (25, 15, 7, 8, 5, 6)  # timestamp, effective mode, verdict, blockers, drills, signed
+    widths = (max(seq_width, 3), fixed[0], max(environment_width, 11), *fixed[1:])
+    return tuple(max(w, len(h)) for w, h in zip(widths, HISTORY_HEADER, strict=True))
+
+
+def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
+    return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+
+def render_history(rows: Sequence[HistoryRow]) -> str:
+    widths = history_widths(
+        max((len(str(r.seq)) for r in rows), default=3),
+        max((len(r.environment_id) for r in rows), default=11),
+    )
+    return "\n".join(history_lines(rows, widths)) + "\n"
 
 
 def render_fleet(report: FleetReport) -> str:
