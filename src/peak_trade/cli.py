@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from peak_trade.live.snapshot import LiveAuditSnapshot
 
 EXIT_OK, EXIT_FINDING, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-_ENV_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$")
+_ENV_ID = r"^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$"  # compiled on first use
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -45,7 +45,7 @@ def _utc_now() -> str:
 
 
 def _environment_id(value: str) -> str:
-    if not _ENV_ID.match(value):
+    if not re.match(_ENV_ID, value):
         raise argparse.ArgumentTypeError(
             "must be 1-128 characters of letters, digits and ._:@+- starting with a letter or digit"
         )
@@ -90,7 +90,7 @@ def _cmd_audit_export(args: argparse.Namespace) -> int:
     configs = args.config or [resolve_config_path(None, os.environ)[0]]
     check_outputs(paths, force=args.force, protected=[c for c in configs if c])
     to_stdout = args.stdout or not files
-    _import_before_guard()
+    _import_before_guard(*_SNAPSHOT, *_RENDERERS)
     with ReadOnlyGuard(outputs=paths):
         snapshot = _snapshot(_assess(args))
         rendered = {path: render(snapshot, fmt).encode() for path, fmt in files}
@@ -113,19 +113,21 @@ def _cmd_audit_schema(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- governance
 
 
-def _import_before_guard() -> None:
+def _import_before_guard(*modules: str) -> None:
     """Import what a guarded run imports, before the guard is armed.
 
     The guard switches bytecode writing off (a .pyc is a write), so a module first imported
-    under it would be compiled again on every run: about 3 ms for these.
+    under it would be compiled again on every run (about 3 ms for a snapshot's modules). Each
+    command names what it needs beyond the assessment.
     """
-    import peak_trade.formats.json
-    import peak_trade.formats.markdown
-    import peak_trade.live.assessment
-    import peak_trade.live.snapshot
-    import peak_trade.versions
-    import peak_trade.views.drills
-    import peak_trade.views.status  # noqa: F401
+    import peak_trade.live.assessment  # noqa: F401
+
+    for module in modules:
+        __import__(f"peak_trade.{module}")
+
+
+_SNAPSHOT = ("live.snapshot", "versions")
+_RENDERERS = ("formats.json", "formats.markdown")
 
 
 def _assess(args: argparse.Namespace, *, scenario_ids: list[str] | None = None) -> Assessment:
@@ -176,7 +178,7 @@ def _cmd_audit_archive(args: argparse.Namespace) -> int:
         raise ArchiveError(f"{archive_dir}: exists and is not a directory")
     if args.adopt:
         return _adopt(args, signing)
-    _import_before_guard()
+    _import_before_guard(*_SNAPSHOT, *_RENDERERS)
     with ReadOnlyGuard():
         snapshot = _snapshot(_assess(args))
         json_text = render(snapshot, OutputFormat.JSON)
@@ -331,7 +333,7 @@ def _cmd_audit_check(args: argparse.Namespace) -> int:
     from peak_trade.views.check import render_check
 
     expect = Expectation(args.expect)
-    _import_before_guard()
+    _import_before_guard(*_SNAPSHOT)
     with ReadOnlyGuard():
         snapshot = _snapshot(_assess(args))
         violations = check_snapshot(snapshot, expect)
@@ -392,7 +394,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
     from peak_trade.readonly import ReadOnlyGuard
     from peak_trade.views.status import build_status, render_json, render_rich, render_text
 
-    _import_before_guard()
+    _import_before_guard("views.status")
     with ReadOnlyGuard():
         report = build_status(_assess(args))
     if args.format == "json":
@@ -410,7 +412,7 @@ def _cmd_drills(args: argparse.Namespace) -> int:
     from peak_trade.views.drills import render_json, render_text
 
     wanted = select_scenarios(args.scenario) if args.scenario else None
-    _import_before_guard()
+    _import_before_guard("views.drills")
     with ReadOnlyGuard():
         run = _assess(args, scenario_ids=wanted).drills
     _write_stdout(render_json(run) if args.format == "json" else render_text(run))

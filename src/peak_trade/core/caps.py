@@ -8,7 +8,6 @@ order, the largest). Bounded-live caps count only while `bounded_live.enabled` i
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final
 
 import msgspec
 
@@ -48,9 +47,6 @@ class EffectiveCaps(msgspec.Struct, frozen=True, kw_only=True):
     def of(self, kind: CapKind) -> float | int | None:
         value: float | int | None = getattr(self, kind.value)
         return value
-
-
-NO_CAPS: Final = EffectiveCaps()
 
 
 def counting(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) -> list[ConfiguredCap]:

@@ -395,8 +395,9 @@ def name_and_stem(origin: str) -> tuple[str, str]:
     return name, stem
 
 
-_AT_PATH = re.compile(r"^(?P<msg>.*) - at `\$(?P<path>[^`]*)`$", re.DOTALL)
-_UNKNOWN_FIELD = re.compile(r"^Object contains unknown field `(?P<key>[^`]*)`$")
+# patterns for error messages only: compiled on first use (re caches them), not at start-up
+_AT_PATH = r"(?s)^(?P<msg>.*) - at `\$(?P<path>[^`]*)`$"
+_UNKNOWN_FIELD = r"^Object contains unknown field `(?P<key>[^`]*)`$"
 _TYPE_WORDS = {"object": "table", "array": "array", "float": "number", "int": "integer"}
 
 
@@ -413,9 +414,9 @@ def _describe_validation_error(text: str) -> str:
     type names, constraints and key names; the one that quotes a value (an invalid `mode`) is
     rewritten without it.
     """
-    match = _AT_PATH.match(text)
+    match = re.match(_AT_PATH, text)
     msg, path = (match["msg"], match["path"].lstrip(".")) if match else (text, "")
-    unknown = _UNKNOWN_FIELD.match(msg)
+    unknown = re.match(_UNKNOWN_FIELD, msg)
     if unknown:
         key = unknown["key"]
         known = ", ".join(keys_of_table(path)) if path in STRICT_TABLES else ""

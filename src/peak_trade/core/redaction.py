@@ -40,11 +40,10 @@ VENUE_TABLE: Final = "exchange"
 VENUE_FLAGS: Final = frozenset({"sandbox", "testnet", "use_sandbox", "validate_only"})
 VENUE_PLAIN: Final = frozenset({"default_type", "name", "enabled"})
 # a registry key is never secret by its name: the registry says what it is
-_REGISTRY_SHOWN: Final = frozenset(
-    {"environment.require_confirm_token", "environment.testnet_dry_run"}
-)
+_REGISTRY_SHOWN: Final = frozenset({"environment.require_confirm_token"})
 
-_URL: Final = re.compile(
+# compiled on first use (re caches it): most configs hold no URL, and start-up counts
+_URL: Final = (
     r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>[^/?#@\s]*@)?"
     r"(?P<host>[^/?#\s]*)(?P<path>[^?#\s]*)(?P<query>\?[^#\s]*)?(?P<fragment>#\S*)?"
 )
@@ -104,12 +103,12 @@ def strip_url_secrets(text: str) -> str:
         fragment = f"#{REDACTED}" if match["fragment"] else ""
         return f"{match['scheme']}{userinfo}{match['host']}{match['path']}{query}{fragment}"
 
-    return _URL.sub(clean, text)
+    return re.sub(_URL, clean, text)
 
 
 def endpoint_origin(text: str) -> str | None:
     """`scheme://host[:port]` of a URL (user info, path, query dropped), or None."""
-    match = _URL.fullmatch(text.strip())
+    match = re.fullmatch(_URL, text.strip())
     if match is None or not match["host"]:
         return None
     return f"{match['scheme']}{match['host']}".lower()

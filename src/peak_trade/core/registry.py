@@ -567,7 +567,6 @@ FREQTRADE_CAPS: Final[tuple[CapRow, ...]] = (
         dialect="freqtrade",
     ),
 )
-PEAK_TRADE_CAPS: Final = CAPS
 CAP: Final = {row.key: row for row in (*CAPS, *FREQTRADE_CAPS)}
 
 #: freqtrade's remedies differ from Peak_Trade's for the same code (`remedy_for`)
@@ -605,11 +604,3 @@ def keys_of_table(table: str) -> tuple[str, ...]:
 
 def is_finite(value: object) -> bool:
     return not isinstance(value, float) or math.isfinite(value)
-
-
-def less_safe_of(section: str, field: str) -> Less | None:
-    """The direction the registry states for one snapshot field, or None if it has no row."""
-    for row in SETTINGS:
-        if row.snapshot == (section, field):
-            return row.less_safe
-    return None

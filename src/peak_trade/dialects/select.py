@@ -24,9 +24,9 @@ class Dialect(StrEnum):
 def detect(path: str, raw: bytes) -> Dialect:
     """From content: a JSON object (comments allowed) holding `dry_run`, or `exchange` and
     `stake_currency`, is freqtrade; TOML is Peak_Trade; anything else is an error."""
-    from peak_trade.dialects import jsonc  # only for content that may be JSON
-
     if raw.lstrip()[:1] in (b"{", b"/"):
+        from peak_trade.dialects import jsonc  # only for content that may be JSON
+
         try:
             data = jsonc.loads(raw)
         except jsonc.JsoncError:
