@@ -1,0 +1,112 @@
+"""Differential test against freqtrade itself (DESIGN §8): for generated configs, our merged view
+(dry_run, credentials present, caps) equals what `freqtrade.configuration.Configuration` loads
+from the same files and environment.
+
+Runs only where freqtrade is installed (it pulls pandas and ccxt, never a dependency of ours):
+`.ci/run` installs it into a venv of its own and runs this file there.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+configuration = pytest.importorskip("freqtrade.configuration")
+
+from peak_trade.dialects import freqtrade as ours  # noqa: E402
+
+logging.disable(logging.CRITICAL)
+
+bools = st.booleans()
+stakes = st.one_of(st.just("unlimited"), st.integers(1, 5000), st.floats(0.5, 5000.0))
+trades = st.integers(-1, 20)
+secretish = st.sampled_from(["", "k-1", "another-key"])
+
+
+@st.composite
+def setups(draw: st.DrawFn) -> dict[str, Any]:
+    main: dict[str, Any] = {
+        "dry_run": draw(bools),
+        "stake_currency": "USDT",
+        "stake_amount": draw(stakes),
+        "max_open_trades": draw(trades),
+        "exchange": {"name": "binance", "key": draw(secretish), "secret": draw(secretish)},
+        "pairlists": [{"method": "StaticPairList"}],
+    }
+    included: dict[str, Any] | None = None
+    if draw(bools):
+        included = {"max_open_trades": draw(trades), "exchange": {"secret": draw(secretish)}}
+        if draw(bools):
+            included["dry_run"] = draw(bools)  # the including file wins anyway
+        main["add_config_files"] = ["included.json"]
+    later: dict[str, Any] | None = {"stake_amount": draw(stakes)} if draw(bools) else None
+    env: dict[str, str] = {}
+    if draw(bools):
+        env["FREQTRADE__DRY_RUN"] = draw(st.sampled_from(["true", "false", "t", "f", "True"]))
+    if draw(bools):
+        env["FREQTRADE__EXCHANGE__KEY"] = draw(st.sampled_from(["", "env-key"]))
+    if draw(bools):
+        env["FREQTRADE__MAX_OPEN_TRADES"] = str(draw(trades))
+    return {"main": main, "included": included, "later": later, "env": env}
+
+
+def _freqtrade_view(files: list[str]) -> dict[str, Any]:
+    cfg = configuration.Configuration.from_files(files)
+    exchange = cfg.get("exchange", {})
+    trades_value = cfg.get("max_open_trades")
+    return {
+        "dry_run": cfg["dry_run"],
+        "credentials": bool(exchange.get("key")) and bool(exchange.get("secret")),
+        "stake_amount": cfg.get("stake_amount"),
+        "max_open_trades": -1 if trades_value in (-1, math.inf) else trades_value,
+    }
+
+
+def _our_view(files: list[str], environ: dict[str, str]) -> dict[str, Any]:
+    loaded = ours.load(files, environ)
+    assert loaded.bot is not None
+    caps = {c.key: ("unlimited" if c.unlimited else c.value) for c in loaded.caps}
+    trades_value = caps.get("max_open_trades")
+    return {
+        "dry_run": loaded.bot.dry_run,
+        "credentials": loaded.bot.credentials_present,
+        "stake_amount": caps.get("stake_amount"),
+        "max_open_trades": -1 if trades_value == "unlimited" else trades_value,
+    }
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(setup=setups())
+def test_our_merged_view_equals_freqtrades(
+    setup: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    home = tmp_path_factory.mktemp("ft")
+    (home / "user_data").mkdir()
+    (home / "main.json").write_text(json.dumps(setup["main"]))
+    if setup["included"] is not None:
+        (home / "included.json").write_text(json.dumps(setup["included"]))
+    files = ["main.json"]
+    if setup["later"] is not None:
+        (home / "later.json").write_text(json.dumps(setup["later"]))
+        files.append("later.json")
+    saved_cwd, saved_env = Path.cwd(), dict(os.environ)
+    try:
+        os.chdir(home)
+        for name in [n for n in os.environ if n.startswith("FREQTRADE__")]:
+            del os.environ[name]
+        os.environ.update(setup["env"])
+        theirs = _freqtrade_view(files)
+        mine = _our_view(files, dict(os.environ))
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    assert mine == theirs
