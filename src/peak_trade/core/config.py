@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import tomllib
 from collections.abc import Collection, Mapping
 from typing import Any, Final, Literal
@@ -43,6 +42,7 @@ from peak_trade.core.registry import (
 from peak_trade.core.secret import Secret
 from peak_trade.core.venues import Venue, is_inline_credential, venues_of
 from peak_trade.errors import ConfigError
+from peak_trade.files import NotARegularFile, open_regular
 
 DEFAULT_CONFIG_PATH: Final = "config/config.toml"
 CONFIG_PATH_ENV_VAR: Final = "PEAK_TRADE_CONFIG_PATH"
@@ -459,28 +459,24 @@ def read_config_bytes(path: str) -> bytes:
     cannot make the audit hang.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        with open_regular(path) as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
     except IsADirectoryError:
         raise ConfigError(f"{path}: is a directory, not a config file") from None
+    except NotARegularFile as exc:
+        what = (
+            "is a directory, not a config file"
+            if exc.strerror == "a directory"
+            else ("not a regular file; refusing to read it")
+        )
+        raise ConfigError(f"{path}: {what}") from None
     except PermissionError:
         raise ConfigError(f"{path}: permission denied") from None
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "invalid path"
         raise ConfigError(f"{path}: cannot read config ({reason or 'I/O error'})") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise ConfigError(f"{path}: is a directory, not a config file")
-        if not stat.S_ISREG(mode):
-            raise ConfigError(f"{path}: not a regular file; refusing to read it")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            raw = handle.read(MAX_CONFIG_BYTES + 1)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config ({exc.strerror or 'I/O error'})") from None
-    finally:
-        os.close(fd)
     if len(raw) > MAX_CONFIG_BYTES:
         raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES} bytes; not a config file")
     return raw
