@@ -506,8 +506,12 @@ def load_config(
     *,
     environ: Mapping[str, str] | None = None,
     bounded_live: bool = True,
+    raw: bytes | None = None,
 ) -> LoadedConfig:
     """Find, read and decode the config as Peak_Trade would load it.
+
+    `raw`: the config file's bytes when the caller has read them already (one read, so what
+    is decoded is what was inspected).
 
     The confirm token is taken from `PEAK_TRADE_CONFIRM_TOKEN` in `environ` (default: the
     process environment), else from `environment.confirm_token` in the file.
@@ -518,7 +522,9 @@ def load_config(
     if resolved is None:
         return embedded_default_config(token)
     _require_utf8_path(resolved)
-    files = [(resolved, read_config_bytes(resolved))]
+    files = [
+        (resolved, raw if raw is not None and path is not None else read_config_bytes(resolved))
+    ]
     neighbour = bounded_live_path(resolved)
     if bounded_live and os.path.basename(resolved) != BOUNDED_LIVE_FILE:
         if os.path.lexists(neighbour):

@@ -52,11 +52,16 @@ def load(
         if dialect is Dialect.FREQTRADE:
             raise ConfigError("a freqtrade config needs --config PATH")
         return load_config(None, environ=env, bounded_live=bounded_live)
-    chosen = dialect or detect(paths[0], read_config_bytes(paths[0]))
+    raw: bytes | None = None
+    chosen = dialect
+    if chosen is None:
+        raw = read_config_bytes(paths[0])
+        chosen = detect(paths[0], raw)
     if chosen is Dialect.FREQTRADE:
         from peak_trade.dialects import freqtrade
 
         return freqtrade.load(list(paths), env)
     if len(paths) > 1:
         raise ConfigError("--config may repeat only for freqtrade configs (they merge)")
-    return load_config(paths[0], environ=env, bounded_live=bounded_live)
+    # the bytes detection read are the bytes decoded: one read of the file
+    return load_config(paths[0], environ=env, bounded_live=bounded_live, raw=raw)
