@@ -10,10 +10,10 @@ from typing import TextIO
 
 import msgspec
 
+from peak_trade.core.config import BotFacts
 from peak_trade.core.registry import (
     EFFECTIVE_KINDS,
     GATES,
-    REMEDY,
     SETTING,
     TOKEN_GATE,
     TOKEN_SETTING,
@@ -65,12 +65,65 @@ class StatusReport(msgspec.Struct, frozen=True, kw_only=True):
     real_orders_possible: bool
 
 
+#: status fields that only Peak_Trade's gates have; null for a bot dialect
+_PEAK_TRADE_ONLY = (
+    "confirm_token_required",
+    "confirm_token_present",
+    "confirm_token_valid",
+    "block_on_violation",
+    "testnet_dry_run",
+    "bounded_pilot_mode",
+)
+
+
 def build_status(assessment: Assessment) -> StatusReport:
-    if assessment.loaded.bot is not None:
-        return _bot_status(assessment)
     loaded, verdict = assessment.loaded, assessment.verdict
-    env, risk = loaded.environment, loaded.risk
-    closed = verdict.closed_gates
+    bot = loaded.bot
+    if bot is None:
+        gates = _peak_trade_gates(assessment)
+        env = loaded.environment
+        dialect_fields: dict[str, bool | None] = {
+            "confirm_token_required": env.require_confirm_token,
+            "confirm_token_present": env.confirm_token_present,
+            "confirm_token_valid": env.confirm_token_valid,
+            "block_on_violation": loaded.risk.block_on_violation,
+            "testnet_dry_run": env.testnet_dry_run,
+            "bounded_pilot_mode": env.bounded_pilot_mode,
+        }
+    else:
+        gates = _bot_gates(bot, verdict.closed_gates)
+        dialect_fields = dict.fromkeys(_PEAK_TRADE_ONLY)
+    return StatusReport(
+        dialect=loaded.dialect,
+        config_source=loaded.source,
+        config_resolved_from=loaded.resolved_from,
+        config_path=loaded.path,
+        mode=loaded.environment.environment.value,
+        effective_mode=verdict.effective_mode.value,
+        live_execution_allowed=verdict.allowed,
+        config_armed=assessment.config_armed,
+        gates=gates,
+        risk_limits_enabled=loaded.risk.enabled,
+        base_currency=loaded.risk.base_currency,
+        effective_caps={k.value: assessment.effective.of(k) for k in EFFECTIVE_KINDS},
+        limits_source=loaded.limits_source,
+        venues=tuple(_venue_line(v) for v in loaded.venues),
+        blockers=tuple(
+            BlockerView(
+                code=b.code.value,
+                gate=b.gate,
+                message=b.message,
+                remedy=remedy_for(b.code, loaded.dialect),
+            )
+            for b in verdict.blockers
+        ),
+        real_orders_possible=assessment.real_orders_possible,
+        **dialect_fields,
+    )
+
+
+def _peak_trade_gates(assessment: Assessment) -> tuple[GateState, ...]:
+    env, closed = assessment.loaded.environment, assessment.verdict.closed_gates
     gates = [
         GateState(
             gate=gate.label,
@@ -88,44 +141,13 @@ def build_status(assessment: Assessment) -> StatusReport:
             open=TOKEN_GATE not in closed,
         )
     )
-    return StatusReport(
-        dialect=loaded.dialect,
-        config_source=loaded.source,
-        config_resolved_from=loaded.resolved_from,
-        config_path=loaded.path,
-        mode=env.environment.value,
-        effective_mode=verdict.effective_mode.value,
-        live_execution_allowed=verdict.allowed,
-        config_armed=assessment.config_armed,
-        gates=tuple(gates),
-        confirm_token_required=env.require_confirm_token,
-        confirm_token_present=env.confirm_token_present,
-        confirm_token_valid=env.confirm_token_valid,
-        risk_limits_enabled=risk.enabled,
-        block_on_violation=risk.block_on_violation,
-        base_currency=risk.base_currency,
-        effective_caps={k.value: assessment.effective.of(k) for k in EFFECTIVE_KINDS},
-        limits_source=loaded.limits_source,
-        testnet_dry_run=env.testnet_dry_run,
-        bounded_pilot_mode=env.bounded_pilot_mode,
-        venues=tuple(_venue_line(v) for v in loaded.venues),
-        blockers=tuple(
-            BlockerView(code=b.code.value, gate=b.gate, message=b.message, remedy=REMEDY[b.code])
-            for b in verdict.blockers
-        ),
-        real_orders_possible=assessment.real_orders_possible,
-    )
+    return tuple(gates)
 
 
-def _bot_status(assessment: Assessment) -> StatusReport:
-    """A bot's status (freqtrade): its gates are dry_run and the exchange credentials."""
-    loaded, verdict = assessment.loaded, assessment.verdict
-    bot = loaded.bot
-    if bot is None:
-        raise ValueError("not a bot dialect")
-    closed = verdict.closed_gates
+def _bot_gates(bot: BotFacts, closed: frozenset[str]) -> tuple[GateState, ...]:
+    """A bot's gates (freqtrade): dry_run and the exchange credentials."""
     source = " (FREQTRADE__DRY_RUN)" if bot.dry_run_from_env else ""
-    gates = (
+    return (
         GateState(
             gate="Dry-run", key=f"dry_run{source}", value=bot.dry_run, open="dry_run" not in closed
         ),
@@ -135,38 +157,6 @@ def _bot_status(assessment: Assessment) -> StatusReport:
             value="present" if bot.credentials_present else "absent",
             open="credentials" not in closed,
         ),
-    )
-    return StatusReport(
-        dialect=loaded.dialect,
-        config_source=loaded.source,
-        config_resolved_from=loaded.resolved_from,
-        config_path=loaded.path,
-        mode=loaded.environment.environment.value,
-        effective_mode=verdict.effective_mode.value,
-        live_execution_allowed=verdict.allowed,
-        config_armed=assessment.config_armed,
-        gates=gates,
-        confirm_token_required=None,
-        confirm_token_present=None,
-        confirm_token_valid=None,
-        risk_limits_enabled=loaded.risk.enabled,
-        block_on_violation=None,
-        base_currency=loaded.risk.base_currency,
-        effective_caps={k.value: assessment.effective.of(k) for k in EFFECTIVE_KINDS},
-        limits_source=loaded.limits_source,
-        testnet_dry_run=None,
-        bounded_pilot_mode=None,
-        venues=tuple(_venue_line(v) for v in loaded.venues),
-        blockers=tuple(
-            BlockerView(
-                code=b.code.value,
-                gate=b.gate,
-                message=b.message,
-                remedy=remedy_for(b.code, loaded.dialect),
-            )
-            for b in verdict.blockers
-        ),
-        real_orders_possible=assessment.real_orders_possible,
     )
 
 
