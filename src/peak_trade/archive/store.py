@@ -115,8 +115,9 @@ def _read_tail(path: str) -> bytes:
             chunk *= 4
 
 
-def recover(archive_dir: str) -> list[str]:
-    """Roll back what an interrupted run left before its commit point; return what was done.
+def recover(archive_dir: str) -> tuple[list[str], LedgerEntry | None]:
+    """Roll back what an interrupted run left before its commit point; return what was done
+    and the last committed entry (read once here, for the append that follows).
 
     Call under the archive lock. Committed entries and their files are never touched; a
     snapshot file numbered at or below the last committed entry that no entry records is left
@@ -137,7 +138,7 @@ def recover(archive_dir: str) -> list[str]:
         if leftover and os.path.isfile(path) and not os.path.islink(path):
             os.remove(path)
             done.append(f"removed {name} (left by an interrupted run)")
-    return done
+    return done, previous
 
 
 def _is_temp(name: str) -> bool:
@@ -190,10 +191,9 @@ def append_entry(
     `recovered` when given.
     """
     with archive_lock(archive_dir):
-        done = recover(archive_dir)
+        done, previous = recover(archive_dir)
         if recovered is not None:
             recovered.extend(done)
-        previous = last_entry(archive_dir)
         return _append(
             archive_dir,
             previous,
@@ -219,21 +219,19 @@ def adopt_files(
     """
     entries = []
     with archive_lock(archive_dir):
-        recover(archive_dir)
+        previous = recover(archive_dir)[1]
         for path, json_bytes, md_bytes, timestamp_utc, environment_id in exports:
-            previous = last_entry(archive_dir)
             contents = (json_bytes, md_bytes) if md_bytes is not None else (json_bytes,)
-            entries.append(
-                _append(
-                    archive_dir,
-                    previous,
-                    timestamp_utc=timestamp_utc,
-                    environment_id=environment_id,
-                    contents=contents,
-                    signing=signing,
-                    adopted=True,
-                )
+            previous = _append(
+                archive_dir,
+                previous,
+                timestamp_utc=timestamp_utc,
+                environment_id=environment_id,
+                contents=contents,
+                signing=signing,
+                adopted=True,
             )
+            entries.append(previous)
             for original in (path, markdown_sibling(path)):
                 if os.path.dirname(os.path.abspath(original)) == os.path.abspath(archive_dir):
                     with contextlib.suppress(FileNotFoundError):
@@ -283,7 +281,7 @@ def _append(
             write_atomic(os.path.join(archive_dir, name), data, force=False)
             files[name] = hashlib.sha256(data).hexdigest()
         entry = _signed_entry(seq, timestamp_utc, environment_id, files, previous, signing, adopted)
-        _append_line(os.path.join(archive_dir, LEDGER), entry.line())
+        _append_line(ledger, entry.line())
     except Exception:
         # not committed (a full disk, say): take back this run's files now, not next run
         for name in files:
