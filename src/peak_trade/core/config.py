@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, Final, Literal
 
 import msgspec
@@ -301,7 +301,7 @@ def decode_files(
         source=source,
         resolved_from=resolved_from,
         path=None if source == "embedded-default" else origin,
-        files=_file_infos(parsed, redacted) if source == "file" else (),
+        files=file_infos(parsed, data, redacted) if source == "file" else (),
         limits_source=limits_source,
         default_environment_id=stem,
         redacted=redacted,
@@ -327,14 +327,20 @@ def decode_config(
     )
 
 
-def _file_infos(
-    parsed: list[tuple[str, dict[str, Any]]], merged_redacted: dict[str, Any]
+def file_infos(
+    parsed: list[tuple[str, dict[str, Any]]],
+    merged: Mapping[str, Any],
+    merged_redacted: dict[str, Any],
+    *,
+    also_secret: Callable[[tuple[str, ...]], bool] | None = None,
 ) -> tuple[ConfigFileInfo, ...]:
-    """Each file's own redacted view; one file's view is the merged one (the same object, so
-    its hash is computed once)."""
-    if len(parsed) == 1:
+    """Each file's own redacted view. A single file whose data is the merged config shares the
+    merged view (the same object, so it is redacted and hashed once)."""
+    if len(parsed) == 1 and parsed[0][1] == merged:
         return (ConfigFileInfo(path=parsed[0][0], redacted=merged_redacted),)
-    return tuple(ConfigFileInfo(path=p, redacted=redact(d)[0]) for p, d in parsed)
+    return tuple(
+        ConfigFileInfo(path=p, redacted=redact(d, also_secret=also_secret)[0]) for p, d in parsed
+    )
 
 
 def _float(value: Any) -> float | None:

@@ -23,8 +23,8 @@ import msgspec
 from peak_trade.core.caps import ConfiguredCap
 from peak_trade.core.config import (
     BotFacts,
-    ConfigFileInfo,
     LoadedConfig,
+    file_infos,
     name_and_stem,
     read_config_bytes,
 )
@@ -254,10 +254,7 @@ def decode(
         source="file",
         resolved_from="option",
         path=origin,
-        files=tuple(
-            ConfigFileInfo(path=path, redacted=redact(d, also_secret=is_freqtrade_secret)[0])
-            for path, d in files
-        ),
+        files=file_infos(files, data, redacted, also_secret=is_freqtrade_secret),
         limits_source=", ".join(sources) if sources else "not_set",
         default_environment_id=name_and_stem(origin)[1],
         redacted=redacted,
