@@ -282,3 +282,28 @@ def test_no_freqtrade_secret_reaches_any_output(
         assert_no_leak(result.err, [secret, env_secret], "stderr")
     for path in (home / "audit" / "archive").iterdir():
         assert_no_leak(path.read_text(), [secret, env_secret], path.name)
+
+
+def test_each_cap_names_the_source_that_won(
+    cli: Cli, bots: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The including file wins over what it includes; the environment wins over every file."""
+    write(
+        bots / "main.json",
+        '{"dry_run": true, "stake_currency": "USDT", "max_open_trades": 3, "stake_amount": 10,'
+        ' "add_config_files": ["inc.json"]}',
+    )
+    write(bots / "inc.json", '{"max_open_trades": 9, "stoploss": -0.1}')
+    write(bots / "later.json", '{"stake_amount": 20}')
+
+    def sources() -> dict[str, tuple[object, object]]:
+        data = export(cli, "--config", "main.json", "--config", "later.json")
+        return {c["key"]: (c["value"], c["source"]) for c in data["risk"]["limits"]}  # type: ignore[index]
+
+    assert sources() == {
+        "stake_amount": (20, "later.json"),
+        "max_open_trades": (3, "main.json"),
+        "stoploss": (-0.1, "inc.json"),
+    }
+    monkeypatch.setenv("FREQTRADE__MAX_OPEN_TRADES", "5")
+    assert sources()["max_open_trades"] == (5, "environment")

@@ -233,7 +233,7 @@ def decode_files(
             kind=row.kind,
             key=row.key,
             value=value if row.kind is CapKind.OPEN_POSITIONS else float(value),
-            source=_source_of(row.key, parsed),
+            source=source_of(row.key, parsed),
         )
         for row in CAPS
         if (value := values[row.key]) is not None
@@ -380,8 +380,9 @@ def _value_problems(values: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def _source_of(key: str, parsed: list[tuple[str, dict[str, Any]]]) -> str:
-    """The file a key's value came from: the last file (they merge in order) that sets it."""
+def source_of(key: str, parsed: list[tuple[str, dict[str, Any]]]) -> str:
+    """The file a key's value came from: the last file that sets it, with `parsed` in merge
+    precedence order (lowest first)."""
     parts = key.split(".")
     for path, data in reversed(parsed):
         node: Any = data

@@ -27,6 +27,7 @@ from peak_trade.core.config import (
     file_infos,
     name_and_stem,
     read_config_bytes,
+    source_of,
 )
 from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig, TradingEnvironment
 from peak_trade.core.redaction import endpoint_origin, is_secret_key, normalised, redact
@@ -123,23 +124,28 @@ def _read(path: str) -> dict[str, Any]:
     return data
 
 
-def _load_with_includes(
-    path: str, level: int, files: list[tuple[str, dict[str, Any]]]
-) -> dict[str, Any]:
+Files = list[tuple[str, dict[str, Any]]]
+
+
+def _load_with_includes(path: str, level: int, files: Files, precedence: Files) -> dict[str, Any]:
+    """Read `path` and what it includes. `files` gets them in reading order (for the report);
+    `precedence` in merge precedence, lowest first: a file after everything it includes."""
     if level > MAX_INCLUDE_DEPTH:
         raise ConfigError(f"{path}: add_config_files nested deeper than {MAX_INCLUDE_DEPTH}")
     data = _read(path)
     files.append((path, data))
     includes = data.get("add_config_files")
     if includes is None:
+        precedence.append((path, data))
         return data
     if not isinstance(includes, list) or not all(isinstance(p, str) for p in includes):
         raise ConfigError(f"{path}: add_config_files: expected a list of paths")
     base = os.path.dirname(os.path.abspath(path))
     merged: dict[str, Any] = {}
     for include in includes:
-        sub = _load_with_includes(os.path.join(base, include), level + 1, files)
+        sub = _load_with_includes(os.path.join(base, include), level + 1, files, precedence)
         merged = deep_merge(sub, merged)
+    precedence.append((path, data))
     return deep_merge(data, merged)  # the including file wins
 
 
@@ -184,14 +190,21 @@ def env_overrides(environ: Mapping[str, str]) -> tuple[dict[str, Any], tuple[str
 
 def load(paths: list[str], environ: Mapping[str, str]) -> LoadedConfig:
     """Read the files as freqtrade does, apply the environment, decode."""
-    files: list[tuple[str, dict[str, Any]]] = []
+    files: Files = []
+    precedence: Files = []
     merged: dict[str, Any] = {}
     for path in paths:
-        merged = deep_merge(_load_with_includes(path, 0, files), merged)
+        merged = deep_merge(_load_with_includes(path, 0, files, precedence), merged)
     overrides, names = env_overrides(environ)
     merged = deep_merge(overrides, merged)
     present = frozenset(name for name, value in environ.items() if value)
-    return decode(merged, files=files, env_override_names=names, present_env=present)
+    return decode(
+        merged,
+        files=files,
+        precedence=precedence,
+        env_override_names=names,
+        present_env=present,
+    )
 
 
 # --------------------------------------------------------------------------- decoding (pure)
@@ -200,11 +213,16 @@ def load(paths: list[str], environ: Mapping[str, str]) -> LoadedConfig:
 def decode(
     data: Mapping[str, Any],
     *,
-    files: list[tuple[str, dict[str, Any]]],
+    files: Files,
+    precedence: Files | None = None,
     env_override_names: tuple[str, ...] = (),
     present_env: Collection[str] = (),
 ) -> LoadedConfig:
-    """Merged freqtrade config -> `LoadedConfig`. Pure."""
+    """Merged freqtrade config -> `LoadedConfig`. Pure.
+
+    `files` in reading order (reported), `precedence` in merge precedence, lowest first (for
+    the file each cap came from; default: `files`).
+    """
     origin = files[0][0] if files else "freqtrade"
     where = " + ".join(path for path, _ in files) or origin
     dry_run_from_env = f"{ENV_PREFIX}DRY_RUN" in env_override_names
@@ -214,7 +232,7 @@ def decode(
     if not isinstance(dry_run, bool):
         source = f" (set by {ENV_PREFIX}DRY_RUN)" if dry_run_from_env else ""
         raise ConfigError(f"{where}: dry_run: expected bool, got {type(dry_run).__name__}{source}")
-    caps = tuple(_caps(data, where, files))
+    caps = tuple(_caps(data, where, precedence or files, env_override_names))
     exchange = data.get("exchange")
     exchange = exchange if isinstance(exchange, Mapping) else {}
     credentials = _credentials(exchange, env_override_names, present_env)
@@ -272,7 +290,7 @@ def decode(
 
 
 def _caps(
-    data: Mapping[str, Any], where: str, files: list[tuple[str, dict[str, Any]]]
+    data: Mapping[str, Any], where: str, precedence: Files, overrides: tuple[str, ...]
 ) -> list[ConfiguredCap]:
     caps = []
     for row in FREQTRADE_CAPS:
@@ -285,9 +303,8 @@ def _caps(
             message = str(exc).split(" - at ", 1)[0]
             raise ConfigError(f"{where}: {row.key}: {message[:1].lower()}{message[1:]}") from None
         unlimited = value in row.unlimited and type(value) is type(row.unlimited[0])
-        source = next(
-            (name_and_stem(path)[0] for path, d in reversed(files) if row.key in d), "environment"
-        )
+        from_env = f"{ENV_PREFIX}{row.key.upper()}" in overrides
+        source = "environment" if from_env else source_of(row.key, precedence)
         caps.append(
             ConfiguredCap(
                 kind=row.kind,
