@@ -22,6 +22,7 @@ from peak_trade.core.registry import (
     HEX64_PATTERN,
     SETTING,
     is_finite,
+    keys_of_table,
 )
 from peak_trade.core.secret import Secret
 
@@ -122,18 +123,11 @@ class EnvironmentConfig(msgspec.Struct, frozen=True, kw_only=True):
 
 
 _MODES = tuple(m.value for m in TradingEnvironment)
-_ENV_FIELDS = (
-    "enable_live_trading",
-    "live_mode_armed",
-    "live_dry_run_mode",
-    "require_confirm_token",
-    "testnet_dry_run",
-    "log_all_orders",
-    "knowledge_readonly",
-    "bounded_pilot_mode",
-    "max_live_notional_per_order",
-    "max_live_notional_total",
-    "live_trade_min_size",
+# every [environment] key the registry knows, but the three checked above by hand
+_ENV_FIELDS = tuple(
+    key
+    for key in keys_of_table("environment")
+    if key not in ("mode", "confirm_token", "confirm_token_sha256")
 )
 
 
