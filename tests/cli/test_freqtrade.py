@@ -307,3 +307,71 @@ def test_each_cap_names_the_source_that_won(
     }
     monkeypatch.setenv("FREQTRADE__MAX_OPEN_TRADES", "5")
     assert sources()["max_open_trades"] == (5, "environment")
+
+
+# --------------------------------------------------------------------------- environment names
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "FREQTRADE__FREQTRADE__DRY_RUN",  # freqtrade removes the prefix wherever it stands
+        "FREQTRADE__DRY_FREQTRADE__RUN",
+        "FREQTRADE__DRY_RUNFREQTRADE__",
+        "FREQTRADE__dry_run",  # key parts are lower-cased
+    ],
+)
+def test_an_oddly_spelled_variable_counts_as_freqtrade_reads_it(
+    cli: Cli, bots: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.setenv(name, "false")  # the file says "dry_run": true
+    for variable in KEY_VARS:
+        monkeypatch.setenv(variable, f"value-of-{variable.lower()}")
+    data = export(cli, "--config", "spot.json")
+    assert data["gating"]["mode"] == "live"  # type: ignore[index]
+    assert data["safety"]["real_orders_possible"] is True  # type: ignore[index]
+    check = cli("audit", "check", "--config", "spot.json")
+    assert check.code == 1
+    assert f"dry_run_off: dry_run is false ({name} overrides the file)" in check.out
+    assert f"remove {name})" in check.out
+    status = cli("status", "--config", "spot.json")
+    assert status.out.startswith("LIVE EXECUTION ALLOWED")
+    assert f"dry_run ({name})" in status.out
+
+
+def test_credentials_through_an_oddly_spelled_variable_are_present(
+    cli: Cli, bots: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FREQTRADE__DRY_RUN", "false")
+    monkeypatch.setenv("FREQTRADE__EXCHANGE__FREQTRADE__KEY", "value-of-key")
+    monkeypatch.setenv("FREQTRADE__EXCHANGEFREQTRADE____SECRET", "value-of-secret")
+    data = export(cli, "--config", "spot.json")
+    assert data["safety"]["is_live_execution_allowed"] is True  # type: ignore[index]
+    credentials = data["venues"][0]["credentials"]  # type: ignore[index]
+    assert {"key": "exchange.key", "kind": "env_var", "present": True} in credentials
+    assert {"key": "exchange.secret", "kind": "env_var", "present": True} in credentials
+    assert "value-of-" not in json.dumps(data)
+
+
+def test_a_variable_that_makes_dry_run_a_table_is_bad_input(
+    cli: Cli, bots: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # freqtrade builds {"dry_run": {"": false}} and crashes merging it onto the file's true
+    monkeypatch.setenv("FREQTRADE__DRY_RUN__", "false")
+    result = cli("audit", "check", "--config", "spot.json")
+    assert result.code == 2
+    assert "environment: dry_run: a table is merged onto a value that is not one" in result.err
+
+
+def test_a_table_merged_onto_a_value_is_bad_input(
+    cli: Cli, bots: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # sorted, FREQTRADE__EXCHANGE comes first; freqtrade then indexes the string and crashes
+    monkeypatch.setenv("FREQTRADE__EXCHANGE", "binance")
+    monkeypatch.setenv("FREQTRADE__EXCHANGE__KEY", "value-of-key")
+    result = cli("audit", "check", "--config", "spot.json")
+    assert result.code == 2
+    assert result.err == (
+        "peak-trade: FREQTRADE__EXCHANGE__KEY: exchange: a table is merged onto a value that is"
+        " not one; freqtrade fails to start with this config\n"
+    )

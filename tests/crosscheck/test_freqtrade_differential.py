@@ -55,11 +55,49 @@ def setups(draw: st.DrawFn) -> dict[str, Any]:
         env["FREQTRADE__EXCHANGE__KEY"] = draw(st.sampled_from(["", "env-key"]))
     if draw(bools):
         env["FREQTRADE__MAX_OPEN_TRADES"] = str(draw(trades))
+    env.update(draw(odd_variables()))
     return {"main": main, "included": included, "later": later, "env": env}
 
 
-def _freqtrade_view(files: list[str]) -> dict[str, Any]:
-    cfg = configuration.Configuration.from_files(files)
+#: the key paths the views compare, spelled as a deployment might spell them
+_PATHS = (["DRY_RUN"], ["EXCHANGE", "KEY"], ["EXCHANGE", "SECRET"], ["MAX_OPEN_TRADES"])
+_VALUES = {
+    "DRY_RUN": st.sampled_from(["true", "false", "t", "F", "0", "[1]"]),
+    "KEY": st.sampled_from(["", "env-key"]),
+    "SECRET": st.sampled_from(["", "env-secret"]),
+    "MAX_OPEN_TRADES": st.sampled_from(["-1", "2", "7"]),
+}
+
+
+@st.composite
+def odd_variables(draw: st.DrawFn) -> dict[str, str]:
+    """Variable names freqtrade's `replace`-based parser reads in surprising ways: the prefix
+    again anywhere in the name (even inside a word), lower-case parts, empty parts."""
+    found: dict[str, str] = {}
+    for _ in range(draw(st.integers(0, 3))):
+        parts = list(draw(st.sampled_from(_PATHS)))
+        value = draw(_VALUES[parts[-1]])
+        if draw(bools):
+            parts = [p.lower() if draw(bools) else p for p in parts]
+        body = "__".join(parts)
+        if draw(bools):
+            cut = draw(st.integers(0, len(body)))
+            body = body[:cut] + "FREQTRADE__" + body[cut:]
+        if draw(st.integers(0, 9)) == 0:
+            body += "__"  # an empty last part: a table where a value was
+        found["FREQTRADE__" + body] = value
+    return found
+
+
+def _freqtrade_view(files: list[str]) -> dict[str, Any] | str:
+    """freqtrade's own view, or "error" where it does not start: its loader raises, or its
+    config schema (checked when the bot starts) refuses a non-boolean `dry_run`."""
+    try:
+        cfg = configuration.Configuration.from_files(files)
+    except Exception:  # noqa: BLE001 - any failure means the bot does not start
+        return "error"
+    if not isinstance(cfg.get("dry_run"), bool):
+        return "error"
     exchange = cfg.get("exchange", {})
     trades_value = cfg.get("max_open_trades")
     return {
@@ -70,8 +108,11 @@ def _freqtrade_view(files: list[str]) -> dict[str, Any]:
     }
 
 
-def _our_view(files: list[str], environ: dict[str, str]) -> dict[str, Any]:
-    loaded = ours.load(files, environ)
+def _our_view(files: list[str], environ: dict[str, str]) -> dict[str, Any] | str:
+    try:
+        loaded = ours.load(files, environ)
+    except ours.ConfigError:
+        return "error"
     assert loaded.bot is not None
     caps = {c.key: ("unlimited" if c.unlimited else c.value) for c in loaded.caps}
     trades_value = caps.get("max_open_trades")
@@ -83,7 +124,7 @@ def _our_view(files: list[str], environ: dict[str, str]) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(setup=setups())
 def test_our_merged_view_equals_freqtrades(
     setup: dict[str, Any], tmp_path_factory: pytest.TempPathFactory

@@ -36,7 +36,7 @@ def test_every_combination_matches_the_oracle(
 ) -> None:
     facts = BotFacts(
         dry_run=dry_run,
-        dry_run_from_env=False,
+        dry_run_variable=None,
         credentials_present=credentials,
         sandbox=sandbox,
         api_server_unprotected=api,
@@ -57,7 +57,7 @@ def test_every_combination_matches_the_oracle(
 def test_anything_but_exactly_false_keeps_the_dry_run_gate_closed(dry_run: object) -> None:
     facts = BotFacts(
         dry_run=dry_run,  # type: ignore[arg-type]
-        dry_run_from_env=False,
+        dry_run_variable=None,
         credentials_present=True,
         sandbox=False,
         api_server_unprotected=False,
@@ -72,7 +72,7 @@ def test_anything_but_exactly_false_keeps_the_dry_run_gate_closed(dry_run: objec
 def test_anything_but_exactly_true_means_no_credentials(credentials: object) -> None:
     facts = BotFacts(
         dry_run=False,
-        dry_run_from_env=False,
+        dry_run_variable=None,
         credentials_present=credentials,  # type: ignore[arg-type]
         sandbox=False,
         api_server_unprotected=False,

@@ -119,7 +119,8 @@ class BotFacts(msgspec.Struct, frozen=True, kw_only=True):
     """The gating facts of a bot dialect (freqtrade): its own gates, not Peak_Trade's."""
 
     dry_run: bool
-    dry_run_from_env: bool
+    #: the `FREQTRADE__…` variable that set `dry_run`, or None when a file did
+    dry_run_variable: str | None
     credentials_present: bool
     sandbox: bool
     api_server_unprotected: bool

@@ -14,9 +14,10 @@ requires it), and so is a cap of the wrong type or out of range.
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Collection, Mapping
-from typing import Any, Final
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, NamedTuple
 
 import msgspec
 
@@ -85,6 +86,8 @@ _CCXT_SECRET_NAMES: Final = frozenset(
         "twofa",
     }
 )
+#: variables whose last name part freqtrade keeps as a string (case-sensitive, as freqtrade)
+_NO_CONVERT: Final = ("CHAT_ID", "PASSWORD")
 _TEST_HOST_WORDS: Final = ("testnet", "sandbox", "demo", "test.", "-test")
 
 
@@ -100,15 +103,26 @@ def is_freqtrade_secret(path: tuple[str, ...]) -> bool:
 # --------------------------------------------------------------------------- loading (edge)
 
 
-def deep_merge(source: Mapping[str, Any], destination: dict[str, Any]) -> dict[str, Any]:
-    """freqtrade's merge: `source` wins; tables merge key by key, everything else is replaced."""
+def deep_merge(
+    source: Mapping[str, Any],
+    destination: dict[str, Any],
+    *,
+    where: str,
+    _path: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """freqtrade's merge (`deep_merge_dicts`): `source` wins; tables merge key by key,
+    everything else is replaced. A table merged onto a value that is not one crashes freqtrade
+    (it indexes the value), so the bot never starts: a config error naming the key."""
     for key, value in source.items():
         if isinstance(value, Mapping):
-            node = destination.get(key)
+            node = destination.setdefault(key, {})
             if not isinstance(node, dict):
-                node = {}
-                destination[key] = node
-            deep_merge(value, node)
+                dotted = ".".join((*_path, key))
+                raise ConfigError(
+                    f"{where}: {dotted}: a table is merged onto a value that is not one;"
+                    " freqtrade fails to start with this config"
+                )
+            deep_merge(value, node, where=where, _path=(*_path, key))
         else:
             destination[key] = value
     return destination
@@ -144,13 +158,21 @@ def _load_with_includes(path: str, level: int, files: Files, precedence: Files) 
     merged: dict[str, Any] = {}
     for include in includes:
         sub = _load_with_includes(os.path.join(base, include), level + 1, files, precedence)
-        merged = deep_merge(sub, merged)
+        merged = deep_merge(sub, merged, where=path)
     precedence.append((path, data))
-    return deep_merge(data, merged)  # the including file wins
+    return deep_merge(data, merged, where=path)  # the including file wins
+
+
+def _no_overflow(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(text)  # rapidjson refuses a number too big for a double
+    return value
 
 
 def typed(value: str) -> Any:
-    """freqtrade's typing of an environment value: int, else float, else bool, else string."""
+    """freqtrade's typing of an environment value (`_get_var_typed`): int, else float, else
+    t/true/f/false, else a JSON list, else the string itself."""
     try:
         return int(value)
     except ValueError:
@@ -163,29 +185,78 @@ def typed(value: str) -> Any:
         return True
     if value.lower() in ("f", "false"):
         return False
-    return value
+    import json  # only for a value that is no number and no boolean
+
+    try:
+        parsed = json.loads(value, parse_float=_no_overflow)
+    except (ValueError, RecursionError):
+        return value
+    return parsed if isinstance(parsed, list) else value
 
 
-def env_overrides(environ: Mapping[str, str]) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """The `FREQTRADE__…` variables as a nested dict, and their names.
+def env_key_path(name: str) -> tuple[str, ...] | None:
+    """The key path freqtrade's `_flat_vars_to_nested_dict` derives from a variable name, or
+    None when the name does not start with the prefix.
 
-    A variable whose key path is secret contributes a placeholder, never its value.
+    Exactly as freqtrade: the prefix is removed wherever it occurs (`str.replace`), so
+    `FREQTRADE__FREQTRADE__DRY_RUN` sets `dry_run`; the rest splits at every `__`, empty parts
+    included; parts are lower-cased, except the last one of an `exchange` path that passes
+    through a ccxt table (ccxt's option names are case-sensitive).
+    """
+    if not name.startswith(ENV_PREFIX):
+        return None
+    parts = _raw_parts(name)
+    preserve_case = parts[0].lower() == "exchange" and any(
+        part.lower() in _CCXT_TABLES for part in parts
+    )
+    last = parts[-1] if preserve_case else parts[-1].lower()
+    return (*(part.lower() for part in parts[:-1]), last)
+
+
+def _raw_parts(name: str) -> list[str]:
+    return name.replace(ENV_PREFIX, "").split("__")
+
+
+def variable_setting(path: tuple[str, ...], names: Iterable[str]) -> str | None:
+    """Of these variable names, the one whose value freqtrade keeps at `path` (the last in
+    sorted order), or None."""
+    found = [name for name in sorted(names) if env_key_path(name) == path]
+    return found[-1] if found else None
+
+
+class EnvOverrides(NamedTuple):
+    """What the `FREQTRADE__…` variables do: the nested overrides, the variables' names (in
+    freqtrade's order) and, per key path, the variable whose value freqtrade keeps."""
+
+    nested: dict[str, Any]
+    names: tuple[str, ...]
+    paths: dict[tuple[str, ...], str]
+
+
+def env_overrides(environ: Mapping[str, str]) -> EnvOverrides:
+    """The `FREQTRADE__…` variables as freqtrade applies them (in sorted order, the later
+    winning). A variable whose key path is secret contributes a placeholder, never its value.
     """
     nested: dict[str, Any] = {}
     names = []
+    paths: dict[tuple[str, ...], str] = {}
     for name in sorted(environ):
-        if not name.startswith(ENV_PREFIX):
-            continue
-        parts = tuple(p.lower() for p in name.removeprefix(ENV_PREFIX).split("__"))
-        if not all(parts):
+        path = env_key_path(name)
+        if path is None:
             continue
         names.append(name)
-        secret = is_secret_key(parts) or is_freqtrade_secret(parts)
-        value: Any = (ENV_PLACEHOLDER if environ[name] else "") if secret else typed(environ[name])
-        for part in reversed(parts):
+        raw = environ[name]
+        if is_secret_key(path) or is_freqtrade_secret(path):
+            value: Any = ENV_PLACEHOLDER if raw else ""
+        elif _raw_parts(name)[-1] in _NO_CONVERT:
+            value = raw
+        else:
+            value = typed(raw)
+        for part in reversed(path):
             value = {part: value}
-        nested = deep_merge(value, nested)
-    return nested, tuple(names)
+        nested = deep_merge(value, nested, where=name)
+        paths[path] = name
+    return EnvOverrides(nested, tuple(names), paths)
 
 
 def load(paths: list[str], environ: Mapping[str, str]) -> LoadedConfig:
@@ -194,17 +265,10 @@ def load(paths: list[str], environ: Mapping[str, str]) -> LoadedConfig:
     precedence: Files = []
     merged: dict[str, Any] = {}
     for path in paths:
-        merged = deep_merge(_load_with_includes(path, 0, files, precedence), merged)
-    overrides, names = env_overrides(environ)
-    merged = deep_merge(overrides, merged)
-    present = frozenset(name for name, value in environ.items() if value)
-    return decode(
-        merged,
-        files=files,
-        precedence=precedence,
-        env_override_names=names,
-        present_env=present,
-    )
+        merged = deep_merge(_load_with_includes(path, 0, files, precedence), merged, where=path)
+    overrides = env_overrides(environ)
+    merged = deep_merge(overrides.nested, merged, where="the FREQTRADE__ environment")
+    return decode(merged, files=files, precedence=precedence, env=overrides)
 
 
 # --------------------------------------------------------------------------- decoding (pure)
@@ -215,8 +279,7 @@ def decode(
     *,
     files: Files,
     precedence: Files | None = None,
-    env_override_names: tuple[str, ...] = (),
-    present_env: Collection[str] = (),
+    env: EnvOverrides | None = None,
 ) -> LoadedConfig:
     """Merged freqtrade config -> `LoadedConfig`. Pure.
 
@@ -225,17 +288,18 @@ def decode(
     """
     origin = files[0][0] if files else "freqtrade"
     where = " + ".join(path for path, _ in files) or origin
-    dry_run_from_env = f"{ENV_PREFIX}DRY_RUN" in env_override_names
+    env = env or EnvOverrides({}, (), {})
+    dry_run_variable = env.paths.get(("dry_run",))
     if "dry_run" not in data:
         raise ConfigError(f"{where}: dry_run: required by freqtrade (true keeps orders simulated)")
     dry_run = data["dry_run"]
     if not isinstance(dry_run, bool):
-        source = f" (set by {ENV_PREFIX}DRY_RUN)" if dry_run_from_env else ""
+        source = f" (set by {dry_run_variable})" if dry_run_variable else ""
         raise ConfigError(f"{where}: dry_run: expected bool, got {type(dry_run).__name__}{source}")
-    caps = tuple(_caps(data, where, precedence or files, env_override_names))
+    caps = tuple(_caps(data, where, precedence or files, env.paths))
     exchange = data.get("exchange")
     exchange = exchange if isinstance(exchange, Mapping) else {}
-    credentials = _credentials(exchange, env_override_names, present_env)
+    credentials = _credentials(exchange, env.paths)
     present = {c.key.rsplit(".", 1)[1].lower() for c in credentials if c.present}
     has_key = bool(present & {"key", "api_key", "apikey"})
     has_secret = "secret" in present
@@ -278,10 +342,10 @@ def decode(
         redacted=redacted,
         redacted_keys=redacted_keys,
         dialect=DIALECT,
-        env_overrides=env_override_names,
+        env_overrides=env.names,
         bot=BotFacts(
             dry_run=dry_run,
-            dry_run_from_env=dry_run_from_env,
+            dry_run_variable=dry_run_variable,
             credentials_present=has_key and has_secret,
             sandbox=sandbox,
             api_server_unprotected=unprotected,
@@ -290,7 +354,7 @@ def decode(
 
 
 def _caps(
-    data: Mapping[str, Any], where: str, precedence: Files, overrides: tuple[str, ...]
+    data: Mapping[str, Any], where: str, precedence: Files, env_paths: Mapping[tuple[str, ...], str]
 ) -> list[ConfiguredCap]:
     caps = []
     for row in FREQTRADE_CAPS:
@@ -303,8 +367,7 @@ def _caps(
             message = str(exc).split(" - at ", 1)[0]
             raise ConfigError(f"{where}: {row.key}: {message[:1].lower()}{message[1:]}") from None
         unlimited = value in row.unlimited and type(value) is type(row.unlimited[0])
-        from_env = f"{ENV_PREFIX}{row.key.upper()}" in overrides
-        source = "environment" if from_env else source_of(row.key, precedence)
+        source = "environment" if (row.key,) in env_paths else source_of(row.key, precedence)
         caps.append(
             ConfiguredCap(
                 kind=row.kind,
@@ -318,16 +381,17 @@ def _caps(
 
 
 def _credentials(
-    exchange: Mapping[str, Any], overrides: tuple[str, ...], present_env: Collection[str]
+    exchange: Mapping[str, Any], env_paths: Mapping[tuple[str, ...], str]
 ) -> tuple[Credential, ...]:
+    """Each credential freqtrade reads: from the environment when a variable set it last (then
+    its value here is a placeholder or empty), else inline when the file holds a non-empty one."""
     found = []
     for key in CREDENTIAL_KEYS:
-        variable = f"{ENV_PREFIX}EXCHANGE__{key.upper()}"
-        if variable in overrides:
-            found.append(
-                Credential(key=f"exchange.{key}", kind="env_var", present=variable in present_env)
-            )
-        elif isinstance(exchange.get(key), str) and exchange[key]:
+        value = exchange.get(key)
+        if ("exchange", key) in env_paths:
+            present = value not in (None, "")
+            found.append(Credential(key=f"exchange.{key}", kind="env_var", present=present))
+        elif isinstance(value, str) and value:
             found.append(Credential(key=f"exchange.{key}", kind="inline", present=True))
     return tuple(found)
 

@@ -114,16 +114,18 @@ def check_snapshot(snapshot: LiveAuditSnapshot, expect: Expectation) -> tuple[Po
 def _check_bot(snapshot: LiveAuditSnapshot, expect: Expectation) -> tuple[PolicyViolation, ...]:
     """freqtrade (DESIGN §8): dry_run off (whatever the credentials), an inline credential, an
     API server without a JWT secret, and while live an unlimited stake or number of trades."""
+    from peak_trade.dialects import freqtrade
+
     violations: list[PolicyViolation] = []
     safety, gating = snapshot.safety, snapshot.gating
-    from_env = "FREQTRADE__DRY_RUN" in snapshot.config.env_overrides
-    dry_run_fix = 'set "dry_run": true' + (" and remove FREQTRADE__DRY_RUN" if from_env else "")
+    from_env = freqtrade.variable_setting(("dry_run",), snapshot.config.env_overrides)
+    dry_run_fix = 'set "dry_run": true' + (f" and remove {from_env}" if from_env else "")
     if expect is Expectation.BLOCKED and safety.is_live_execution_allowed:
         violations.append(
             PolicyViolation("live_allowed", "the bot can trade live; expected blocked", dry_run_fix)
         )
     if expect is Expectation.BLOCKED and gating.config_armed:
-        source = " (FREQTRADE__DRY_RUN overrides the file)" if from_env else ""
+        source = f" ({from_env} overrides the file)" if from_env else ""
         violations.append(
             PolicyViolation(
                 "dry_run_off",

@@ -146,7 +146,7 @@ def _peak_trade_gates(assessment: Assessment) -> tuple[GateState, ...]:
 
 def _bot_gates(bot: BotFacts, closed: frozenset[str]) -> tuple[GateState, ...]:
     """A bot's gates (freqtrade): dry_run and the exchange credentials."""
-    source = " (FREQTRADE__DRY_RUN)" if bot.dry_run_from_env else ""
+    source = f" ({bot.dry_run_variable})" if bot.dry_run_variable else ""
     return (
         GateState(
             gate="Dry-run", key=f"dry_run{source}", value=bot.dry_run, open="dry_run" not in closed
