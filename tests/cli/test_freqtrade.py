@@ -375,3 +375,49 @@ def test_a_table_merged_onto_a_value_is_bad_input(
         "peak-trade: FREQTRADE__EXCHANGE__KEY: exchange: a table is merged onto a value that is"
         " not one; freqtrade fails to start with this config\n"
     )
+
+
+# --------------------------------------------------------------------------- linked includes
+
+
+def _release(root: Path) -> None:
+    """releases/v42 holds the real config and its live mode file; a decoy beside the link."""
+    release = root / "releases" / "v42"
+    release.mkdir(parents=True)
+    main = {"stake_currency": "USDT", "add_config_files": ["mode.json"], "exchange": {}}
+    write(release / "config.json", json.dumps(main))
+    write(release / "mode.json", json.dumps({"dry_run": False}))
+    (root / "user_data").mkdir()
+    write(root / "user_data" / "mode.json", json.dumps({"dry_run": True}))  # the decoy
+    write(root / "mode.json", json.dumps({"dry_run": True}))  # a decoy for a linked directory
+
+
+def test_a_linked_config_includes_from_beside_its_target(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _release(tmp_path)
+    (tmp_path / "user_data" / "config.json").symlink_to(tmp_path / "releases/v42/config.json")
+    monkeypatch.chdir(tmp_path)
+    data = export(cli, "--config", "user_data/config.json")
+    assert data["gating"]["mode"] == "live"  # type: ignore[index]
+    included = [f["path"] for f in data["config"]["files"]]  # type: ignore[index]
+    assert included[1].endswith("releases/v42/mode.json"), included
+    assert cli("audit", "check", "--config", "user_data/config.json").code == 1
+
+
+def test_a_config_in_a_linked_directory_includes_from_the_real_directory(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`..` in an include is taken in the real directory, at every level: current/ links to
+    releases/v42, whose config includes ../common.json, which includes mode.json beside it."""
+    _release(tmp_path)
+    releases = tmp_path / "releases"
+    main = {"stake_currency": "USDT", "add_config_files": ["../common.json"], "exchange": {}}
+    write(releases / "v42" / "config.json", json.dumps(main))
+    write(releases / "common.json", json.dumps({"add_config_files": ["mode.json"]}))
+    write(releases / "mode.json", json.dumps({"dry_run": False}))
+    (tmp_path / "current").symlink_to(releases / "v42", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    data = export(cli, "--config", "current/config.json")
+    assert data["gating"]["mode"] == "live"  # type: ignore[index]
+    assert cli("audit", "check", "--config", "current/config.json").code == 1

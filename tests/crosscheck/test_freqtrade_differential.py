@@ -56,7 +56,13 @@ def setups(draw: st.DrawFn) -> dict[str, Any]:
     if draw(bools):
         env["FREQTRADE__MAX_OPEN_TRADES"] = str(draw(trades))
     env.update(draw(odd_variables()))
-    return {"main": main, "included": included, "later": later, "env": env}
+    link = None
+    if included is not None:
+        link = draw(st.sampled_from([None, "file", "directory"]))
+    if link:  # the include alone decides dry_run and max_open_trades: a decoy read would show
+        included["dry_run"] = main.pop("dry_run")
+        included["max_open_trades"] = main.pop("max_open_trades")
+    return {"main": main, "included": included, "later": later, "env": env, "link": link}
 
 
 #: the key paths the views compare, spelled as a deployment might spell them
@@ -131,10 +137,24 @@ def test_our_merged_view_equals_freqtrades(
 ) -> None:
     home = tmp_path_factory.mktemp("ft")
     (home / "user_data").mkdir()
-    (home / "main.json").write_text(json.dumps(setup["main"]))
+    # the main file and what it includes lie in `real`; a linked main file or directory reads
+    # its includes from there, never from the decoy beside the link
+    real = home / "release" if setup["link"] else home
+    real.mkdir(exist_ok=True)
+    (real / "main.json").write_text(json.dumps(setup["main"]))
     if setup["included"] is not None:
-        (home / "included.json").write_text(json.dumps(setup["included"]))
-    files = ["main.json"]
+        (real / "included.json").write_text(json.dumps(setup["included"]))
+    main = "main.json"
+    if setup["link"] == "file":
+        (home / "main.json").symlink_to(real / "main.json")
+    elif setup["link"] == "directory":
+        (home / "current").symlink_to(real, target_is_directory=True)
+        main = "current/main.json"
+    if setup["link"]:
+        assert setup["included"] is not None
+        decoy = {"dry_run": not setup["included"]["dry_run"], "max_open_trades": 99}
+        (home / "included.json").write_text(json.dumps(decoy))
+    files = [main]
     if setup["later"] is not None:
         (home / "later.json").write_text(json.dumps(setup["later"]))
         files.append("later.json")

@@ -154,7 +154,9 @@ def _load_with_includes(path: str, level: int, files: Files, precedence: Files) 
         return data
     if not isinstance(includes, list) or not all(isinstance(p, str) for p in includes):
         raise ConfigError(f"{path}: add_config_files: expected a list of paths")
-    base = os.path.dirname(os.path.abspath(path))
+    # freqtrade: `file.resolve().parent` (load_from_files), i.e. the directory the file really
+    # lies in, every symbolic link followed: a linked config includes from beside its target
+    base = os.path.dirname(os.path.realpath(path))
     merged: dict[str, Any] = {}
     for include in includes:
         sub = _load_with_includes(os.path.join(base, include), level + 1, files, precedence)
