@@ -421,3 +421,61 @@ def test_a_config_in_a_linked_directory_includes_from_the_real_directory(
     data = export(cli, "--config", "current/config.json")
     assert data["gating"]["mode"] == "live"  # type: ignore[index]
     assert cli("audit", "check", "--config", "current/config.json").code == 1
+
+
+# --------------------------------------------------------------------------- where orders go
+
+
+def _live_bot(root: Path, exchange: dict[str, object]) -> str:
+    config = {
+        "dry_run": False,
+        "stake_currency": "USDT",
+        "stake_amount": 10,
+        "exchange": {"name": "binance", "key": "k", "secret": "s", **exchange},
+    }
+    write(root / "bot.json", json.dumps(config))
+    return str(root / "bot.json")
+
+
+@pytest.mark.parametrize(
+    ("exchange", "sandbox"),
+    [
+        # ccxt_async_config configures the market-data client only: orders stay real
+        ({"ccxt_async_config": {"options": {"sandbox": True}}}, False),
+        ({"ccxt_async_config": {"sandbox": True}}, False),
+        ({"ccxt_async_config": {"urls": {"api": "https://testnet.binancefuture.com"}}}, False),
+        # ccxt's after_construct: the top of the config counts as well as options
+        ({"ccxt_config": {"sandbox": True}}, True),
+        ({"ccxt_sync_config": {"testnet": True}}, True),
+        ({"ccxt_config": {"options": {"testnet": True}}}, True),
+        # safe_bool_2: a boolean sandbox option decides, testnet is not looked at
+        ({"ccxt_config": {"options": {"sandbox": False, "testnet": True}}}, False),
+        ({"ccxt_config": {"options": {"sandbox": "yes", "testnet": True}}}, True),
+        # only a real boolean switches ccxt
+        ({"ccxt_config": {"sandbox": "true"}}, False),
+        # the sync config wins over ccxt_config
+        ({"ccxt_config": {"sandbox": True}, "ccxt_sync_config": {"sandbox": False}}, False),
+        # freqtrade's demo_trading: the venue's demo endpoint (or freqtrade refuses to start)
+        ({"demo_trading": True}, True),
+        # only the API URLs order calls use count; latest./fastest. are no test hosts
+        ({"ccxt_config": {"urls": {"logo": "https://demo.example.com/l.png"}}}, False),
+        ({"ccxt_config": {"urls": {"api": {"private": "https://fastest.example.com"}}}}, False),
+        ({"ccxt_config": {"urls": {"api": "https://latest.example.com"}}}, False),
+        ({"ccxt_config": {"urls": {"api": "https://api-demo.example.com/v1"}}}, True),
+        ({"ccxt_sync_config": {"urls": {"api": "https://x.sandbox.example.com"}}}, True),
+        # a table replaces only the entries it names: the others stay production
+        ({"ccxt_config": {"urls": {"api": {"private": "https://api-demo.example.com"}}}}, False),
+    ],
+)
+def test_orders_go_where_the_order_client_points(
+    cli: Cli, tmp_path: Path, exchange: dict[str, object], sandbox: bool
+) -> None:
+    data = export(cli, "--config", _live_bot(tmp_path, exchange))
+    assert data["venues"][0]["sandbox"] is sandbox  # type: ignore[index]
+    assert data["safety"]["real_orders_possible"] is (not sandbox)  # type: ignore[index]
+
+
+def test_demo_trading_must_be_a_boolean(cli: Cli, tmp_path: Path) -> None:
+    result = cli("status", "--config", _live_bot(tmp_path, {"demo_trading": "yes"}))
+    assert result.code == 2
+    assert "exchange.demo_trading: expected bool, got str" in result.err

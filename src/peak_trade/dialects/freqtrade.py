@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, NamedTuple
 
@@ -88,7 +89,8 @@ _CCXT_SECRET_NAMES: Final = frozenset(
 )
 #: variables whose last name part freqtrade keeps as a string (case-sensitive, as freqtrade)
 _NO_CONVERT: Final = ("CHAT_ID", "PASSWORD")
-_TEST_HOST_WORDS: Final = ("testnet", "sandbox", "demo", "test.", "-test")
+_ORDER_CLIENT_TABLES: Final = ("ccxt_config", "ccxt_sync_config")
+_TEST_HOST_LABELS: Final = frozenset({"test", "testnet", "sandbox", "demo", "paper"})
 
 
 def is_freqtrade_secret(path: tuple[str, ...]) -> bool:
@@ -305,8 +307,7 @@ def decode(
     present = {c.key.rsplit(".", 1)[1].lower() for c in credentials if c.present}
     has_key = bool(present & {"key", "api_key", "apikey"})
     has_secret = "secret" in present
-    endpoints = _endpoints(exchange)
-    sandbox = _sandbox(exchange, endpoints)
+    sandbox, endpoints = _sandbox(exchange, where)
     stake_currency = data.get("stake_currency", "")
     if not isinstance(stake_currency, str) or not FULL_MATCH[CURRENCY_PATTERN].fullmatch(
         stake_currency
@@ -398,8 +399,21 @@ def _credentials(
     return tuple(found)
 
 
-def _endpoints(exchange: Mapping[str, Any]) -> tuple[str, ...]:
-    """Hosts of `urls` overrides in the ccxt tables (scheme://host[:port] only)."""
+def order_client_config(exchange: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """The ccxt config of the client freqtrade's order calls use (`Exchange._api`, built in
+    `Exchange.__init__` from `ccxt_config` merged with `ccxt_sync_config`, the latter winning).
+    `ccxt_async_config` configures only the async client (market data), never an order."""
+    merged: dict[str, Any] = {}
+    for table in _ORDER_CLIENT_TABLES:
+        config = exchange.get(table)
+        if isinstance(config, Mapping):
+            merged = deep_merge(config, merged, where=f"{where}: exchange.{table}")
+    return merged
+
+
+def _endpoints(client: Mapping[str, Any]) -> tuple[str, ...]:
+    """Hosts of the order client's `urls.api` overrides (scheme://host[:port] only). Other
+    `urls` entries (logo, doc, www, fees) are links for people, never where orders go."""
     found: list[str] = []
 
     def walk(value: Any) -> None:
@@ -411,22 +425,48 @@ def _endpoints(exchange: Mapping[str, Any]) -> tuple[str, ...]:
             if origin is not None and origin not in found:
                 found.append(origin)
 
-    for table in _CCXT_TABLES:
-        config = exchange.get(table)
-        if isinstance(config, Mapping):
-            walk(config.get("urls"))
+    urls = client.get("urls")
+    if isinstance(urls, Mapping):
+        walk(urls.get("api"))
     return tuple(found)
 
 
-def _sandbox(exchange: Mapping[str, Any], endpoints: tuple[str, ...]) -> bool:
-    """ccxt's sandbox/testnet option, or every `urls` override pointing at a test host."""
-    for table in _CCXT_TABLES:
-        config = exchange.get(table)
-        options = config.get("options") if isinstance(config, Mapping) else None
-        if isinstance(options, Mapping) and (
-            options.get("sandbox") is True or options.get("testnet") is True
-        ):
-            return True
-    return bool(endpoints) and all(
-        any(word in host for word in _TEST_HOST_WORDS) for host in endpoints
-    )
+def _ccxt_sandbox(client: Mapping[str, Any]) -> bool:
+    """ccxt's own rule (`Exchange.after_construct`): `options.sandbox` when it is a boolean,
+    else `options.testnet` when it is one (`safe_bool_2`); or `sandbox: true` or
+    `testnet: true` at the top of the config. Anything but a real boolean does nothing."""
+    options = client.get("options")
+    if isinstance(options, Mapping):
+        for key in ("sandbox", "testnet"):
+            value = options.get(key)
+            if isinstance(value, bool):
+                if value:
+                    return True
+                break
+    return client.get("sandbox") is True or client.get("testnet") is True
+
+
+def is_test_host(origin: str) -> bool:
+    """A host one of whose labels (split at `.` and `-`) names a test venue: `testnet.x`,
+    `api-demo.x`, `x.sandbox.y`; never `latest.x` or `fastest.x`."""
+    host = origin.split("://", 1)[-1].split(":", 1)[0]
+    return any(label in _TEST_HOST_LABELS for label in re.split(r"[.\-]", host))
+
+
+def _sandbox(exchange: Mapping[str, Any], where: str) -> tuple[bool, tuple[str, ...]]:
+    """Whether the order client talks to a test venue, and its `urls.api` hosts: ccxt's
+    sandbox switch, freqtrade's `demo_trading` (the venue's demo endpoint, or freqtrade refuses
+    to start where the venue has none), or a `urls.api` string on a test host."""
+    client = order_client_config(exchange, where)
+    endpoints = _endpoints(client)
+    demo = exchange.get("demo_trading", False)
+    if not isinstance(demo, bool):
+        raise ConfigError(
+            f"{where}: exchange.demo_trading: expected bool, got {type(demo).__name__}"
+        )
+    urls = client.get("urls")
+    api = urls.get("api") if isinstance(urls, Mapping) else None
+    # a string replaces every API URL of the venue (ccxt's deep_extend); a table replaces only
+    # the entries it names, and which entry an order uses depends on the market: no proof
+    test_url = isinstance(api, str) and bool(endpoints) and is_test_host(endpoints[0])
+    return _ccxt_sandbox(client) or demo or test_url, endpoints
