@@ -187,6 +187,46 @@ def test_shipped_schema_is_generated_from_the_types() -> None:
     assert schema_text() == generate_schema_text()
 
 
+def test_the_schema_does_not_depend_on_how_msgspec_dedents_docstrings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """msgspec 0.19 kept a docstring's indentation in a description, later versions dedent it:
+    the generated schema is the same under both."""
+    from peak_trade.live import snapshot
+
+    real = snapshot.live_audit_snapshot_schema
+    indented_some = []
+
+    def as_msgspec_019() -> dict[str, object]:
+        schema = real()
+        for component in schema["$defs"].values():
+            if "\n" in component.get("description", ""):
+                component["description"] = component["description"].replace("\n", "\n    ")
+                indented_some.append(component["title"])
+        return schema
+
+    monkeypatch.setattr(snapshot, "live_audit_snapshot_schema", as_msgspec_019)
+    assert generate_schema_text() == schema_text()
+    assert indented_some  # the patch really changed descriptions
+
+
+def test_the_schema_script_writes_only_the_path_it_is_given(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "generate_schema.py"
+    target = tmp_path / "schema.json"
+    done = subprocess.run(
+        [sys.executable, str(script), str(target)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert target.read_text() == schema_text()
+    usage = subprocess.run(
+        [sys.executable, str(script), "--help"], capture_output=True, text=True, check=False
+    )
+    assert usage.returncode == 2 and usage.stderr.startswith("usage:")
+
+
 def test_every_output_format_renders() -> None:
     snapshot = example_snapshot()
     for fmt in OutputFormat:

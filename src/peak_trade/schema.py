@@ -1,7 +1,8 @@
 """The JSON Schema of the audit snapshot: generated from the types, shipped as a file.
 
 `schema_text()` returns the shipped file; a test proves it equals `generate_schema_text()`.
-Regenerate after changing the snapshot types: `python scripts/generate_schema.py`.
+Regenerate after changing the snapshot types: `python scripts/generate_schema.py` (it writes
+the file of the checkout it lies in, or the path given as its argument).
 """
 
 from __future__ import annotations
@@ -26,8 +27,26 @@ def generate_schema_text() -> str:
         "$id": SCHEMA_ID,
         **live_audit_snapshot_schema(),
     }
+    _normalise_descriptions(schema)
     _describe_settings(schema)
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+def _normalise_descriptions(node: Any) -> None:
+    """Every description dedented as `inspect.cleandoc` does: msgspec 0.19 kept a docstring's
+    indentation, later versions dedent it, and the shipped file must not depend on which one
+    is installed."""
+    import inspect
+
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "description" and isinstance(value, str):
+                node[key] = inspect.cleandoc(value)
+            else:
+                _normalise_descriptions(value)
+    elif isinstance(node, list):
+        for item in node:
+            _normalise_descriptions(item)
 
 
 def _describe_settings(schema: dict[str, Any]) -> None:
