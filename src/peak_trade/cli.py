@@ -423,6 +423,8 @@ def _cmd_drills(args: argparse.Namespace) -> int:
 
 
 def _add_config(parser: argparse.ArgumentParser) -> None:
+    from peak_trade.dialects.select import DIALECT_NAMES
+
     parser.add_argument(
         "--config",
         metavar="PATH",
@@ -432,7 +434,7 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--dialect",
-        choices=["peak_trade", "freqtrade"],
+        choices=DIALECT_NAMES,
         help="which system the config belongs to (default: detected from its content)",
     )
     parser.add_argument(

@@ -9,16 +9,22 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
+from typing import Final
 
 from peak_trade.core.config import LoadedConfig, load_config, read_config_bytes
 from peak_trade.errors import ConfigError
-
-HINT = "cannot tell which system this config belongs to; use --dialect peak_trade|freqtrade"
 
 
 class Dialect(StrEnum):
     PEAK_TRADE = "peak_trade"
     FREQTRADE = "freqtrade"
+
+
+#: the `--dialect` choices, in detection order
+DIALECT_NAMES: Final = tuple(d.value for d in Dialect)
+HINT: Final = (
+    f"cannot tell which system this config belongs to; use --dialect {'|'.join(DIALECT_NAMES)}"
+)
 
 
 def detect(path: str, raw: bytes) -> Dialect:
