@@ -8,10 +8,12 @@ order, the largest). Bounded-live caps count only while `bounded_live.enabled` i
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import msgspec
 
-from peak_trade.core.registry import CAP, EFFECTIVE_KINDS, FLOOR_KINDS, CapKind
+from peak_trade.core.kinds import EFFECTIVE_KINDS, FLOOR_KINDS, CapKind
+from peak_trade.core.registry import CAP
 
 
 class ConfiguredCap(msgspec.Struct, frozen=True, kw_only=True):
@@ -32,21 +34,31 @@ class ConfiguredCap(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError(f"{self.key}: a cap has a value exactly when it is not unlimited")
 
 
-class EffectiveCaps(msgspec.Struct, frozen=True, kw_only=True):
-    """The binding cap of each kind: a number, or null when none is configured (or the
-    binding one is unlimited; `risk.limits` then says so)."""
-
-    per_order: float | int | None = None
-    total: float | int | None = None
-    per_symbol: float | int | None = None
-    open_positions: float | int | None = None
-    daily_loss_abs: float | int | None = None
-    daily_loss_pct: float | int | None = None
-    min_order: float | int | None = None
-
+class _EffectiveCapsBase(msgspec.Struct, frozen=True, kw_only=True):
     def of(self, kind: CapKind) -> float | int | None:
         value: float | int | None = getattr(self, kind.value)
         return value
+
+
+if TYPE_CHECKING:
+    EffectiveCaps = _EffectiveCapsBase
+else:
+    # one field per kind reported in `risk.effective`, derived from the kind rows: a new kind
+    # is a row in `core.kinds`, never a field to add here by hand
+    EffectiveCaps = msgspec.defstruct(
+        "EffectiveCaps",
+        [(kind.value, float | int | None, None) for kind in EFFECTIVE_KINDS],
+        bases=(_EffectiveCapsBase,),
+        namespace={
+            "__doc__": (
+                "The binding cap of each kind: a number, or null when none is configured (or the\n"
+                "binding one is unlimited; `risk.limits` then says so)."
+            ),
+            "__module__": __name__,
+        },
+        frozen=True,
+        kw_only=True,
+    )
 
 
 def counting(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) -> list[ConfiguredCap]:

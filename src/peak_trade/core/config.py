@@ -26,6 +26,7 @@ import msgspec
 from peak_trade.core.caps import ConfiguredCap, contradictions
 from peak_trade.core.digest import sha256_hex
 from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig, TradingEnvironment
+from peak_trade.core.kinds import KIND
 from peak_trade.core.redaction import redact
 from peak_trade.core.registry import (
     CAPS,
@@ -35,7 +36,6 @@ from peak_trade.core.registry import (
     SEED_RISK_FIELDS,
     SETTINGS,
     STRICT_TABLES,
-    CapKind,
     is_finite,
     keys_of_table,
 )
@@ -233,7 +233,7 @@ def decode_files(
         ConfiguredCap(
             kind=row.kind,
             key=row.key,
-            value=value if row.kind is CapKind.OPEN_POSITIONS else float(value),
+            value=value if KIND[row.kind].integer else float(value),
             source=source_of(row.key, parsed),
         )
         for row in CAPS
@@ -265,9 +265,7 @@ def decode_files(
         **{key: _float(values[f"environment.{key}"]) for key, _ in SEED_RISK_FIELDS},
     )
     risk_caps: dict[str, Any] = {
-        row.field: values[row.key]
-        if row.kind is CapKind.OPEN_POSITIONS
-        else _float(values[row.key])
+        row.field: values[row.key] if KIND[row.kind].integer else _float(values[row.key])
         for row in CAPS
         if row.table == "live_risk"
     }

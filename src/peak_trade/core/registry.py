@@ -10,7 +10,7 @@ Adding a cap of an existing kind is one `CapRow` here plus its test. Adding a re
 is one `SettingRow` plus a field in the public type that carries it (`EnvironmentConfig` or
 `LiveRiskConfig`) and in the snapshot section that reports it.
 
-Imports nothing from the package: `core/` is the bottom layer.
+Imports only `core.kinds` (the cap kinds): `core/` is the bottom layer.
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 
 import msgspec
+
+# re-exported for the rows below and their readers; the kinds' home is core.kinds
+from peak_trade.core.kinds import EFFECTIVE_KINDS as EFFECTIVE_KINDS
+from peak_trade.core.kinds import FLOOR_KINDS as FLOOR_KINDS
+from peak_trade.core.kinds import CapKind as CapKind
 
 # --------------------------------------------------------------------------- vocabularies
 
@@ -50,39 +55,6 @@ class BlockerCode(StrEnum):
     CONFIRM_TOKEN_INVALID = "confirm_token_invalid"  # noqa: S105
     CONFIRM_TOKEN_UNVERIFIABLE = "confirm_token_unverifiable"  # noqa: S105
 
-
-class CapKind(StrEnum):
-    """What a cap bounds. The declaration order is the report order of `risk.effective`."""
-
-    PER_ORDER = "per_order"
-    TOTAL = "total"
-    PER_SYMBOL = "per_symbol"
-    OPEN_POSITIONS = "open_positions"
-    DAILY_LOSS_ABS = "daily_loss_abs"
-    DAILY_LOSS_PCT = "daily_loss_pct"
-    MIN_ORDER = "min_order"
-    POSITION_PCT = "position_pct"
-    # freqtrade's
-    BALANCE_RATIO = "balance_ratio"
-    CAPITAL = "capital"
-    STOPLOSS = "stoploss"
-    POSITION_ADJUSTMENTS = "position_adjustments"
-    PRICE_DISTANCE = "price_distance"
-
-
-#: kinds whose binding value is the largest configured one (a floor: lower is looser); a
-#: stoploss is negative, and a more negative one allows a larger loss
-FLOOR_KINDS: Final = frozenset({CapKind.MIN_ORDER, CapKind.STOPLOSS})
-#: kinds reported in `risk.effective` (DESIGN §5); the others are listed in `risk.limits`
-EFFECTIVE_KINDS: Final = (
-    CapKind.PER_ORDER,
-    CapKind.TOTAL,
-    CapKind.PER_SYMBOL,
-    CapKind.OPEN_POSITIONS,
-    CapKind.DAILY_LOSS_ABS,
-    CapKind.DAILY_LOSS_PCT,
-    CapKind.MIN_ORDER,
-)
 
 MODE_RANK: Final = {"paper": 0, "testnet": 1, "live": 2}
 EFFECTIVE_MODE_RANK: Final = {

@@ -1,22 +1,22 @@
 """Live risk limits (Phase 71): every configured cap an order can breach, checked at once.
 
-An order is checked against the binding cap of each kind (`core.caps`): per order, total
-exposure, per-symbol exposure, open positions, minimum order. Daily-loss caps bound realised
-losses, which a pre-trade check of one order cannot see: they are reported, not simulated.
+An order is checked against the binding cap of each kind that has a pre-trade check
+(`core.kinds`): minimum order, per order, total exposure, per-symbol exposure, open positions.
+Daily-loss caps bound realised losses, which a pre-trade check of one order cannot see: they
+are reported, not simulated.
 Every violated cap is a `Violation` naming its key and value; with `block_on_violation = false`
 a breach is reported as a warning and the order is accepted, as Peak_Trade does.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import msgspec
 
 from peak_trade.core.caps import ConfiguredCap, binding, counting
 from peak_trade.core.environment import LiveRiskConfig
+from peak_trade.core.kinds import CHECKED_KINDS, CapKind, OrderContext, ViolationCode
 from peak_trade.core.order import Order
-from peak_trade.core.registry import CAPS, CapKind
+from peak_trade.core.registry import CAPS
 
 __all__ = [
     "LiveRiskConfig",
@@ -26,14 +26,6 @@ __all__ = [
     "ViolationCode",
     "caps_of_risk_config",
 ]
-
-
-class ViolationCode(StrEnum):
-    BELOW_MIN_SIZE = "below_min_size"
-    PER_ORDER_NOTIONAL_EXCEEDED = "per_order_notional_exceeded"
-    TOTAL_NOTIONAL_EXCEEDED = "total_notional_exceeded"
-    SYMBOL_EXPOSURE_EXCEEDED = "symbol_exposure_exceeded"
-    OPEN_POSITIONS_EXCEEDED = "open_positions_exceeded"
 
 
 class Violation(msgspec.Struct, frozen=True):
@@ -125,63 +117,21 @@ class LiveRiskLimits:
                 violations=(),
                 reason="risk limits disabled (live_risk.enabled = false): order not checked",
             )
-        notional = order.notional
-        ccy = cfg.base_currency
+        context = OrderContext(
+            order=order,
+            open_notional=open_notional,
+            symbol_notional=symbol_notional,
+            open_symbols=open_symbols,
+            currency=cfg.base_currency,
+        )
         violations: list[Violation] = []
-
-        def cap(kind: CapKind) -> ConfiguredCap | None:
-            found = self._binding[kind]
-            return found if found is not None and found.value is not None else None
-
-        floor = cap(CapKind.MIN_ORDER)
-        if floor is not None and floor.value is not None and notional < floor.value:
-            violations.append(
-                Violation(
-                    ViolationCode.BELOW_MIN_SIZE,
-                    f"notional {notional:g} {ccy} below {floor.key} {floor.value:g} {ccy}",
-                )
-            )
-        per_order = cap(CapKind.PER_ORDER)
-        if per_order is not None and per_order.value is not None and notional > per_order.value:
-            violations.append(
-                Violation(
-                    ViolationCode.PER_ORDER_NOTIONAL_EXCEEDED,
-                    f"notional {notional:g} {ccy} above {per_order.key} {per_order.value:g} {ccy}",
-                )
-            )
-        total = cap(CapKind.TOTAL)
-        if total is not None and total.value is not None and open_notional + notional > total.value:
-            violations.append(
-                Violation(
-                    ViolationCode.TOTAL_NOTIONAL_EXCEEDED,
-                    f"open {open_notional:g} + order {notional:g} {ccy} above"
-                    f" {total.key} {total.value:g} {ccy}",
-                )
-            )
-        per_symbol = cap(CapKind.PER_SYMBOL)
-        if (
-            per_symbol is not None
-            and per_symbol.value is not None
-            and symbol_notional + notional > per_symbol.value
-        ):
-            violations.append(
-                Violation(
-                    ViolationCode.SYMBOL_EXPOSURE_EXCEEDED,
-                    f"{order.symbol} exposure {symbol_notional:g} + order {notional:g} {ccy}"
-                    f" above {per_symbol.key} {per_symbol.value:g} {ccy}",
-                )
-            )
-        positions = cap(CapKind.OPEN_POSITIONS)
-        if positions is not None and positions.value is not None:
-            after = len(open_symbols | {order.symbol})
-            if after > positions.value:
-                violations.append(
-                    Violation(
-                        ViolationCode.OPEN_POSITIONS_EXCEEDED,
-                        f"{after} open position(s) with {order.symbol} above"
-                        f" {positions.key} {positions.value:g}",
-                    )
-                )
+        for row in CHECKED_KINDS:
+            cap = self._binding[row.kind]
+            if cap is None or cap.value is None or row.check is None or row.violation is None:
+                continue
+            breach = row.check(context, cap.key, cap.value)
+            if breach is not None:
+                violations.append(Violation(row.violation, breach))
         if not violations:
             return RiskDecision(accepted=True, checked=True, violations=(), reason="within limits")
         reason = "; ".join(v.message for v in violations)

@@ -11,6 +11,7 @@ from typing import TextIO
 import msgspec
 
 from peak_trade.core.config import BotFacts
+from peak_trade.core.kinds import CapKind, with_unit
 from peak_trade.core.registry import (
     EFFECTIVE_KINDS,
     GATES,
@@ -216,13 +217,11 @@ def _limits_line(report: StatusReport) -> str:
         return f"Risk limits: DISABLED (source {report.limits_source})"
     ccy = report.base_currency
     caps = ", ".join(
-        f"{kind} {NOT_SET if value is None else f'{value:g}'}"
+        f"{kind} {NOT_SET if value is None else with_unit(CapKind(kind), value, ccy)}"
         for kind, value in report.effective_caps.items()
     )
     warn = " WARN ONLY (block_on_violation = false)," if report.block_on_violation is False else ""
-    return (
-        f"Risk limits: enabled,{warn} binding caps ({ccy}): {caps} (source {report.limits_source})"
-    )
+    return f"Risk limits: enabled,{warn} binding caps: {caps} (source {report.limits_source})"
 
 
 def render_text(report: StatusReport) -> str:
