@@ -134,13 +134,12 @@ def _assess(args: argparse.Namespace, *, scenario_ids: list[str] | None = None) 
     """Find, load and assess the config the command names (the shared first half of
     export, archive, check, status and drills)."""
     from peak_trade.core.config import DEFAULT_CONFIG_PATH
-    from peak_trade.dialects.select import Dialect, load
+    from peak_trade.dialects import assess, load
     from peak_trade.errors import ConfigError
-    from peak_trade.live.assessment import assess
 
     loaded = load(
         args.config or [],
-        dialect=Dialect(args.dialect) if args.dialect else None,
+        dialect=args.dialect,
         bounded_live=not args.no_bounded_live,
     )
     if loaded.source == "embedded-default" and getattr(args, "allow_default", True) is False:
@@ -423,7 +422,7 @@ def _cmd_drills(args: argparse.Namespace) -> int:
 
 
 def _add_config(parser: argparse.ArgumentParser) -> None:
-    from peak_trade.dialects.select import DIALECT_NAMES
+    from peak_trade.dialects import DIALECT_NAMES
 
     parser.add_argument(
         "--config",

@@ -21,8 +21,8 @@ HEAVY = (
     "_hashlib",  # OpenSSL: core.digest uses CPython's builtin SHA-256 instead (~3.5 ms)
     "hmac",
     "peak_trade.live.snapshot_v1",  # only for reading schema-1 archives
-    "peak_trade.dialects.jsonc",  # only for freqtrade configs
-    "peak_trade.dialects.freqtrade",
+    "peak_trade.dialects.freqtrade.jsonc",  # only for freqtrade configs
+    "peak_trade.dialects.freqtrade.config",
 )
 CONFIG = str(EXAMPLE_CONFIG)
 

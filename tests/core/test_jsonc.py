@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peak_trade.dialects.jsonc import JsoncError, loads, strip
+from peak_trade.dialects.freqtrade.jsonc import JsoncError, loads, strip
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 configuration = pytest.importorskip("freqtrade.configuration")
 
-from peak_trade.dialects import freqtrade as ours  # noqa: E402
+from peak_trade.dialects.freqtrade import config as ours  # noqa: E402
 
 logging.disable(logging.CRITICAL)
 
@@ -119,12 +119,12 @@ def _our_view(files: list[str], environ: dict[str, str]) -> dict[str, Any] | str
         loaded = ours.load(files, environ)
     except ours.ConfigError:
         return "error"
-    assert loaded.bot is not None
+    assert isinstance(loaded.facts, ours.FreqtradeFacts)
     caps = {c.key: ("unlimited" if c.unlimited else c.value) for c in loaded.caps}
     trades_value = caps.get("max_open_trades")
     return {
-        "dry_run": loaded.bot.dry_run,
-        "credentials": loaded.bot.credentials_present,
+        "dry_run": loaded.facts.dry_run,
+        "credentials": loaded.facts.credentials_present,
         "stake_amount": caps.get("stake_amount"),
         "max_open_trades": -1 if trades_value == "unlimited" else trades_value,
     }

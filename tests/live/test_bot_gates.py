@@ -6,9 +6,11 @@ import itertools
 
 import pytest
 
-from peak_trade.core.config import BotFacts
 from peak_trade.core.registry import BlockerCode
-from peak_trade.live.safety import BOT_ALLOWED_REASON, EffectiveMode, evaluate_bot_gates
+from peak_trade.dialects.freqtrade.assessment import ALLOWED_REASON as BOT_ALLOWED_REASON
+from peak_trade.dialects.freqtrade.assessment import evaluate_gates as evaluate_bot_gates
+from peak_trade.dialects.freqtrade.config import FreqtradeFacts as BotFacts
+from peak_trade.live.safety import EffectiveMode
 
 
 def oracle(dry_run: bool, credentials: bool) -> tuple[bool, str, list[str]]:

@@ -63,7 +63,13 @@ else:
 
 def counting(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) -> list[ConfiguredCap]:
     """The caps that bind: all, except bounded-live caps while bounded live is disabled."""
-    return [c for c in caps if bounded_live_enabled or not CAP[c.key].bounded]
+    return [c for c in caps if bounded_live_enabled or not is_bounded(c.key)]
+
+
+def is_bounded(key: str) -> bool:
+    """A bounded-live cap (Peak_Trade's), which counts only while bounded live is enabled."""
+    row = CAP.get(key)
+    return row is not None and row.bounded
 
 
 def binding(caps: Iterable[ConfiguredCap], kind: CapKind) -> ConfiguredCap | None:

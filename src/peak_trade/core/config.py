@@ -115,21 +115,11 @@ class ConfigFileInfo(msgspec.Struct, frozen=True, kw_only=True):
     redacted: dict[str, Any]
 
 
-class BotFacts(msgspec.Struct, frozen=True, kw_only=True):
-    """The gating facts of a bot dialect (freqtrade): its own gates, not Peak_Trade's."""
-
-    dry_run: bool
-    #: the `FREQTRADE__…` variable that set `dry_run`, or None when a file did
-    dry_run_variable: str | None
-    credentials_present: bool
-    sandbox: bool
-    api_server_unprotected: bool
-
-
 class LoadedConfig(msgspec.Struct, frozen=True, kw_only=True):
     """A decoded config and where it came from. Holds secrets only inside `Secret`.
 
-    `dialect` is `peak_trade` or `freqtrade`; a bot dialect's own gates are in `bot`.
+    `dialect` names the system (`peak_trade.dialects`); `facts` holds what only that dialect
+    knows (its own gates), read only by its own package.
     """
 
     environment: EnvironmentConfig
@@ -148,7 +138,7 @@ class LoadedConfig(msgspec.Struct, frozen=True, kw_only=True):
     redacted_keys: tuple[str, ...]
     dialect: str = "peak_trade"
     env_overrides: tuple[str, ...] = ()
-    bot: BotFacts | None = None
+    facts: msgspec.Struct | None = None
 
 
 # --------------------------------------------------------------------------- decoding (pure)

@@ -132,7 +132,6 @@ class CapRow(msgspec.Struct, frozen=True, kw_only=True):
     type: Any
     label: str
     bounded: bool = False
-    dialect: str = "peak_trade"
     unlimited: tuple[Any, ...] = ()
 
     @property
@@ -338,11 +337,6 @@ TOKEN_BLOCKERS: Final = {
     ),
 }
 CONFIG_INVALID_REMEDY: Final = "fix the config error named above"
-FREQTRADE_REMEDY_CREDENTIALS: Final = (
-    "set exchange.key and exchange.secret (better: FREQTRADE__EXCHANGE__KEY and"
-    " FREQTRADE__EXCHANGE__SECRET)"
-)
-
 GATE_OF_CODE: Final[dict[BlockerCode, str]] = {
     BlockerCode.CONFIG_INVALID: "config",
     BlockerCode.CREDENTIALS_MISSING: "credentials",
@@ -351,7 +345,6 @@ GATE_OF_CODE: Final[dict[BlockerCode, str]] = {
 }
 REMEDY: Final[dict[BlockerCode, str]] = {
     BlockerCode.CONFIG_INVALID: CONFIG_INVALID_REMEDY,
-    BlockerCode.CREDENTIALS_MISSING: FREQTRADE_REMEDY_CREDENTIALS,
     **{g.code: g.remedy for g in GATES},
     **{code: remedy for code, (_, remedy) in TOKEN_BLOCKERS.items()},
 }
@@ -482,79 +475,8 @@ CAPS: Final[tuple[CapRow, ...]] = (
     ),
 )
 
-# freqtrade (DESIGN §8): top-level keys of its JSON config; absent ones are strategy-defined
-_STAKE = Annotated[float, msgspec.Meta(gt=0)] | Literal["unlimited"]
-_TRADES = Annotated[int, msgspec.Meta(ge=-1)]
-FREQTRADE_CAPS: Final[tuple[CapRow, ...]] = (
-    CapRow(
-        key="stake_amount",
-        kind=CapKind.PER_ORDER,
-        type=_STAKE,
-        label="stake per trade",
-        dialect="freqtrade",
-        unlimited=("unlimited",),
-    ),
-    CapRow(
-        key="max_open_trades",
-        kind=CapKind.OPEN_POSITIONS,
-        type=_TRADES,
-        label="open trades",
-        dialect="freqtrade",
-        unlimited=(-1,),
-    ),
-    CapRow(
-        key="tradable_balance_ratio",
-        kind=CapKind.BALANCE_RATIO,
-        type=Fraction,
-        label="tradable balance ratio",
-        dialect="freqtrade",
-    ),
-    CapRow(
-        key="available_capital",
-        kind=CapKind.CAPITAL,
-        type=NonNegative,
-        label="available capital",
-        dialect="freqtrade",
-    ),
-    CapRow(
-        key="stoploss",
-        kind=CapKind.STOPLOSS,
-        type=Annotated[float, msgspec.Meta(ge=-1, le=0)],
-        label="stoploss",
-        dialect="freqtrade",
-    ),
-    CapRow(
-        key="max_entry_position_adjustment",
-        kind=CapKind.POSITION_ADJUSTMENTS,
-        type=_TRADES,
-        label="position adjustments per trade",
-        dialect="freqtrade",
-        unlimited=(-1,),
-    ),
-    CapRow(
-        key="custom_price_max_distance_ratio",
-        kind=CapKind.PRICE_DISTANCE,
-        type=Annotated[float, msgspec.Meta(gt=0, le=1)],
-        label="custom price distance",
-        dialect="freqtrade",
-    ),
-)
-CAP: Final = {row.key: row for row in (*CAPS, *FREQTRADE_CAPS)}
-
-#: freqtrade's remedies differ from Peak_Trade's for the same code (`remedy_for`)
-FREQTRADE_REMEDY: Final[dict[BlockerCode, str]] = {
-    BlockerCode.DRY_RUN_ACTIVE: 'set "dry_run": false (or FREQTRADE__DRY_RUN=false)',
-    BlockerCode.CREDENTIALS_MISSING: FREQTRADE_REMEDY_CREDENTIALS,
-    BlockerCode.CONFIG_INVALID: CONFIG_INVALID_REMEDY,
-}
-
-
-def remedy_for(code: BlockerCode, dialect: str) -> str:
-    """What to change to clear a blocker, in the config's own terms."""
-    if dialect == "freqtrade":
-        return FREQTRADE_REMEDY[code]
-    return REMEDY[code]
-
+#: Peak_Trade's caps by key (a bot dialect lists its own rows in its package)
+CAP: Final = {row.key: row for row in CAPS}
 
 #: the seed's three risk fields and the kind each reports (the binding Phase 71 cap)
 SEED_RISK_FIELDS: Final = (

@@ -1,2 +1,95 @@
-"""Config dialects: `select` (which system a config belongs to, and loading it), `freqtrade`,
-`jsonc` (freqtrade's JSON with comments). Peak_Trade's own dialect lives in `core.config`."""
+"""The audited systems, listed once.
+
+`DIALECTS` is the only list: detection order, the `--dialect` choices, `fleet`'s file patterns
+and the help text derive from it. A new system is its package under `dialects/` (implementing
+`dialects.interface.Dialect`) plus one line here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Final
+
+from peak_trade.dialects.freqtrade.dialect import FREQTRADE
+from peak_trade.dialects.interface import Dialect
+from peak_trade.dialects.peak_trade.dialect import PEAK_TRADE
+from peak_trade.errors import ConfigError
+
+if TYPE_CHECKING:
+    from peak_trade.core.config import LoadedConfig
+    from peak_trade.live.assessment import Assessment
+
+DIALECTS: Final[tuple[Dialect, ...]] = (PEAK_TRADE, FREQTRADE)
+#: the dialect a command audits when it names no config file and no dialect
+DEFAULT: Final[Dialect] = PEAK_TRADE
+
+DIALECT_NAMES: Final = tuple(d.name for d in DIALECTS)
+HINT: Final = (
+    f"cannot tell which system this config belongs to; use --dialect {'|'.join(DIALECT_NAMES)}"
+)
+_BY_NAME: Final = {d.name: d for d in DIALECTS}
+
+
+def named(name: str) -> Dialect:
+    """The dialect of that name (`config.dialect`, `--dialect`)."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise ConfigError(f"unknown dialect {name!r} (known: {', '.join(DIALECT_NAMES)})") from None
+
+
+def detect(path: str, raw: bytes) -> Dialect:
+    """The first dialect, in `DIALECTS` order, whose content rule claims the file."""
+    for dialect in DIALECTS:
+        if dialect.claims(path, raw):
+            return dialect
+    raise ConfigError(f"{path}: {HINT}")
+
+
+def file_patterns() -> tuple[str, ...]:
+    """What `fleet DIR` looks for: every dialect's patterns, each once."""
+    return tuple(dict.fromkeys(p for d in DIALECTS for p in d.file_patterns))
+
+
+def is_overlay(path: str) -> bool:
+    """A file some dialect merges into its neighbour and never audits alone."""
+    return any(d.is_overlay(path) for d in DIALECTS)
+
+
+def load(
+    paths: Sequence[str],
+    *,
+    dialect: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    bounded_live: bool = True,
+) -> LoadedConfig:
+    """Load the config the command names (no path: the default dialect's own resolution)."""
+    from peak_trade.core.config import read_config_bytes
+
+    env = os.environ if environ is None else environ
+    chosen = named(dialect) if dialect is not None else None
+    raw: bytes | None = None
+    if chosen is None:
+        if paths:
+            raw = read_config_bytes(paths[0])
+            chosen = detect(paths[0], raw)
+        else:
+            chosen = DEFAULT
+    if len(paths) > 1 and not chosen.several_files:
+        several = ", ".join(d.title for d in DIALECTS if d.several_files)
+        raise ConfigError(f"--config may repeat only for {several} configs (they merge)")
+    # the bytes detection read are the bytes decoded: one read of the file
+    return chosen.load(paths, environ=env, bounded_live=bounded_live, raw=raw)
+
+
+def assess(
+    loaded: LoadedConfig,
+    *,
+    environment_id: str | None = None,
+    scenario_ids: Sequence[str] | None = None,
+) -> Assessment:
+    """Gates, caps, drills and derived facts of one loaded config, by its own dialect."""
+    return named(loaded.dialect).assess(
+        loaded, environment_id=environment_id, scenario_ids=scenario_ids
+    )

@@ -8,11 +8,14 @@ A value that is not set prints as `not set`, never as a made-up number.
 
 from __future__ import annotations
 
-from peak_trade.core.registry import CAP, EFFECTIVE_KINDS, SETTING, CapKind
+from peak_trade.core.caps import is_bounded
+from peak_trade.core.facts import NOT_SET
+from peak_trade.core.registry import EFFECTIVE_KINDS, SETTING, CapKind
+from peak_trade.dialects import named
+from peak_trade.dialects.interface import MarkdownWords
 from peak_trade.live.snapshot import LiveAuditSnapshot
 
 _CONTROL = dict.fromkeys((*range(0x20), 0x7F), "\ufffd")
-NOT_SET = "not set"
 
 
 def _inline(value: object) -> str:
@@ -24,24 +27,21 @@ def _cell(value: object) -> str:
     return _inline(value).replace("|", "\\|")
 
 
-NOT_APPLICABLE = "not applicable"
-
-
 def _shown(value: object) -> str:
     return NOT_SET if value is None else _inline(value)
 
 
+def _words(snapshot: LiveAuditSnapshot) -> MarkdownWords:
+    return named(snapshot.config.dialect).markdown
+
+
 def _peak_only(value: object, snapshot: LiveAuditSnapshot) -> str:
-    """A Peak_Trade field: for another system's config it does not apply (never `None`)."""
-    if value is None and snapshot.config.dialect != "peak_trade":
-        return f"{NOT_APPLICABLE} to {snapshot.config.dialect}"
-    return _shown(value)
+    """A field only some dialects set: the config's dialect says how to word its absence."""
+    return _words(snapshot).absent_field if value is None else _shown(value)
 
 
 def _cap_shown(value: object, snapshot: LiveAuditSnapshot) -> str:
-    if value is None and snapshot.config.dialect == "freqtrade":
-        return f"{NOT_SET} (strategy-defined)"
-    return _shown(value)
+    return _words(snapshot).absent_cap if value is None else _shown(value)
 
 
 def _seed_label(key: str) -> str:
@@ -129,14 +129,9 @@ def _gating_facts_section(snapshot: LiveAuditSnapshot) -> list[str]:
             g.knowledge_readonly,
         ),
     )
-    if snapshot.config.dialect == "freqtrade":
-        rows += (
-            (
-                "api_server_unprotected",
-                "API server enabled without jwt_secret_key",
-                g.api_server_unprotected,
-            ),
-        )
+    rows += tuple(
+        (field, label, getattr(g, field)) for field, label in _words(snapshot).extra_gating
+    )
     lines = ["## Gating Facts", ""]
     lines += [
         f"- **{name}** ({label}): {_peak_only(value, snapshot)}" for name, label, value in rows
@@ -168,7 +163,7 @@ def _effective_limits_section(snapshot: LiveAuditSnapshot) -> list[str]:
         return lines
     lines += ["| Key | Kind | Value | Source | Counts |", "|---|---|---|---|---|"]
     for cap in r.limits:
-        counts = "no (disabled)" if CAP[cap.key].bounded and not r.bounded_live_enabled else "yes"
+        counts = "no (disabled)" if is_bounded(cap.key) and not r.bounded_live_enabled else "yes"
         shown = "unlimited" if cap.unlimited else _shown(cap.value)
         lines.append(
             f"| `{_cell(cap.key)}` | {cap.kind.value} | {shown} | {_cell(cap.source or '-')}"
@@ -233,10 +228,7 @@ def _drill_results_section(snapshot: LiveAuditSnapshot) -> list[str]:
     drills = snapshot.drills
     lines = ["## Drill Results", ""]
     if not drills.drills_executable:
-        if snapshot.config.dialect != "peak_trade":
-            why = f"they exercise Peak_Trade's gates; not applicable to {snapshot.config.dialect}"
-        else:
-            why = "the config could not be loaded"
+        why = _words(snapshot).drills_not_run
         return [*lines, f"Drills were not executed: {why}.", ""]
     passed = sum(r.passed for r in drills.results)
     lines += [

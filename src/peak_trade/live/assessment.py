@@ -3,20 +3,41 @@
 `export`, `status`, `drills`, `check` and `fleet` read an `Assessment`; `history` and `diff`
 read the snapshots built from one. `real_orders_possible`, `config_armed`, the effective caps
 and the verdict exist here and nowhere else, so no two commands can disagree about them.
+
+Each dialect computes its assessment (`peak_trade.dialects.assess` dispatches); what differs
+between systems reaches the views as neutral facts in `DialectReport`, never as a branch on the
+dialect's name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Final
+from typing import Any
 
 import msgspec
 
-from peak_trade.core.caps import EffectiveCaps, effective_caps
+from peak_trade.core.caps import EffectiveCaps
 from peak_trade.core.config import LoadedConfig
-from peak_trade.live.drills import DrillRun, run_drills
-from peak_trade.live.execution import REAL_ORDER_TRANSPORT
-from peak_trade.live.safety import SafetyGuard, Verdict, evaluate_bot_gates
+from peak_trade.core.facts import GateState
+from peak_trade.live.drills import DrillRun
+from peak_trade.live.safety import Verdict
+
+
+class DialectReport(msgspec.Struct, frozen=True, kw_only=True):
+    """What one dialect says about one config, in neutral terms.
+
+    `gates`: its gates as the operator sees them. `remedies`: what clears each blocker of the
+    verdict, in the same order. `gating` and `risk`: the snapshot fields of those sections this
+    dialect sets (every other field is null: it does not apply). `status`: the status fields
+    only some dialects have (a confirm token, ...). `safety_guarantee`: the sentence the
+    snapshot's `safety_guarantee_v1_0` carries.
+    """
+
+    gates: tuple[GateState, ...]
+    remedies: tuple[str, ...]
+    gating: dict[str, Any]
+    risk: dict[str, Any]
+    status: dict[str, bool | None]
+    safety_guarantee: str
 
 
 class Assessment(msgspec.Struct, frozen=True, kw_only=True):
@@ -27,52 +48,4 @@ class Assessment(msgspec.Struct, frozen=True, kw_only=True):
     effective: EffectiveCaps
     drills: DrillRun
     real_orders_possible: bool
-
-    @property
-    def limits_effective(self) -> bool:
-        """Risk limits bind: enabled and blocking (not only warning)."""
-        return self.loaded.risk.enabled and self.loaded.risk.block_on_violation
-
-
-def assess(
-    loaded: LoadedConfig,
-    *,
-    environment_id: str | None = None,
-    scenario_ids: Sequence[str] | None = None,
-) -> Assessment:
-    """Gates, caps, drills and derived facts of one loaded config."""
-    if loaded.bot is not None:
-        return _assess_bot(loaded, environment_id)
-    verdict = SafetyGuard(loaded.environment).verdict
-    return Assessment(
-        loaded=loaded,
-        environment_id=environment_id or loaded.default_environment_id,
-        verdict=verdict,
-        config_armed=loaded.environment.is_armed(),
-        effective=effective_caps(loaded.caps, loaded.bounded_live_enabled),
-        drills=run_drills(loaded, scenario_ids=scenario_ids),
-        # this build has no exchange transport: even an allowed verdict simulates
-        real_orders_possible=REAL_ORDER_TRANSPORT and verdict.allowed,
-    )
-
-
-DRILLS_NOT_APPLICABLE: Final = (
-    "the seed's drills A-G exercise Peak_Trade's gates; not applicable to a freqtrade config"
-)
-
-
-def _assess_bot(loaded: LoadedConfig, environment_id: str | None) -> Assessment:
-    """A bot with its own exchange transport (freqtrade): it can send real orders."""
-    bot = loaded.bot
-    if bot is None:
-        raise ValueError("not a bot dialect")
-    verdict = evaluate_bot_gates(bot)
-    return Assessment(
-        loaded=loaded,
-        environment_id=environment_id or loaded.default_environment_id,
-        verdict=verdict,
-        config_armed=bot.dry_run is False,
-        effective=effective_caps(loaded.caps, False),
-        drills=DrillRun(executable=False, results=(), reason=DRILLS_NOT_APPLICABLE),
-        real_orders_possible=verdict.allowed and not bot.sandbox,
-    )
+    report: DialectReport

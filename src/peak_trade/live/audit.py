@@ -25,8 +25,8 @@ from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig
 from peak_trade.core.redaction import redact
 from peak_trade.core.registry import CAPS, SETTINGS, CapRow, SettingRow
 from peak_trade.core.secret import Secret
-from peak_trade.live.assessment import assess
-from peak_trade.live.drills import DrillRun
+from peak_trade.dialects.peak_trade.assessment import assess, report_of
+from peak_trade.live.drills import DrillRun, LiveAuditDrillResult
 from peak_trade.live.risk_limits import LiveRiskLimits
 from peak_trade.live.safety import SafetyGuard
 from peak_trade.live.snapshot import (
@@ -35,7 +35,6 @@ from peak_trade.live.snapshot import (
     SCHEMA_VERSION,
     AnySnapshot,
     LiveAuditConfigProvenance,
-    LiveAuditDrillResult,
     LiveAuditDrillSummary,
     LiveAuditGatingState,
     LiveAuditRiskState,
@@ -106,6 +105,7 @@ def build_live_audit_snapshot(
         assessment = msgspec.structs.replace(
             assessment,
             verdict=safety_guard.verdict,
+            report=report_of(loaded, safety_guard.verdict),
             drills=DrillRun(executable=False, results=(), reason="config could not be loaded"),
         )
     from peak_trade.versions import collect_versions

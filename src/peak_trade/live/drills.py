@@ -81,13 +81,30 @@ class Scenario(msgspec.Struct, frozen=True, kw_only=True):
     testnet_dry_run: bool = True  # drill F proves testnet is not live, with its dry-run
 
 
-class DrillResult(msgspec.Struct, frozen=True, kw_only=True):
+# One drill as the snapshot reports it (`drills.results`); no docstring, which would become
+# the schema's description of a type schema 2 already published without one.
+class LiveAuditDrillResult(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     name: str
     passed: bool
     expected: tuple[Outcome, ...]
     observed: tuple[Outcome, ...]
+
+
+class DrillResult(LiveAuditDrillResult, frozen=True, kw_only=True):
+    """One drill of a run, with its duration (shown by `peak-trade drills`, never archived:
+    a snapshot must not change with the machine's speed)."""
+
     duration_ms: float
+
+    def reported(self) -> LiveAuditDrillResult:
+        return LiveAuditDrillResult(
+            id=self.id,
+            name=self.name,
+            passed=self.passed,
+            expected=self.expected,
+            observed=self.observed,
+        )
 
 
 class DrillRun(msgspec.Struct, frozen=True, kw_only=True):

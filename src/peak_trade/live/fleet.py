@@ -15,10 +15,9 @@ from enum import IntEnum
 
 import msgspec
 
-from peak_trade.core.config import BOUNDED_LIVE_FILE, name_and_stem
-from peak_trade.dialects.select import load
+from peak_trade.core.config import name_and_stem
+from peak_trade.dialects import assess, file_patterns, is_overlay, load
 from peak_trade.errors import ConfigError
-from peak_trade.live.assessment import assess
 from peak_trade.live.policy import Expectation, PolicyViolation, check_snapshot
 from peak_trade.live.safety import config_invalid_verdict
 from peak_trade.live.snapshot import LiveAuditVersions, snapshot_of
@@ -101,22 +100,23 @@ class FleetReport(msgspec.Struct, frozen=True, kw_only=True):
 def expand_targets(targets: Sequence[str]) -> list[str]:
     """Directories (their *.toml), glob patterns and files -> config paths, each once.
 
-    A directory contributes its `*.toml` (Peak_Trade) and `*.json` (freqtrade) files; a
-    `bounded_live.toml` is never a config of its own: it is merged into its neighbour.
+    A directory contributes the files every dialect's patterns match (`dialects.DIALECTS`); an
+    overlay (Peak_Trade's `bounded_live.toml`) is never a config of its own: it is merged into
+    its neighbour.
     """
     paths: list[str] = []
     for target in targets:
         if os.path.isdir(target):
             found = sorted(
                 p
-                for pattern in ("*.toml", "*.json")
+                for pattern in file_patterns()
                 for p in glob.glob(os.path.join(glob.escape(target), pattern))
             )
         elif glob.has_magic(target):
             found = sorted(p for p in glob.glob(target, recursive=True) if os.path.isfile(p))
         else:
             found = [target]
-        found = [p for p in found if os.path.basename(p) != BOUNDED_LIVE_FILE]
+        found = [p for p in found if not is_overlay(p)]
         if not found:
             raise ConfigError(f"{target}: matches no config file")
         paths.extend(found)

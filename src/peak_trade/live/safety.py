@@ -12,7 +12,6 @@ from typing import Final
 
 import msgspec
 
-from peak_trade.core.config import BotFacts
 from peak_trade.core.environment import EnvironmentConfig, TradingEnvironment
 from peak_trade.core.registry import (
     GATE_OF_CODE,
@@ -34,7 +33,6 @@ __all__ = [
     "SafetyGuard",
     "Verdict",
     "config_invalid_verdict",
-    "evaluate_bot_gates",
     "evaluate_gates",
     "is_live_execution_allowed",
 ]
@@ -160,42 +158,6 @@ def _token_blocker(env: EnvironmentConfig) -> BlockerCode | None:
     if not env.confirm_token.matches_sha256(env.confirm_token_sha256):
         return BlockerCode.CONFIRM_TOKEN_INVALID
     return None
-
-
-_BOT_DRY_RUN: Final = _blocker(
-    BlockerCode.DRY_RUN_ACTIVE, "dry_run=true: the bot simulates every order (freqtrade)"
-)
-_BOT_CREDENTIALS: Final = _blocker(
-    BlockerCode.CREDENTIALS_MISSING,
-    "No exchange key and secret (inline or FREQTRADE__EXCHANGE__KEY/SECRET): the bot cannot"
-    " sign orders",
-)
-
-
-def evaluate_bot_gates(bot: BotFacts) -> Verdict:
-    """A trading bot's gates (freqtrade): dry-run, and credentials it can sign orders with."""
-    blockers = []
-    if bot.dry_run is not False:
-        blockers.append(_BOT_DRY_RUN)
-    if bot.credentials_present is not True:
-        blockers.append(_BOT_CREDENTIALS)
-    allowed = not blockers
-    if bot.dry_run is not False:
-        mode = EffectiveMode.PAPER
-    else:
-        mode = EffectiveMode.LIVE if allowed else EffectiveMode.BLOCKED
-    return Verdict(
-        allowed=allowed,
-        effective_mode=mode,
-        blockers=tuple(blockers),
-        allowed_reason=BOT_ALLOWED_REASON,
-    )
-
-
-BOT_ALLOWED_REASON: Final = (
-    "dry_run=false and exchange credentials present: the bot places real orders"
-    " (on a sandbox venue, test orders)"
-)
 
 
 def config_invalid_verdict(error: ConfigError) -> Verdict:

@@ -17,10 +17,9 @@ import msgspec
 from peak_trade.core.caps import ConfiguredCap, EffectiveCaps
 from peak_trade.core.config import LoadedConfig, sha256_of_redacted, sha256_redacted
 from peak_trade.core.environment import TradingEnvironment
-from peak_trade.core.registry import SEED_RISK_FIELDS
 from peak_trade.core.venues import Venue
 from peak_trade.live.assessment import Assessment
-from peak_trade.live.drills import SCENARIO_NAMES, Outcome
+from peak_trade.live.drills import SCENARIO_NAMES, LiveAuditDrillResult
 from peak_trade.live.safety import Blocker, EffectiveMode
 
 if TYPE_CHECKING:
@@ -28,11 +27,8 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION: Final = 2
 SCHEMA_ID: Final = "peak-trade/live-audit-snapshot/v2"
+#: the seed's guarantee, which Peak_Trade's v1.0 build gives; a bot with a transport has none
 SAFETY_GUARANTEE_V1_0: Final = "Dry-Run only, no real orders possible (v1.0 - Phase 71-74)"
-#: the seed's guarantee is Peak_Trade's v1.0 build's; a bot with a transport has none
-BOT_SAFETY_GUARANTEE: Final = (
-    "not applicable: this bot has its own exchange transport; see real_orders_possible"
-)
 
 
 class LiveAuditGatingState(msgspec.Struct, frozen=True, kw_only=True):
@@ -64,14 +60,6 @@ class LiveAuditRiskState(msgspec.Struct, frozen=True, kw_only=True):
     bounded_live_enabled: bool | None
     limits: tuple[ConfiguredCap, ...]
     effective: EffectiveCaps
-
-
-class LiveAuditDrillResult(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    name: str
-    passed: bool
-    expected: tuple[Outcome, ...]
-    observed: tuple[Outcome, ...]
 
 
 class LiveAuditDrillSummary(msgspec.Struct, frozen=True, kw_only=True):
@@ -157,31 +145,38 @@ def snapshot_of(
     versions: LiveAuditVersions,
     provenance: LiveAuditConfigProvenance | None = None,
 ) -> LiveAuditSnapshot:
-    """Assemble the snapshot of one assessment. Pure."""
-    loaded, verdict = assessment.loaded, assessment.verdict
-    bot = loaded.bot is not None
+    """Assemble the snapshot of one assessment. Pure. What differs between dialects comes as
+    neutral facts in `assessment.report`; a field a dialect does not set is null."""
+    loaded, verdict, report = assessment.loaded, assessment.verdict, assessment.report
     return LiveAuditSnapshot(
         schema_version=SCHEMA_VERSION,
         timestamp_utc=timestamp_utc,
         environment_id=assessment.environment_id,
-        gating=_bot_gating(assessment) if bot else _gating(assessment),
-        risk=_risk(assessment, peak_trade=not bot),
+        gating=LiveAuditGatingState(
+            mode=loaded.environment.environment,
+            effective_mode=verdict.effective_mode,
+            config_armed=assessment.config_armed,
+            **{field: report.gating.get(field) for field in _DIALECT_GATING},
+        ),
+        risk=LiveAuditRiskState(
+            limits_enabled=loaded.risk.enabled,
+            limits_source=loaded.limits_source,
+            base_currency=loaded.risk.base_currency,
+            limits=loaded.caps,
+            effective=assessment.effective,
+            **{field: report.risk.get(field) for field in _DIALECT_RISK},
+        ),
         venues=loaded.venues,
         drills=LiveAuditDrillSummary(
             available_scenarios=SCENARIO_NAMES,
             num_scenarios=len(SCENARIO_NAMES),
             drills_executable=assessment.drills.executable,
-            results=tuple(
-                LiveAuditDrillResult(
-                    id=r.id, name=r.name, passed=r.passed, expected=r.expected, observed=r.observed
-                )
-                for r in assessment.drills.results
-            ),
+            results=tuple(r.reported() for r in assessment.drills.results),
         ),
         safety=LiveAuditSafetySummary(
             is_live_execution_allowed=verdict.allowed,
             reasons=verdict.reasons,
-            safety_guarantee_v1_0=BOT_SAFETY_GUARANTEE if bot else SAFETY_GUARANTEE_V1_0,
+            safety_guarantee_v1_0=report.safety_guarantee,
             blockers=verdict.blockers,
             real_orders_possible=assessment.real_orders_possible,
         ),
@@ -190,77 +185,17 @@ def snapshot_of(
     )
 
 
-def _gating(assessment: Assessment) -> LiveAuditGatingState:
-    env = assessment.loaded.environment
-    return LiveAuditGatingState(
-        mode=env.environment,
-        effective_mode=assessment.verdict.effective_mode,
-        enable_live_trading=env.enable_live_trading,
-        live_mode_armed=env.live_mode_armed,
-        live_dry_run_mode=env.live_dry_run_mode,
-        confirm_token_present=env.confirm_token_present,
-        require_confirm_token=env.require_confirm_token,
-        confirm_token_valid=env.confirm_token_valid,
-        config_armed=assessment.config_armed,
-        testnet_dry_run=env.testnet_dry_run,
-        bounded_pilot_mode=env.bounded_pilot_mode,
-        log_all_orders=env.log_all_orders,
-        knowledge_readonly=env.knowledge_readonly,
-        api_server_unprotected=None,
-    )
-
-
-def _bot_gating(assessment: Assessment) -> LiveAuditGatingState:
-    """A bot's gating: Peak_Trade's gate fields do not apply and are null."""
-    bot = assessment.loaded.bot
-    return LiveAuditGatingState(
-        mode=assessment.loaded.environment.environment,
-        effective_mode=assessment.verdict.effective_mode,
-        enable_live_trading=None,
-        live_mode_armed=None,
-        live_dry_run_mode=None,
-        confirm_token_present=None,
-        require_confirm_token=None,
-        confirm_token_valid=None,
-        config_armed=assessment.config_armed,
-        testnet_dry_run=None,
-        bounded_pilot_mode=None,
-        log_all_orders=None,
-        knowledge_readonly=None,
-        api_server_unprotected=bot.api_server_unprotected if bot is not None else None,
-    )
-
-
-def _risk(assessment: Assessment, *, peak_trade: bool) -> LiveAuditRiskState:
-    loaded, risk = assessment.loaded, assessment.loaded.risk
-    phase71 = {
-        field: _phase71_cap(loaded.caps, field) if peak_trade else None
-        for field, _ in SEED_RISK_FIELDS
-    }
-    return LiveAuditRiskState(
-        **phase71,
-        limits_enabled=risk.enabled,
-        limits_source=loaded.limits_source,
-        base_currency=risk.base_currency,
-        block_on_violation=risk.block_on_violation if peak_trade else None,
-        warning_threshold_factor=risk.warning_threshold_factor if peak_trade else None,
-        bounded_live_enabled=loaded.bounded_live_enabled if peak_trade else None,
-        limits=loaded.caps,
-        effective=assessment.effective,
-    )
-
-
-def _phase71_cap(caps: tuple[ConfiguredCap, ...], field: str) -> float | None:
-    """The seed's field: the binding Phase 71 cap (either table), or None when neither is set."""
-    values = [c.value for c in caps if c.key in _PHASE71_KEYS[field] and c.value is not None]
-    if not values:
-        return None
-    return max(values) if field == "live_trade_min_size" else min(values)
-
-
-_PHASE71_KEYS: Final = {
-    field: (f"environment.{field}", f"live_risk.{field}") for field, _ in SEED_RISK_FIELDS
-}
+#: the fields of each section that a dialect sets, or leaves null where they do not apply
+_DIALECT_GATING: Final = tuple(
+    f
+    for f in LiveAuditGatingState.__struct_fields__
+    if f not in ("mode", "effective_mode", "config_armed")
+)
+_DIALECT_RISK: Final = tuple(
+    f
+    for f in LiveAuditRiskState.__struct_fields__
+    if f not in ("limits_enabled", "limits_source", "base_currency", "limits", "effective")
+)
 
 
 def live_audit_snapshot_to_dict(snapshot: AnySnapshot) -> dict[str, Any]:

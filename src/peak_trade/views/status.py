@@ -10,28 +10,16 @@ from typing import TextIO
 
 import msgspec
 
-from peak_trade.core.config import BotFacts
+from peak_trade.core.facts import NOT_SET, GateState
 from peak_trade.core.kinds import CapKind, with_unit
 from peak_trade.core.registry import (
     EFFECTIVE_KINDS,
-    GATES,
-    SETTING,
-    TOKEN_GATE,
     TOKEN_SETTING,
-    remedy_for,
 )
 from peak_trade.core.venues import Venue
+from peak_trade.dialects import DEFAULT, named
 from peak_trade.live.assessment import Assessment
 from peak_trade.views import to_json
-
-NOT_SET = "not set"
-
-
-class GateState(msgspec.Struct, frozen=True, kw_only=True):
-    gate: str
-    key: str
-    value: bool | str
-    open: bool
 
 
 class BlockerView(msgspec.Struct, frozen=True, kw_only=True):
@@ -66,8 +54,8 @@ class StatusReport(msgspec.Struct, frozen=True, kw_only=True):
     real_orders_possible: bool
 
 
-#: status fields that only Peak_Trade's gates have; null for a bot dialect
-_PEAK_TRADE_ONLY = (
+#: status fields only some dialects have (a confirm token, ...): null where they do not apply
+_DIALECT_FIELDS = (
     "confirm_token_required",
     "confirm_token_present",
     "confirm_token_valid",
@@ -78,22 +66,7 @@ _PEAK_TRADE_ONLY = (
 
 
 def build_status(assessment: Assessment) -> StatusReport:
-    loaded, verdict = assessment.loaded, assessment.verdict
-    bot = loaded.bot
-    if bot is None:
-        gates = _peak_trade_gates(assessment)
-        env = loaded.environment
-        dialect_fields: dict[str, bool | None] = {
-            "confirm_token_required": env.require_confirm_token,
-            "confirm_token_present": env.confirm_token_present,
-            "confirm_token_valid": env.confirm_token_valid,
-            "block_on_violation": loaded.risk.block_on_violation,
-            "testnet_dry_run": env.testnet_dry_run,
-            "bounded_pilot_mode": env.bounded_pilot_mode,
-        }
-    else:
-        gates = _bot_gates(bot, verdict.closed_gates)
-        dialect_fields = dict.fromkeys(_PEAK_TRADE_ONLY)
+    loaded, verdict, report = assessment.loaded, assessment.verdict, assessment.report
     return StatusReport(
         dialect=loaded.dialect,
         config_source=loaded.source,
@@ -103,66 +76,19 @@ def build_status(assessment: Assessment) -> StatusReport:
         effective_mode=verdict.effective_mode.value,
         live_execution_allowed=verdict.allowed,
         config_armed=assessment.config_armed,
-        gates=gates,
+        gates=report.gates,
         risk_limits_enabled=loaded.risk.enabled,
         base_currency=loaded.risk.base_currency,
         effective_caps={k.value: assessment.effective.of(k) for k in EFFECTIVE_KINDS},
         limits_source=loaded.limits_source,
         venues=tuple(_venue_line(v) for v in loaded.venues),
         blockers=tuple(
-            BlockerView(
-                code=b.code.value,
-                gate=b.gate,
-                message=b.message,
-                remedy=remedy_for(b.code, loaded.dialect),
-            )
-            for b in verdict.blockers
+            BlockerView(code=b.code.value, gate=b.gate, message=b.message, remedy=remedy)
+            for b, remedy in zip(verdict.blockers, report.remedies, strict=True)
         ),
         real_orders_possible=assessment.real_orders_possible,
-        **dialect_fields,
+        **{field: report.status.get(field) for field in _DIALECT_FIELDS},
     )
-
-
-def _peak_trade_gates(assessment: Assessment) -> tuple[GateState, ...]:
-    env, closed = assessment.loaded.environment, assessment.verdict.closed_gates
-    gates = [
-        GateState(
-            gate=gate.label,
-            key=gate.setting,
-            value=_plain(getattr(env, gate.setting.rsplit(".", 1)[1])),
-            open=gate.name not in closed,
-        )
-        for gate in GATES
-    ]
-    gates.append(
-        GateState(
-            gate=SETTING[TOKEN_SETTING].label.removesuffix(" required"),
-            key=TOKEN_SETTING,
-            value=env.require_confirm_token,
-            open=TOKEN_GATE not in closed,
-        )
-    )
-    return tuple(gates)
-
-
-def _bot_gates(bot: BotFacts, closed: frozenset[str]) -> tuple[GateState, ...]:
-    """A bot's gates (freqtrade): dry_run and the exchange credentials."""
-    source = f" ({bot.dry_run_variable})" if bot.dry_run_variable else ""
-    return (
-        GateState(
-            gate="Dry-run", key=f"dry_run{source}", value=bot.dry_run, open="dry_run" not in closed
-        ),
-        GateState(
-            gate="Credentials",
-            key="exchange.key + exchange.secret",
-            value="present" if bot.credentials_present else "absent",
-            open="credentials" not in closed,
-        ),
-    )
-
-
-def _plain(value: object) -> bool | str:
-    return value if isinstance(value, bool) else str(value)
 
 
 def _venue_line(venue: Venue) -> str:
@@ -196,16 +122,14 @@ def _token_text(report: StatusReport) -> str:
 def headline(report: StatusReport) -> str:
     if report.live_execution_allowed and report.real_orders_possible:
         return "LIVE EXECUTION ALLOWED: real orders can leave (no sandbox)"
-    if report.live_execution_allowed and report.dialect != "peak_trade":
-        return "LIVE EXECUTION ALLOWED: every gate is open (orders go to a sandbox venue)"
     if report.live_execution_allowed:
-        return "LIVE EXECUTION ALLOWED: every gate is open (orders still simulated: no transport)"
+        return named(report.dialect).allowed_headline
     count = len(report.blockers)
     return f"Live execution BLOCKED ({count} blocker{'' if count == 1 else 's'})"
 
 
 def _config_line(report: StatusReport) -> str:
-    dialect = "" if report.dialect == "peak_trade" else f", {report.dialect}"
+    dialect = "" if report.dialect == DEFAULT.name else f", {report.dialect}"
     return (
         f"Config: {report.config_path or 'embedded default'} ({report.config_source},"
         f" found by {report.config_resolved_from}{dialect})"

@@ -24,7 +24,6 @@ import msgspec
 
 from peak_trade.core.caps import ConfiguredCap
 from peak_trade.core.config import (
-    BotFacts,
     LoadedConfig,
     file_infos,
     name_and_stem,
@@ -33,9 +32,10 @@ from peak_trade.core.config import (
 )
 from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig, TradingEnvironment
 from peak_trade.core.redaction import endpoint_origin, is_secret_key, normalised, redact
-from peak_trade.core.registry import CURRENCY_PATTERN, FREQTRADE_CAPS, FULL_MATCH
+from peak_trade.core.registry import CURRENCY_PATTERN, FULL_MATCH
 from peak_trade.core.venues import Credential, Venue
-from peak_trade.dialects import jsonc
+from peak_trade.dialects.freqtrade import jsonc
+from peak_trade.dialects.freqtrade.rows import CAPS
 from peak_trade.errors import ConfigError
 
 DIALECT: Final = "freqtrade"
@@ -100,6 +100,24 @@ def is_freqtrade_secret(path: tuple[str, ...]) -> bool:
     if len(path) >= 3 and path[0] == "exchange" and path[1] in _CCXT_TABLES:
         return any(normalised(part).replace("_", "") in _CCXT_SECRET_NAMES for part in path[2:])
     return False
+
+
+class FreqtradeFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """freqtrade's own gating facts (`LoadedConfig.facts`): its gates, not Peak_Trade's."""
+
+    dry_run: bool
+    #: the `FREQTRADE__…` variable that set `dry_run`, or None when a file did
+    dry_run_variable: str | None
+    credentials_present: bool
+    sandbox: bool
+    api_server_unprotected: bool
+
+
+def facts_of(loaded: LoadedConfig) -> FreqtradeFacts:
+    """The freqtrade facts of a config this dialect loaded."""
+    if not isinstance(loaded.facts, FreqtradeFacts):
+        raise TypeError("not a freqtrade config")
+    return loaded.facts
 
 
 # --------------------------------------------------------------------------- loading (edge)
@@ -346,7 +364,7 @@ def decode(
         redacted_keys=redacted_keys,
         dialect=DIALECT,
         env_overrides=env.names,
-        bot=BotFacts(
+        facts=FreqtradeFacts(
             dry_run=dry_run,
             dry_run_variable=dry_run_variable,
             credentials_present=has_key and has_secret,
@@ -360,7 +378,7 @@ def _caps(
     data: Mapping[str, Any], where: str, precedence: Files, env_paths: Mapping[tuple[str, ...], str]
 ) -> list[ConfiguredCap]:
     caps = []
-    for row in FREQTRADE_CAPS:
+    for row in CAPS:
         if row.key not in data:
             continue  # left to the strategy
         value = data[row.key]

@@ -1,0 +1,91 @@
+"""freqtrade (DESIGN §8): JSON with comments, several files merged, `add_config_files`, the
+`FREQTRADE__…` environment, its gates (dry_run, exchange credentials) and caps. Loading and
+decoding: `config.py` (and `jsonc.py`, its JSON reader); its assessment and words:
+`assessment.py`; its policy rules: `policy.py`. This module stays light (no parser imported).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Final
+
+from peak_trade.dialects.interface import MarkdownWords
+
+if TYPE_CHECKING:
+    from peak_trade.core.config import LoadedConfig
+    from peak_trade.live.assessment import Assessment
+    from peak_trade.live.rules import Policy, PolicyWords
+    from peak_trade.live.snapshot import LiveAuditSnapshot
+
+NAME: Final = "freqtrade"
+
+
+class FreqtradeDialect:
+    name = NAME
+    title = "freqtrade"
+    file_patterns = ("*.json",)
+    several_files = True
+    allowed_headline = "LIVE EXECUTION ALLOWED: every gate is open (orders go to a sandbox venue)"
+    markdown = MarkdownWords(
+        absent_field="not applicable to freqtrade",
+        absent_cap="not set (strategy-defined)",
+        drills_not_run="they exercise Peak_Trade's gates; not applicable to freqtrade",
+        extra_gating=(("api_server_unprotected", "API server enabled without jwt_secret_key"),),
+    )
+
+    def claims(self, path: str, raw: bytes) -> bool:
+        """A JSON object (comments allowed) holding `dry_run`, or `exchange` and
+        `stake_currency`."""
+        if raw.lstrip()[:1] not in (b"{", b"/"):
+            return False
+        from peak_trade.dialects.freqtrade import jsonc  # only for content that may be JSON
+
+        try:
+            data = jsonc.loads(raw)
+        except jsonc.JsoncError:
+            return False
+        return isinstance(data, dict) and (
+            "dry_run" in data or ("exchange" in data and "stake_currency" in data)
+        )
+
+    def is_overlay(self, path: str) -> bool:
+        return False
+
+    def load(
+        self,
+        paths: Sequence[str],
+        *,
+        environ: Mapping[str, str],
+        bounded_live: bool,
+        raw: bytes | None,
+    ) -> LoadedConfig:
+        from peak_trade.dialects.freqtrade import config
+        from peak_trade.errors import ConfigError
+
+        if not paths:
+            raise ConfigError("a freqtrade config needs --config PATH")
+        return config.load(list(paths), environ)
+
+    def assess(
+        self,
+        loaded: LoadedConfig,
+        *,
+        environment_id: str | None,
+        scenario_ids: Sequence[str] | None,
+    ) -> Assessment:
+        from peak_trade.dialects.freqtrade.assessment import assess
+
+        return assess(loaded, environment_id=environment_id)
+
+    def policy(self) -> Policy:
+        from peak_trade.dialects.freqtrade.policy import POLICY
+
+        return POLICY
+
+    def policy_words(self, snapshot: LiveAuditSnapshot) -> PolicyWords:
+        from peak_trade.dialects.freqtrade.policy import words
+
+        return words(snapshot)
+
+
+FREQTRADE: Final = FreqtradeDialect()

@@ -1,0 +1,85 @@
+"""The interface every audited system implements (pip-audit's `_service/interface.py` pattern).
+
+A dialect is one package under `dialects/` exposing one object that satisfies `Dialect`, listed
+once in `dialects.DIALECTS`. Its package holds everything that knows the system: finding and
+reading its files (the I/O edge), strict decoding (pure), its rows, its gates and their words and
+remedies, its policy rules, its drills if it has any. The package's `__init__` stays light (no
+parser imported): detection, help and fleet patterns must not cost another dialect's start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+import msgspec
+
+from peak_trade.core.facts import NOT_SET
+
+if TYPE_CHECKING:
+    from peak_trade.core.config import LoadedConfig
+    from peak_trade.live.assessment import Assessment
+    from peak_trade.live.rules import Policy, PolicyWords
+    from peak_trade.live.snapshot import LiveAuditSnapshot
+
+
+class MarkdownWords(msgspec.Struct, frozen=True, kw_only=True):
+    """How the Markdown report words what this dialect leaves empty."""
+
+    absent_field: str = NOT_SET  # a field of another system's gates: "not applicable to X"
+    absent_cap: str = NOT_SET  # a cap the config leaves unset
+    drills_not_run: str = "the config could not be loaded"  # why the seed's drills did not run
+    #: gating facts only this dialect has: (snapshot field, label)
+    extra_gating: tuple[tuple[str, str], ...] = ()
+
+
+class Dialect(Protocol):
+    @property
+    def name(self) -> str: ...  # `config.dialect`, the `--dialect` choice
+
+    @property
+    def title(self) -> str: ...  # the system's name in prose
+
+    @property
+    def file_patterns(self) -> tuple[str, ...]: ...  # what `fleet DIR` looks for
+
+    @property
+    def several_files(self) -> bool: ...  # `--config` may repeat (the files merge)
+
+    @property
+    def markdown(self) -> MarkdownWords: ...
+
+    @property
+    def allowed_headline(self) -> str: ...  # status, when live is allowed but no order is real
+
+    def claims(self, path: str, raw: bytes) -> bool:
+        """Whether this content is this system's config (detection, in `DIALECTS` order)."""
+        ...
+
+    def is_overlay(self, path: str) -> bool:
+        """A file that is merged into its neighbour and never audited alone."""
+        ...
+
+    def load(
+        self,
+        paths: Sequence[str],
+        *,
+        environ: Mapping[str, str],
+        bounded_live: bool,
+        raw: bytes | None,
+    ) -> LoadedConfig:
+        """Find, read and decode the config as the system itself does (`paths` may be empty:
+        the system's own default locations)."""
+        ...
+
+    def assess(
+        self,
+        loaded: LoadedConfig,
+        *,
+        environment_id: str | None,
+        scenario_ids: Sequence[str] | None,
+    ) -> Assessment: ...
+
+    def policy(self) -> Policy: ...
+
+    def policy_words(self, snapshot: LiveAuditSnapshot) -> PolicyWords: ...

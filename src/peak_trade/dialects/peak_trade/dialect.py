@@ -1,0 +1,78 @@
+"""Peak_Trade (DESIGN §2, §3): one TOML file (`config/config.toml`) with a `bounded_live.toml`
+merged beside it, its own gates (mode, Gate 1, Gate 2, dry-run, confirm token), the seed's drills
+A-G. Decoding and loading: `core.config` (the seed's module paths); its assessment and words:
+`assessment.py`; its policy rules: `policy.py`. This module stays light (no parser imported).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Final
+
+from peak_trade.dialects.interface import MarkdownWords
+
+if TYPE_CHECKING:
+    from peak_trade.core.config import LoadedConfig
+    from peak_trade.live.assessment import Assessment
+    from peak_trade.live.rules import Policy, PolicyWords
+    from peak_trade.live.snapshot import LiveAuditSnapshot
+
+NAME: Final = "peak_trade"
+OVERLAY_FILE: Final = "bounded_live.toml"
+
+
+class PeakTradeDialect:
+    name = NAME
+    title = "Peak_Trade"
+    file_patterns = ("*.toml",)
+    several_files = False
+    markdown = MarkdownWords()
+    allowed_headline = (
+        "LIVE EXECUTION ALLOWED: every gate is open (orders still simulated: no transport)"
+    )
+
+    def claims(self, path: str, raw: bytes) -> bool:
+        """TOML, i.e. anything that does not open like JSON: decoding names any error."""
+        return raw.lstrip()[:1] not in (b"{", b"/")
+
+    def is_overlay(self, path: str) -> bool:
+        return os.path.basename(path) == OVERLAY_FILE
+
+    def load(
+        self,
+        paths: Sequence[str],
+        *,
+        environ: Mapping[str, str],
+        bounded_live: bool,
+        raw: bytes | None,
+    ) -> LoadedConfig:
+        from peak_trade.core.config import load_config
+
+        return load_config(
+            paths[0] if paths else None, environ=environ, bounded_live=bounded_live, raw=raw
+        )
+
+    def assess(
+        self,
+        loaded: LoadedConfig,
+        *,
+        environment_id: str | None,
+        scenario_ids: Sequence[str] | None,
+    ) -> Assessment:
+        from peak_trade.dialects.peak_trade.assessment import assess
+
+        return assess(loaded, environment_id=environment_id, scenario_ids=scenario_ids)
+
+    def policy(self) -> Policy:
+        from peak_trade.dialects.peak_trade.policy import POLICY
+
+        return POLICY
+
+    def policy_words(self, snapshot: LiveAuditSnapshot) -> PolicyWords:
+        from peak_trade.dialects.peak_trade.policy import words
+
+        return words(snapshot)
+
+
+PEAK_TRADE: Final = PeakTradeDialect()

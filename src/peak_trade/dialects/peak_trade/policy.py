@@ -1,0 +1,188 @@
+"""Peak_Trade's policy (DESIGN §6): the generic rules in Peak_Trade's words, plus its own. Pure.
+
+`--expect blocked` judges an *armed* config (the file alone opens every gate it controls) as
+live-capable whether or not a token happens to be in the auditing process's environment: CI has
+no token, production has one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Final
+
+from peak_trade.core.registry import GATES
+from peak_trade.live.rules import (
+    Expectation,
+    ExpectedAllowed,
+    InlineCredential,
+    LiveAllowed,
+    Policy,
+    PolicyViolation,
+    PolicyWords,
+    RealOrdersPossible,
+)
+from peak_trade.live.snapshot import LiveAuditSnapshot
+
+TOKEN_KEY: Final = "environment.confirm_token"  # noqa: S105 - a key path
+
+
+class PeakTradeRule(StrEnum):
+    """Codes of the rules only Peak_Trade has (stable ids)."""
+
+    CONFIG_ARMED = "config_armed"
+    DRILLS_NOT_EXECUTABLE = "drills_not_executable"
+    DRILL_FAILED = "drill_failed"
+    RISK_LIMITS_DISABLED = "risk_limits_disabled"
+    RISK_LIMITS_WARN_ONLY = "risk_limits_warn_only"
+    CONFIRM_TOKEN_NOT_REQUIRED = "confirm_token_not_required"  # noqa: S105
+
+
+def _closing_assignment(setting: str, open_value: object) -> str:
+    closed = '"paper"' if isinstance(open_value, str) else str(not open_value).lower()
+    return f"{setting} = {closed}"
+
+
+#: closing any one gate of an armed config disarms it
+DISARM_FIX: Final = " or ".join(_closing_assignment(g.setting, g.open_value) for g in GATES)
+DISARM_KEYS: Final = tuple(g.setting for g in GATES)
+
+
+def words(snapshot: LiveAuditSnapshot) -> PolicyWords:
+    return PolicyWords(
+        live_allowed="live execution is allowed",
+        blocked="live execution is blocked",
+        disarm_fix=DISARM_FIX,
+        disarm_keys=DISARM_KEYS,
+        real_orders="real orders are possible",
+        real_orders_fix=DISARM_FIX,
+        inline_fix="remove them and name an environment variable in a *_env_var key instead",
+        inline_extra=(TOKEN_KEY,) if TOKEN_KEY in snapshot.config.redacted_keys else (),
+    )
+
+
+def _live_capable(snapshot: LiveAuditSnapshot) -> bool:
+    return snapshot.gating.config_armed or snapshot.gating.mode.value == "live"
+
+
+class ConfigArmed:
+    code = PeakTradeRule.CONFIG_ARMED
+
+    def violations(
+        self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
+    ) -> Sequence[PolicyViolation]:
+        if expect is Expectation.BLOCKED and snapshot.gating.config_armed:
+            message = (
+                "the config opens every gate it controls (armed): only a run-time token"
+                " stands between it and live orders"
+            )
+            return (PolicyViolation(self.code, message, DISARM_FIX, DISARM_KEYS),)
+        return ()
+
+
+class DrillsNotExecutable:
+    code = PeakTradeRule.DRILLS_NOT_EXECUTABLE
+
+    def violations(
+        self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
+    ) -> Sequence[PolicyViolation]:
+        if not snapshot.drills.drills_executable:
+            return (PolicyViolation(self.code, "the drills could not run"),)
+        return ()
+
+
+class DrillFailed:
+    code = PeakTradeRule.DRILL_FAILED
+
+    def violations(
+        self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
+    ) -> Sequence[PolicyViolation]:
+        failed = [r.id for r in snapshot.drills.results if not r.passed]
+        if not failed:
+            return ()
+        fix, keys = _drill_e_fix(snapshot) if "E" in failed else ("", ())
+        message = f"drill(s) failing: {', '.join(failed)}"
+        return (PolicyViolation(self.code, message, fix, keys),)
+
+
+def _drill_e_fix(snapshot: LiveAuditSnapshot) -> tuple[str, tuple[str, ...]]:
+    risk = snapshot.risk
+    if not risk.limits_enabled:
+        return "live_risk.enabled = true", ("live_risk.enabled",)
+    if not risk.block_on_violation:
+        return "live_risk.block_on_violation = true", ("live_risk.block_on_violation",)
+    missing = tuple(
+        key
+        for kind, key in (
+            ("per_order", "live_risk.max_order_notional"),
+            ("total", "live_risk.max_total_exposure_notional"),
+        )
+        if getattr(risk.effective, kind) is None
+    )
+    return ("set " + " and ".join(missing) if missing else ""), missing
+
+
+class _LiveCapableSetting:
+    """While mode is live or the config is armed, a setting must hold its safe value."""
+
+    def __init__(self, code: PeakTradeRule, holds: str, key: str, fix: str, message: str) -> None:
+        self.code, self._holds, self._key, self._fix, self._message = (
+            code,
+            holds,
+            key,
+            fix,
+            message,
+        )
+
+    def violations(
+        self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
+    ) -> Sequence[PolicyViolation]:
+        if _live_capable(snapshot) and not getattr(snapshot.risk, self._holds):
+            return (PolicyViolation(self.code, self._message, self._fix, (self._key,)),)
+        return ()
+
+
+class ConfirmTokenNotRequired:
+    code = PeakTradeRule.CONFIRM_TOKEN_NOT_REQUIRED
+
+    def violations(
+        self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
+    ) -> Sequence[PolicyViolation]:
+        gating = snapshot.gating
+        if gating.mode.value == "live" and gating.require_confirm_token is False:
+            return (
+                PolicyViolation(
+                    self.code,
+                    "mode is live but environment.require_confirm_token is false",
+                    "environment.require_confirm_token = true",
+                    ("environment.require_confirm_token",),
+                ),
+            )
+        return ()
+
+
+POLICY: Final = Policy(
+    LiveAllowed(),
+    ConfigArmed(),
+    ExpectedAllowed(),
+    RealOrdersPossible(),
+    DrillsNotExecutable(),
+    DrillFailed(),
+    _LiveCapableSetting(
+        PeakTradeRule.RISK_LIMITS_DISABLED,
+        "limits_enabled",
+        "live_risk.enabled",
+        "live_risk.enabled = true",
+        "risk limits are disabled while mode is live or the config is armed",
+    ),
+    _LiveCapableSetting(
+        PeakTradeRule.RISK_LIMITS_WARN_ONLY,
+        "block_on_violation",
+        "live_risk.block_on_violation",
+        "live_risk.block_on_violation = true",
+        "a cap breach only warns (block_on_violation = false) while mode is live or the config"
+        " is armed",
+    ),
+    ConfirmTokenNotRequired(),
+    InlineCredential(),
+)
