@@ -40,7 +40,7 @@ from peak_trade.core.registry import (
     keys_of_table,
 )
 from peak_trade.core.secret import Secret
-from peak_trade.core.venues import Venue, is_inline_credential, venues_of
+from peak_trade.core.venues import Venue, venues_of
 from peak_trade.errors import ConfigError
 from peak_trade.files import NotARegularFile, open_regular
 
@@ -118,16 +118,19 @@ class ConfigFileInfo(msgspec.Struct, frozen=True, kw_only=True):
 class LoadedConfig(msgspec.Struct, frozen=True, kw_only=True):
     """A decoded config and where it came from. Holds secrets only inside `Secret`.
 
-    `dialect` names the system (`peak_trade.dialects`); `facts` holds what only that dialect
-    knows (its own gates), read only by its own package.
+    Neutral facts every dialect states: the trading `mode`, the `base_currency` of money caps,
+    whether the system checks caps at all (`limits_enabled`), the caps, venues and provenance.
+    `dialect` names the system (`peak_trade.dialects`); what only that system has is read only
+    by its own package: `facts` (a bot's own gates), and Peak_Trade's settings objects
+    (`environment`, `risk`: its call forms, None for any other system).
     """
 
-    environment: EnvironmentConfig
-    risk: LiveRiskConfig
+    dialect: str
+    mode: TradingEnvironment
+    base_currency: str
+    limits_enabled: bool
     caps: tuple[ConfiguredCap, ...]
-    bounded_live_enabled: bool
     venues: tuple[Venue, ...]
-    inline_credentials: tuple[str, ...]
     source: ConfigSource
     resolved_from: ResolvedFrom
     path: str | None
@@ -136,9 +139,19 @@ class LoadedConfig(msgspec.Struct, frozen=True, kw_only=True):
     default_environment_id: str
     redacted: dict[str, Any]
     redacted_keys: tuple[str, ...]
-    dialect: str = "peak_trade"
     env_overrides: tuple[str, ...] = ()
+    #: caps that count only while an overlay (Peak_Trade's bounded live) is enabled
+    bounded_live_enabled: bool = False
     facts: msgspec.Struct | None = None
+    environment: EnvironmentConfig | None = None
+    risk: LiveRiskConfig | None = None
+
+
+def peak_trade_settings(loaded: LoadedConfig) -> tuple[EnvironmentConfig, LiveRiskConfig]:
+    """Peak_Trade's settings objects of a config its dialect loaded."""
+    if loaded.environment is None or loaded.risk is None:
+        raise TypeError(f"not a Peak_Trade config ({loaded.dialect})")
+    return loaded.environment, loaded.risk
 
 
 # --------------------------------------------------------------------------- decoding (pure)
@@ -268,9 +281,6 @@ def decode_files(
         **risk_caps,
     )
     venues = venues_of(data, present_env)
-    inline = [c.key for v in venues for c in v.credentials if c.kind == "inline"]
-    if is_inline_credential("confirm_token", env_token):
-        inline.insert(0, "environment.confirm_token")
     redacted, redacted_keys = redact(data)
 
     if source == "embedded-default":
@@ -281,12 +291,15 @@ def decode_files(
         sources = list(dict.fromkeys(c.source or "" for c in seed_caps))
         limits_source = ", ".join(sources) if sources else "not_set"
     return LoadedConfig(
+        dialect="peak_trade",
+        mode=environment.environment,
+        base_currency=risk.base_currency,
+        limits_enabled=risk.enabled,
         environment=environment,
         risk=risk,
         caps=caps,
         bounded_live_enabled=bounded_enabled,
         venues=venues,
-        inline_credentials=tuple(inline),
         source=source,
         resolved_from=resolved_from,
         path=None if source == "embedded-default" else origin,

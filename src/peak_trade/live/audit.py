@@ -26,6 +26,7 @@ from peak_trade.core.redaction import redact
 from peak_trade.core.registry import CAPS, SETTINGS, CapRow, SettingRow
 from peak_trade.core.secret import Secret
 from peak_trade.dialects.peak_trade.assessment import assess, report_of
+from peak_trade.dialects.peak_trade.dialect import NAME as PEAK_TRADE
 from peak_trade.live.drills import DrillRun, LiveAuditDrillResult
 from peak_trade.live.risk_limits import LiveRiskLimits
 from peak_trade.live.safety import SafetyGuard
@@ -146,12 +147,14 @@ def loaded_from_objects(
     plain["environment"]["mode"] = env_config.environment.value
     redacted, redacted_keys = redact(plain)
     return LoadedConfig(
+        dialect=PEAK_TRADE,
+        mode=env_config.environment,
+        base_currency=risk.base_currency,
+        limits_enabled=risk.enabled,
         environment=env_config,
         risk=risk,
         caps=tuple(caps),
-        bounded_live_enabled=False,
         venues=(),
-        inline_credentials=(),
         source="api",
         resolved_from="api",
         path=None,

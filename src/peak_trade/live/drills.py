@@ -18,7 +18,7 @@ from typing import Final, Literal
 
 import msgspec
 
-from peak_trade.core.config import LoadedConfig
+from peak_trade.core.config import LoadedConfig, peak_trade_settings
 from peak_trade.core.digest import sha256_hex
 from peak_trade.core.environment import EnvironmentConfig, TradingEnvironment
 from peak_trade.core.order import Order
@@ -310,7 +310,7 @@ def select_scenarios(ids: Sequence[str]) -> list[str]:
 def risk_limits_of(loaded: LoadedConfig) -> LiveRiskLimits:
     """The risk limits an order of this config meets: every configured cap that counts."""
     return LiveRiskLimits.for_caps(
-        loaded.risk,
+        peak_trade_settings(loaded)[1],
         loaded.caps,
         bounded_live_enabled=loaded.bounded_live_enabled,
         source=loaded.limits_source,
@@ -334,13 +334,14 @@ def run_drills(
     if loaded is None:
         return DrillRun(executable=False, results=(), reason=unavailable_reason)
     wanted = set(SCENARIO_IDS if scenario_ids is None else scenario_ids)
+    environment, _ = peak_trade_settings(loaded)
     limits = risk_limits_of(loaded)
     results = []
     for scenario in SCENARIOS:
         if scenario.id not in wanted:
             continue
         started = timer()
-        guard = guard_factory(_scenario_environment(loaded.environment, scenario))
+        guard = guard_factory(_scenario_environment(environment, scenario))
         live_blockers = tuple(code.value for code in guard.verdict.codes)
         observed = []
         for drill_order in scenario.orders:

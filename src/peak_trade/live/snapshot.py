@@ -153,15 +153,15 @@ def snapshot_of(
         timestamp_utc=timestamp_utc,
         environment_id=assessment.environment_id,
         gating=LiveAuditGatingState(
-            mode=loaded.environment.environment,
+            mode=loaded.mode,
             effective_mode=verdict.effective_mode,
             config_armed=assessment.config_armed,
             **{field: report.gating.get(field) for field in _DIALECT_GATING},
         ),
         risk=LiveAuditRiskState(
-            limits_enabled=loaded.risk.enabled,
+            limits_enabled=loaded.limits_enabled,
             limits_source=loaded.limits_source,
-            base_currency=loaded.risk.base_currency,
+            base_currency=loaded.base_currency,
             limits=loaded.caps,
             effective=assessment.effective,
             **{field: report.risk.get(field) for field in _DIALECT_RISK},

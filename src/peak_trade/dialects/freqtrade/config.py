@@ -30,7 +30,7 @@ from peak_trade.core.config import (
     read_config_bytes,
     source_of,
 )
-from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig, TradingEnvironment
+from peak_trade.core.environment import TradingEnvironment
 from peak_trade.core.redaction import endpoint_origin, is_secret_key, normalised, redact
 from peak_trade.core.registry import CURRENCY_PATTERN, FULL_MATCH
 from peak_trade.core.venues import Credential, Venue
@@ -346,14 +346,12 @@ def decode(
     )
     sources = list(dict.fromkeys(c.source or "" for c in caps))
     return LoadedConfig(
-        environment=EnvironmentConfig(
-            environment=TradingEnvironment.PAPER if dry_run else TradingEnvironment.LIVE
-        ),
-        risk=LiveRiskConfig(base_currency=stake_currency),
+        dialect=DIALECT,
+        mode=TradingEnvironment.PAPER if dry_run else TradingEnvironment.LIVE,
+        base_currency=stake_currency,
+        limits_enabled=True,  # every cap freqtrade reads, it applies
         caps=caps,
-        bounded_live_enabled=False,
         venues=(venue,),
-        inline_credentials=tuple(c.key for c in credentials if c.kind == "inline"),
         source="file",
         resolved_from="option",
         path=origin,
@@ -362,7 +360,6 @@ def decode(
         default_environment_id=name_and_stem(origin)[1],
         redacted=redacted,
         redacted_keys=redacted_keys,
-        dialect=DIALECT,
         env_overrides=env.names,
         facts=FreqtradeFacts(
             dry_run=dry_run,

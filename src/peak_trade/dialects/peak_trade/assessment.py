@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from peak_trade.core.caps import ConfiguredCap, effective_caps
-from peak_trade.core.config import LoadedConfig
+from peak_trade.core.config import LoadedConfig, peak_trade_settings
 from peak_trade.core.facts import GateState
 from peak_trade.core.registry import (
     GATES,
@@ -30,12 +30,13 @@ def assess(
     environment_id: str | None = None,
     scenario_ids: Sequence[str] | None = None,
 ) -> Assessment:
-    verdict = SafetyGuard(loaded.environment).verdict
+    env, _ = peak_trade_settings(loaded)
+    verdict = SafetyGuard(env).verdict
     return Assessment(
         loaded=loaded,
         environment_id=environment_id or loaded.default_environment_id,
         verdict=verdict,
-        config_armed=loaded.environment.is_armed(),
+        config_armed=env.is_armed(),
         effective=effective_caps(loaded.caps, loaded.bounded_live_enabled),
         drills=run_drills(loaded, scenario_ids=scenario_ids),
         # this build has no exchange transport: even an allowed verdict simulates
@@ -45,7 +46,7 @@ def assess(
 
 
 def report_of(loaded: LoadedConfig, verdict: Verdict) -> DialectReport:
-    env, risk = loaded.environment, loaded.risk
+    env, risk = peak_trade_settings(loaded)
     return DialectReport(
         gates=_gates(loaded, verdict.closed_gates),
         remedies=tuple(REMEDY[b.code] for b in verdict.blockers),
@@ -80,7 +81,7 @@ def report_of(loaded: LoadedConfig, verdict: Verdict) -> DialectReport:
 
 
 def _gates(loaded: LoadedConfig, closed: frozenset[str]) -> tuple[GateState, ...]:
-    env = loaded.environment
+    env, _ = peak_trade_settings(loaded)
     gates = [
         GateState(
             gate=gate.label,
