@@ -75,3 +75,18 @@ def test_a_violation_names_the_keys_that_fix_it(tmp_path: Path) -> None:
     armed = [v for v in violations if v.code == "config_armed"]
     assert armed and "environment.enable_live_trading" in armed[0].keys
     assert all(isinstance(v, PolicyViolation) for v in violations)
+
+
+@pytest.mark.parametrize(
+    ("raw", "claimed"),
+    [
+        (b"[environment]\nmode = 'paper'\n", True),
+        (b"# a comment\n\nmode = 1\n", True),
+        (b'a . "b c" = 1\n', True),
+        (b"", True),  # an empty file: every default
+        (b"toybot mode=live\n", False),  # another system's file is left to its dialect
+        (b'{"a": 1}', False),
+    ],
+)
+def test_peak_trade_claims_only_toml(raw: bytes, claimed: bool) -> None:
+    assert named("peak_trade").claims("x", raw) is claimed

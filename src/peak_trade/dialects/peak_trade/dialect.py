@@ -7,6 +7,7 @@ A-G. Decoding and loading: `core.config` (the seed's module paths); its assessme
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 
 NAME: Final = "peak_trade"
 OVERLAY_FILE: Final = "bounded_live.toml"
+#: a TOML key (bare, quoted or dotted) followed by `=`
+_KEY_PART: Final = rb"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+_TOML_KEY: Final = rb"^" + _KEY_PART + rb"(?:\s*\.\s*" + _KEY_PART + rb")*\s*="
 
 
 class PeakTradeDialect:
@@ -33,8 +37,15 @@ class PeakTradeDialect:
     )
 
     def claims(self, path: str, raw: bytes) -> bool:
-        """TOML, i.e. anything that does not open like JSON: decoding names any error."""
-        return raw.lstrip()[:1] not in (b"{", b"/")
+        """TOML: its first line that is not blank or a comment opens a table (`[...]`) or sets
+        a key (`key = ...`); an empty file is a config of defaults. Decoding then names any
+        error precisely; content of another shape is left to the other dialects."""
+        for line in raw.splitlines():
+            text = line.strip()
+            if not text or text.startswith(b"#"):
+                continue
+            return text.startswith(b"[") or re.match(_TOML_KEY, text) is not None
+        return True
 
     def is_overlay(self, path: str) -> bool:
         return os.path.basename(path) == OVERLAY_FILE
