@@ -147,18 +147,46 @@ def test_later_config_files_win(cli: Cli, bots: Path) -> None:
     assert "unlimited_max_open_trades" in check.out
 
 
-def test_an_api_server_without_a_jwt_secret_is_a_finding(cli: Cli, bots: Path) -> None:
+@pytest.mark.parametrize(
+    "key",
+    [
+        '""',
+        "null",
+        "42",
+        '"somethingrandom"',  # freqtrade's docs and templates
+        '"somethingRandomSomethingRandom123"',  # its schema's default
+        '"super-secret"',  # its web server's fallback
+        '"' + "k" * 31 + '"',  # one short of the 32 characters its schema asks for
+    ],
+)
+def test_an_api_server_without_a_usable_jwt_secret_is_a_finding(
+    cli: Cli, bots: Path, key: str
+) -> None:
     text = (
         (bots / "spot.json")
         .read_text()
         .replace(
-            '"jwt_secret_key": "a-long-random-test-value-not-a-real-one"', '"jwt_secret_key": ""'
+            '"jwt_secret_key": "a-long-random-test-value-not-a-real-one"',
+            f'"jwt_secret_key": {key}',
         )
     )
     write(bots / "open-api.json", text)
     result = cli("audit", "check", "--config", "open-api.json")
     assert result.code == 1
-    assert "api_server_unprotected: api_server is enabled without jwt_secret_key" in result.out
+    assert "api_server_unprotected: api_server is enabled without a usable jwt_secret_key" in (
+        result.out
+    )
+    assert "somethingrandom" not in result.out.lower() and "super-secret" not in result.out
+
+
+def test_a_long_random_jwt_secret_protects_the_api_server(cli: Cli, bots: Path) -> None:
+    text = (
+        (bots / "spot.json")
+        .read_text()
+        .replace('"a-long-random-test-value-not-a-real-one"', '"' + "k" * 32 + '"')
+    )
+    write(bots / "api.json", text)
+    assert cli("audit", "check", "--config", "api.json").code == 0
 
 
 def test_include_loops_are_an_error(cli: Cli, bots: Path) -> None:

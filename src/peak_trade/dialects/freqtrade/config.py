@@ -87,6 +87,12 @@ _CCXT_SECRET_NAMES: Final = frozenset(
         "twofa",
     }
 )
+#: freqtrade's config_schema: `api_server.jwt_secret_key` has `minLength` 32
+MIN_JWT_KEY_LENGTH: Final = 32
+#: the sample keys of freqtrade's docs and templates, which its web server calls "default"
+_SAMPLE_JWT_KEYS: Final = frozenset(
+    {"super-secret", "somethingrandom", "somethingRandomSomethingRandom123"}
+)
 #: variables whose last name part freqtrade keeps as a string (case-sensitive, as freqtrade)
 _NO_CONVERT: Final = ("CHAT_ID", "PASSWORD")
 _ORDER_CLIENT_TABLES: Final = ("ccxt_config", "ccxt_sync_config")
@@ -333,7 +339,7 @@ def decode(
         raise ConfigError(f"{where}: stake_currency: expected an upper-case currency code")
     api_server = data.get("api_server")
     api_server = api_server if isinstance(api_server, Mapping) else {}
-    unprotected = api_server.get("enabled") is True and not api_server.get("jwt_secret_key")
+    unprotected = api_server.get("enabled") is True and not _usable_jwt_key(api_server)
 
     redacted, redacted_keys = redact(data, also_secret=is_freqtrade_secret)
     venue = Venue(
@@ -369,6 +375,14 @@ def decode(
             api_server_unprotected=unprotected,
         ),
     )
+
+
+def _usable_jwt_key(api_server: Mapping[str, Any]) -> bool:
+    """A JWT key nobody can guess: a string of at least the length freqtrade's schema asks for,
+    and none of the sample keys its web server warns about (`webserver.py`: "seems to be
+    default"). The key itself never leaves this function."""
+    key = api_server.get("jwt_secret_key")
+    return isinstance(key, str) and len(key) >= MIN_JWT_KEY_LENGTH and key not in _SAMPLE_JWT_KEYS
 
 
 def _caps(

@@ -30,7 +30,9 @@ class FreqtradeDialect:
         absent_field="not applicable to freqtrade",
         absent_cap="not set (strategy-defined)",
         drills_not_run="they exercise Peak_Trade's gates; not applicable to freqtrade",
-        extra_gating=(("api_server_unprotected", "API server enabled without jwt_secret_key"),),
+        extra_gating=(
+            ("api_server_unprotected", "API server enabled without a usable jwt_secret_key"),
+        ),
     )
 
     def claims(self, path: str, raw: bytes) -> bool:

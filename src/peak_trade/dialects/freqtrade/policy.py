@@ -78,9 +78,10 @@ class ApiServerUnprotected:
         return (
             PolicyViolation(
                 self.code,
-                "api_server is enabled without jwt_secret_key (freqtrade then uses a public"
-                " default)",
-                "set api_server.jwt_secret_key to a long random value",
+                "api_server is enabled without a usable jwt_secret_key (absent, a sample key"
+                " from freqtrade's docs, or shorter than the 32 characters freqtrade asks for):"
+                " anyone who guesses it can log into the bot",
+                "set api_server.jwt_secret_key to a long random value (at least 32 characters)",
                 ("api_server.jwt_secret_key",),
             ),
         )
