@@ -507,3 +507,24 @@ def test_demo_trading_must_be_a_boolean(cli: Cli, tmp_path: Path) -> None:
     result = cli("status", "--config", _live_bot(tmp_path, {"demo_trading": "yes"}))
     assert result.code == 2
     assert "exchange.demo_trading: expected bool, got str" in result.err
+
+
+def test_explicitly_unlimited_caps_print_as_unlimited_everywhere(cli: Cli, tmp_path: Path) -> None:
+    config = {
+        "dry_run": True,
+        "stake_currency": "USDT",
+        "stake_amount": "unlimited",
+        "max_open_trades": -1,
+        "exchange": {"name": "binance"},
+    }
+    path = write(tmp_path / "unlimited.json", json.dumps(config))
+    status = cli("status", "--config", path)
+    assert "per_order unlimited" in status.out and "open_positions unlimited" in status.out
+    as_json = json.loads(cli("status", "--config", path, "--format", "json").out)
+    assert as_json["effective_caps"]["per_order"] == "unlimited"
+    report = cli("audit", "export", "--config", path, "--stdout").out
+    assert "| per_order | unlimited | stake_amount |" in report
+    assert "| open_positions | unlimited | max_open_trades |" in report
+    assert "| per_order | not set" not in report
+    # a cap the config does not set stays "not set (strategy-defined)"
+    assert "| total | not set (strategy-defined) | - |" in report

@@ -93,6 +93,17 @@ def effective_caps(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) ->
     return EffectiveCaps(**values)
 
 
+def unlimited_kinds(
+    caps: Iterable[ConfiguredCap], bounded_live_enabled: bool
+) -> frozenset[CapKind]:
+    """The kinds whose binding cap is the system's own "no limit" value: views print them as
+    `unlimited`, never as "not set" (`risk.effective` holds null for them)."""
+    live = counting(caps, bounded_live_enabled)
+    return frozenset(
+        kind for kind in CapKind if (cap := binding(live, kind)) is not None and cap.unlimited
+    )
+
+
 def contradictions(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) -> list[str]:
     """Settings that make every order impossible, each naming both keys."""
     live = counting(caps, bounded_live_enabled)

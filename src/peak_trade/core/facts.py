@@ -9,6 +9,8 @@ import msgspec
 
 #: how every view says that a value is not configured (never a made-up number)
 NOT_SET: Final = "not set"
+#: how every view shows a cap set to the system's own "no limit" value
+UNLIMITED: Final = "unlimited"
 
 
 class GateState(msgspec.Struct, frozen=True, kw_only=True):

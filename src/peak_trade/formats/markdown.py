@@ -8,8 +8,8 @@ A value that is not set prints as `not set`, never as a made-up number.
 
 from __future__ import annotations
 
-from peak_trade.core.caps import is_bounded
-from peak_trade.core.facts import NOT_SET
+from peak_trade.core.caps import is_bounded, unlimited_kinds
+from peak_trade.core.facts import NOT_SET, UNLIMITED
 from peak_trade.core.registry import EFFECTIVE_KINDS, SETTING, CapKind
 from peak_trade.dialects import named
 from peak_trade.dialects.interface import MarkdownWords
@@ -153,10 +153,14 @@ def _effective_limits_section(snapshot: LiveAuditSnapshot) -> list[str]:
         "| Kind | Binding value | Binding key |",
         "|---|---|---|",
     ]
+    unlimited = unlimited_kinds(r.limits, r.bounded_live_enabled is True)
     for kind in EFFECTIVE_KINDS:
         value = r.effective.of(kind)
-        key = _binding_key(snapshot, kind, value)
-        lines.append(f"| {kind.value} | {_cap_shown(value, snapshot)} | {_cell(key)} |")
+        if kind in unlimited:
+            shown, key = UNLIMITED, _unlimited_key(snapshot, kind)
+        else:
+            shown, key = _cap_shown(value, snapshot), _binding_key(snapshot, kind, value)
+        lines.append(f"| {kind.value} | {shown} | {_cell(key)} |")
     lines += ["", "Configured caps (every one is enforced; the smallest binds):", ""]
     if not r.limits:
         lines += ["No cap is configured.", ""]
@@ -164,7 +168,7 @@ def _effective_limits_section(snapshot: LiveAuditSnapshot) -> list[str]:
     lines += ["| Key | Kind | Value | Source | Counts |", "|---|---|---|---|---|"]
     for cap in r.limits:
         counts = "no (disabled)" if is_bounded(cap.key) and not r.bounded_live_enabled else "yes"
-        shown = "unlimited" if cap.unlimited else _shown(cap.value)
+        shown = UNLIMITED if cap.unlimited else _shown(cap.value)
         lines.append(
             f"| `{_cell(cap.key)}` | {cap.kind.value} | {shown} | {_cell(cap.source or '-')}"
             f" | {counts} |"
@@ -179,6 +183,10 @@ def _binding_key(snapshot: LiveAuditSnapshot, kind: CapKind, value: float | None
         if cap.kind is kind and cap.value == value:
             return cap.key
     return "-"
+
+
+def _unlimited_key(snapshot: LiveAuditSnapshot, kind: CapKind) -> str:
+    return next((c.key for c in snapshot.risk.limits if c.kind is kind and c.unlimited), "-")
 
 
 def _venues_section(snapshot: LiveAuditSnapshot) -> list[str]:

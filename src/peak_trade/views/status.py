@@ -10,7 +10,8 @@ from typing import TextIO
 
 import msgspec
 
-from peak_trade.core.facts import NOT_SET, GateState
+from peak_trade.core.caps import unlimited_kinds
+from peak_trade.core.facts import NOT_SET, UNLIMITED, GateState
 from peak_trade.core.kinds import CapKind, with_unit
 from peak_trade.core.registry import (
     EFFECTIVE_KINDS,
@@ -45,7 +46,7 @@ class StatusReport(msgspec.Struct, frozen=True, kw_only=True):
     risk_limits_enabled: bool
     block_on_violation: bool | None
     base_currency: str
-    effective_caps: dict[str, float | None]
+    effective_caps: dict[str, float | str | None]  # "unlimited" for the system's no-limit value
     limits_source: str
     testnet_dry_run: bool | None
     bounded_pilot_mode: bool | None
@@ -67,6 +68,7 @@ _DIALECT_FIELDS = (
 
 def build_status(assessment: Assessment) -> StatusReport:
     loaded, verdict, report = assessment.loaded, assessment.verdict, assessment.report
+    unlimited = unlimited_kinds(loaded.caps, loaded.bounded_live_enabled)
     return StatusReport(
         dialect=loaded.dialect,
         config_source=loaded.source,
@@ -79,7 +81,10 @@ def build_status(assessment: Assessment) -> StatusReport:
         gates=report.gates,
         risk_limits_enabled=loaded.limits_enabled,
         base_currency=loaded.base_currency,
-        effective_caps={k.value: assessment.effective.of(k) for k in EFFECTIVE_KINDS},
+        effective_caps={
+            k.value: UNLIMITED if k in unlimited else assessment.effective.of(k)
+            for k in EFFECTIVE_KINDS
+        },
         limits_source=loaded.limits_source,
         venues=tuple(_venue_line(v) for v in loaded.venues),
         blockers=tuple(
@@ -136,12 +141,20 @@ def _config_line(report: StatusReport) -> str:
     )
 
 
+def _cap_text(kind: CapKind, value: float | str | None, currency: str) -> str:
+    if value is None:
+        return NOT_SET
+    if isinstance(value, str):
+        return value
+    return with_unit(kind, value, currency)
+
+
 def _limits_line(report: StatusReport) -> str:
     if not report.risk_limits_enabled:
         return f"Risk limits: DISABLED (source {report.limits_source})"
     ccy = report.base_currency
     caps = ", ".join(
-        f"{kind} {NOT_SET if value is None else with_unit(CapKind(kind), value, ccy)}"
+        f"{kind} {_cap_text(CapKind(kind), value, ccy)}"
         for kind, value in report.effective_caps.items()
     )
     warn = " WARN ONLY (block_on_violation = false)," if report.block_on_violation is False else ""
