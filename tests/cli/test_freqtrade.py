@@ -528,3 +528,61 @@ def test_explicitly_unlimited_caps_print_as_unlimited_everywhere(cli: Cli, tmp_p
     assert "| per_order | not set" not in report
     # a cap the config does not set stays "not set (strategy-defined)"
     assert "| total | not set (strategy-defined) | - |" in report
+
+
+# --------------------------------------------------------------------------- finding the bot
+
+
+def _split_layout(root: Path, *, dry_run: bool) -> None:
+    """The widely copied layout: user_data/config.json holds only the strategy and includes."""
+    (root / "user_data").mkdir()
+    main = {"strategy": "SampleStrategy", "add_config_files": ["base.json", "live.json"]}
+    write(root / "user_data" / "config.json", json.dumps(main))
+    base = {"stake_currency": "USDT", "stake_amount": 10, "exchange": {"name": "binance"}}
+    write(root / "user_data" / "base.json", json.dumps(base))
+    write(root / "user_data" / "live.json", json.dumps({"dry_run": dry_run}))
+
+
+def test_a_config_holding_only_strategy_and_includes_is_freqtrade(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _split_layout(tmp_path, dry_run=False)
+    monkeypatch.chdir(tmp_path)
+    data = export(cli, "--config", "user_data/config.json")
+    assert data["config"]["dialect"] == "freqtrade"  # type: ignore[index]
+    assert data["gating"]["mode"] == "live"  # type: ignore[index]
+    assert cli("audit", "check", "--config", "user_data/config.json").code == 1
+
+
+def test_without_config_freqtrade_defaults_are_read(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PEAK_TRADE_CONFIG_PATH", raising=False)
+    _split_layout(tmp_path, dry_run=False)
+    monkeypatch.chdir(tmp_path)
+    data = export(cli)
+    assert data["config"]["dialect"] == "freqtrade"  # type: ignore[index]
+    assert data["config"]["resolved_from"] == "default-path"  # type: ignore[index]
+    assert data["config"]["path"] == "user_data/config.json"  # type: ignore[index]
+    assert cli("audit", "check").code == 1  # the live bot is judged, not an embedded default
+
+
+def test_a_peak_trade_config_wins_over_freqtrade_defaults(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PEAK_TRADE_CONFIG_PATH", raising=False)
+    _split_layout(tmp_path, dry_run=False)
+    (tmp_path / "config").mkdir()
+    write(tmp_path / "config" / "config.toml", toml_config(mode="paper"))
+    monkeypatch.chdir(tmp_path)
+    assert export(cli)["config"]["dialect"] == "peak_trade"  # type: ignore[index]
+
+
+def test_another_tools_config_json_is_not_taken_for_a_bot(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PEAK_TRADE_CONFIG_PATH", raising=False)
+    write(tmp_path / "config.json", '{"editor": {"tabSize": 4}}')
+    monkeypatch.chdir(tmp_path)
+    data = export(cli)
+    assert data["config"]["source"] == "embedded-default"  # type: ignore[index]

@@ -75,12 +75,24 @@ def load(
             raw = read_config_bytes(paths[0])
             chosen = detect(paths[0], raw)
         else:
-            chosen = DEFAULT
+            chosen = _with_default_files(env)
     if len(paths) > 1 and not chosen.several_files:
         several = ", ".join(d.title for d in DIALECTS if d.several_files)
         raise ConfigError(f"--config may repeat only for {several} configs (they merge)")
     # the bytes detection read are the bytes decoded: one read of the file
     return chosen.load(paths, environ=env, bounded_live=bounded_live, raw=raw)
+
+
+def default_paths(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """The files a command without `--config` and `--dialect` reads (none: the default
+    dialect's embedded default)."""
+    return _with_default_files(environ).default_paths(environ)
+
+
+def _with_default_files(environ: Mapping[str, str]) -> Dialect:
+    """Without `--config`: the first dialect, in list order, whose own default locations hold a
+    file; else the default dialect (whose embedded default then applies)."""
+    return next((d for d in DIALECTS if d.default_paths(environ)), DEFAULT)
 
 
 def assess(

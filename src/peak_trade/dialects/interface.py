@@ -56,6 +56,10 @@ class Dialect(Protocol):
         """Whether this content is this system's config (detection, in `DIALECTS` order)."""
         ...
 
+    def default_paths(self, environ: Mapping[str, str]) -> tuple[str, ...]:
+        """The files the system reads when no `--config` is given, where they exist."""
+        ...
+
     def is_overlay(self, path: str) -> bool:
         """A file that is merged into its neighbour and never audited alone."""
         ...

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, NamedTuple
 
 import msgspec
@@ -25,6 +25,7 @@ import msgspec
 from peak_trade.core.caps import ConfiguredCap
 from peak_trade.core.config import (
     LoadedConfig,
+    ResolvedFrom,
     file_infos,
     name_and_stem,
     read_config_bytes,
@@ -287,7 +288,61 @@ def env_overrides(environ: Mapping[str, str]) -> EnvOverrides:
     return EnvOverrides(nested, tuple(names), paths)
 
 
-def load(paths: list[str], environ: Mapping[str, str]) -> LoadedConfig:
+#: where freqtrade looks without `--config` (its `constants.DEFAULT_CONFIG`, under the user
+#: data directory first, as its `Configuration` resolves it)
+DEFAULT_PATHS: Final = ("user_data/config.json", "config.json")
+
+
+def default_paths(exists: Callable[[str], bool] = os.path.isfile) -> tuple[str, ...]:
+    """The first of freqtrade's default locations that holds a freqtrade config, or none (a
+    `config.json` of another tool is not taken for a bot's)."""
+    for path in DEFAULT_PATHS:
+        if exists(path):
+            try:
+                raw = read_config_bytes(path)
+            except ConfigError:
+                return (path,)  # unreadable: loading says why, never a silent default
+            if claims(path, raw):
+                return (path,)
+    return ()
+
+
+def claims(path: str, raw: bytes, *, level: int = 0) -> bool:
+    """freqtrade's content: a JSON object (comments allowed) holding `dry_run`, or `exchange`
+    and `stake_currency`; or one whose `add_config_files` lead to such a file (the widely copied
+    `user_data/config.json` holding only `strategy` and `add_config_files`). An include that
+    cannot be read counts as freqtrade's: the key is freqtrade's own, and loading then names the
+    include's problem precisely."""
+    if raw.lstrip()[:1] not in (b"{", b"/"):
+        return False
+    try:
+        data = jsonc.loads(raw)
+    except jsonc.JsoncError:
+        return False
+    if not isinstance(data, dict):
+        return False
+    if "dry_run" in data or ("exchange" in data and "stake_currency" in data):
+        return True
+    includes = data.get("add_config_files")
+    if not isinstance(includes, list) or not includes or level >= MAX_INCLUDE_DEPTH:
+        return False
+    base = os.path.dirname(os.path.realpath(path))
+    for include in includes:
+        if not isinstance(include, str):
+            return True  # loading names the bad entry
+        target = os.path.join(base, include)
+        try:
+            included = read_config_bytes(target)
+        except ConfigError:
+            return True
+        if claims(target, included, level=level + 1):
+            return True
+    return False
+
+
+def load(
+    paths: list[str], environ: Mapping[str, str], *, resolved_from: ResolvedFrom = "option"
+) -> LoadedConfig:
     """Read the files as freqtrade does, apply the environment, decode."""
     files: Files = []
     precedence: Files = []
@@ -296,7 +351,9 @@ def load(paths: list[str], environ: Mapping[str, str]) -> LoadedConfig:
         merged = deep_merge(_load_with_includes(path, 0, files, precedence), merged, where=path)
     overrides = env_overrides(environ)
     merged = deep_merge(overrides.nested, merged, where="the FREQTRADE__ environment")
-    return decode(merged, files=files, precedence=precedence, env=overrides)
+    return decode(
+        merged, files=files, precedence=precedence, env=overrides, resolved_from=resolved_from
+    )
 
 
 # --------------------------------------------------------------------------- decoding (pure)
@@ -308,6 +365,7 @@ def decode(
     files: Files,
     precedence: Files | None = None,
     env: EnvOverrides | None = None,
+    resolved_from: ResolvedFrom = "option",
 ) -> LoadedConfig:
     """Merged freqtrade config -> `LoadedConfig`. Pure.
 
@@ -359,7 +417,7 @@ def decode(
         caps=caps,
         venues=(venue,),
         source="file",
-        resolved_from="option",
+        resolved_from=resolved_from,
         path=origin,
         files=file_infos(files, data, redacted, also_secret=is_freqtrade_secret),
         limits_source=", ".join(sources) if sources else "not_set",

@@ -36,19 +36,18 @@ class FreqtradeDialect:
     )
 
     def claims(self, path: str, raw: bytes) -> bool:
-        """A JSON object (comments allowed) holding `dry_run`, or `exchange` and
-        `stake_currency`."""
+        """freqtrade's JSON (see `config.claims`); the parser only for content that may be
+        JSON."""
         if raw.lstrip()[:1] not in (b"{", b"/"):
             return False
-        from peak_trade.dialects.freqtrade import jsonc  # only for content that may be JSON
+        from peak_trade.dialects.freqtrade import config
 
-        try:
-            data = jsonc.loads(raw)
-        except jsonc.JsoncError:
-            return False
-        return isinstance(data, dict) and (
-            "dry_run" in data or ("exchange" in data and "stake_currency" in data)
-        )
+        return config.claims(path, raw)
+
+    def default_paths(self, environ: Mapping[str, str]) -> tuple[str, ...]:
+        from peak_trade.dialects.freqtrade import config
+
+        return config.default_paths()
 
     def is_overlay(self, path: str) -> bool:
         return False
@@ -64,9 +63,13 @@ class FreqtradeDialect:
         from peak_trade.dialects.freqtrade import config
         from peak_trade.errors import ConfigError
 
-        if not paths:
-            raise ConfigError("a freqtrade config needs --config PATH")
-        return config.load(list(paths), environ)
+        if paths:
+            return config.load(list(paths), environ)
+        found = config.default_paths()
+        if not found:
+            where = " or ".join(config.DEFAULT_PATHS)
+            raise ConfigError(f"no freqtrade config at {where}; name one with --config PATH")
+        return config.load(list(found), environ, resolved_from="default-path")
 
     def assess(
         self,

@@ -47,6 +47,13 @@ class PeakTradeDialect:
             return text.startswith(b"[") or re.match(_TOML_KEY, text) is not None
         return True
 
+    def default_paths(self, environ: Mapping[str, str]) -> tuple[str, ...]:
+        """`PEAK_TRADE_CONFIG_PATH`, else `config/config.toml` when it exists."""
+        from peak_trade.core.config import resolve_config_path
+
+        path, _ = resolve_config_path(None, environ)
+        return (path,) if path is not None else ()
+
     def is_overlay(self, path: str) -> bool:
         return os.path.basename(path) == OVERLAY_FILE
 
