@@ -5,6 +5,9 @@ PM_COMMENTS | PM_TRAILING_COMMAS), parsed strictly by msgspec.
 strings, and keeps every other byte (comments become spaces, so error offsets stay true). Chosen
 over a dependency: the grammar is small, this is fully tested, and it is imported only for
 freqtrade configs.
+
+`loads` also bounds the nesting (`peak_trade.files.MAX_NESTING`): msgspec's recursion limit and
+every recursive walk downstream (merges, redaction) are never reached.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
+
+from peak_trade.files import MAX_NESTING, nesting_depth
 
 
 class JsoncError(ValueError):
@@ -82,8 +87,14 @@ def loads(raw: bytes) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise JsoncError(f"not valid UTF-8 (offset {exc.start})") from None
+    too_deep = JsoncError(f"nested deeper than {MAX_NESTING} levels")
     try:
-        return msgspec.json.decode(strip(text).encode("utf-8"))
+        data = msgspec.json.decode(strip(text).encode("utf-8"))
     except msgspec.DecodeError as exc:
         # msgspec's message names the position ("... at byte 17"), not the input
         raise JsoncError(f"invalid JSON: {exc}") from None
+    except RecursionError:  # msgspec counts its depth against the interpreter's limit
+        raise too_deep from None
+    if nesting_depth(data) > MAX_NESTING:
+        raise too_deep
+    return data
