@@ -5,7 +5,8 @@
 1. Process wall time (median of interleaved runs) and peak RSS of the hot commands, each as a
    ratio to `python -c pass` started the same way.
 2. In-process costs (timeit, median of repeats): gate evaluation, a risk check, a snapshot
-   build including the seven drills, Markdown and JSON rendering.
+   build including the seven drills, Markdown and JSON rendering, and reading the costliest
+   JSON-with-comments a config file may be (1 MiB of comments).
 3. Scaling: `audit verify` on archives of 1k and 10k snapshots, `audit fleet` on 100 and
    1,000 configs (in a tmpfs when /dev/shm exists, so the disk's fsync cost does not dominate).
 
@@ -175,6 +176,13 @@ def in_process(repeats: int) -> dict[str, float]:
     snapshot = build()
     raw = CONFIG.read_bytes()
     from peak_trade.core.config import decode_config
+    from peak_trade.dialects.freqtrade import jsonc
+    from peak_trade.files import MAX_CONFIG_BYTES
+
+    # the costliest JSON a config file may be: 1 MiB, a comment every five bytes, tabs between
+    # them (each comment is then its own token); a real freqtrade config is a few kilobytes
+    head = b'{"dry_run": true, "stake_currency": "USDT", "exchange": {"name": "binance"}'
+    hostile_json = head + b"/**/\t" * ((MAX_CONFIG_BYTES - len(head) - 1) // 5) + b"}"
 
     return {
         "gate evaluation": _per_call(lambda: evaluate_gates(loaded.environment), repeats) * 1e6,
@@ -188,6 +196,7 @@ def in_process(repeats: int) -> dict[str, float]:
         "render markdown": _per_call(lambda: render(snapshot, OutputFormat.MARKDOWN), repeats)
         * 1e6,
         "render json": _per_call(lambda: render(snapshot, OutputFormat.JSON), repeats) * 1e6,
+        "jsonc 1 MiB, 200k comments": _per_call(lambda: jsonc.loads(hostile_json), repeats) * 1e6,
     }
 
 

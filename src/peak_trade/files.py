@@ -1,8 +1,15 @@
-"""Opening input files safely: never blocking, never anything but a regular file.
+"""Opening input files safely: never blocking, never anything but a regular file, never more
+than a config can be.
 
 A FIFO, a device or a socket passed as a config, a key or an archive file would make a read hang
 or read forever; a read-only audit refuses them instead. Errors are `OSError`s (with `strerror`)
 so that each caller turns them into its own one-line error naming the path.
+
+The bounds on one config file, whatever its dialect: `MAX_CONFIG_BYTES` (1 MiB) and
+`MAX_NESTING` (32 levels of tables/objects and arrays). A real config is a few kilobytes (the
+largest freqtrade ones, with a thousand pairs listed, are tens of kilobytes) and four or five
+levels deep; beyond the bounds a file is not a config but an attack on the reader, and is refused
+before the recursive code downstream (redaction, merges, rendering) ever sees it.
 """
 
 from __future__ import annotations
@@ -11,6 +18,10 @@ import errno
 import os
 import stat
 from io import BufferedReader
+from typing import Any, Final
+
+MAX_CONFIG_BYTES: Final = 1024 * 1024
+MAX_NESTING: Final = 32
 
 _READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
 
@@ -45,3 +56,23 @@ def is_regular_or_absent(path: str) -> bool:
     except FileNotFoundError:
         return True
     return stat.S_ISREG(mode)
+
+
+def nesting_depth(data: Any, limit: int = MAX_NESTING) -> int:
+    """How many tables and arrays deep decoded data (dicts and lists, as tomllib and msgspec
+    give them) is: a scalar is 0, `{}` is 1, `{"a": [1]}` is 2. Without recursion, level by
+    level; it stops counting at `limit + 1`, so a hostile document costs no more than one pass
+    over its first `limit + 1` levels."""
+    depth = 0
+    level: list[Any] = [data] if data.__class__ in _CONTAINERS else []
+    while level and depth <= limit:
+        depth += 1
+        below: list[Any] = []
+        for node in level:
+            values = node.values() if node.__class__ is dict else node
+            below += [child for child in values if child.__class__ in _CONTAINERS]
+        level = below
+    return depth
+
+
+_CONTAINERS: Final[frozenset[type]] = frozenset({dict, list})

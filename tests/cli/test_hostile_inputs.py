@@ -193,6 +193,64 @@ def huge_seq(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
     return result, 1, ""
 
 
+def _deep_json(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def deep_json_freqtrade(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    write(
+        home / "deep.json",
+        '{"dry_run": true, "stake_currency": "USDT",'
+        ' "exchange": {"name": "binance", "x": ' + _deep_json(2000) + "}}",
+    )
+    argv = ["audit", "export", "--config", "deep.json", "--dialect", "freqtrade"]
+    return run(argv, home), 2, "deep.json: nested deeper than 32 levels"
+
+
+def deep_json_detected(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    # no --dialect: detection parses the file first, and says what is wrong with it
+    write(home / "deep.json", '{"dry_run": true, "x": ' + _deep_json(2000) + "}")
+    result = run(["status", "--config", "deep.json"], home)
+    return result, 2, "deep.json: nested deeper than 32 levels"
+
+
+def env_variable_with_thousands_of_parts(
+    home: Path,
+) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    write(home / "bot.json", '{"dry_run": true, "stake_currency": "USDT", "exchange": {}}')
+    env = {k: v for k, v in os.environb.items() if not k.startswith(b"FREQTRADE__")}
+    env[b"FREQTRADE__" + b"__".join([b"a"] * 5000)] = b"1"
+    result = run(["status", "--config", "bot.json"], home, env=env)
+    return result, 2, "a variable nested deeper than 32 levels"
+
+
+def deep_json_in_include(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    write(home / "main.json", '{"dry_run": true, "add_config_files": ["inc.json"]}')
+    write(home / "inc.json", '{"exchange": {"x": ' + _deep_json(5000) + "}}")
+    result = run(["audit", "check", "--config", "main.json"], home)
+    return result, 2, "inc.json: nested deeper than 32 levels"
+
+
+def huge_int_in_read_table(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    write(home / "big.toml", toml_config(extra="max_open_positions = " + "9" * 5000 + "\n"))
+    return run(["audit", "export", "--config", "big.toml"], home), 2, "big.toml: invalid TOML"
+
+
+def huge_int_in_unread_table(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    write(home / "big.toml", toml_config(extra="[backtest]\nseed = " + "9" * 5000 + "\n"))
+    return run(["status", "--config", "big.toml"], home), 2, "big.toml: invalid TOML"
+
+
+def huge_hex_int(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    write(home / "big.toml", toml_config(extra="[backtest]\nseed = 0x" + "f" * 4000 + "\n"))
+    return run(["audit", "export", "--config", "big.toml"], home), 2, "backtest.seed: integer"
+
+
+def oversized_config(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    write(home / "big.toml", toml_config() + "#" * (1024 * 1024) + "\n")
+    return run(["audit", "check", "--config", "big.toml"], home), 2, "larger than 1 MiB"
+
+
 CASES = [
     fifo_config,
     fifo_in_fleet,
@@ -207,6 +265,14 @@ CASES = [
     output_onto_a_fifo,
     output_through_a_symlink,
     huge_seq,
+    deep_json_freqtrade,
+    deep_json_detected,
+    deep_json_in_include,
+    env_variable_with_thousands_of_parts,
+    huge_int_in_read_table,
+    huge_int_in_unread_table,
+    huge_hex_int,
+    oversized_config,
 ]
 
 
@@ -231,3 +297,11 @@ def test_a_seq_outside_the_exact_range_is_tampering_not_a_crash(home: Path, seq:
     result = run(["audit", "verify", "--archive-dir", "arc"], home)
     assert result.returncode == 1
     assert b"ledger.jsonl:1: not a ledger entry" in result.stdout
+
+
+def test_adopting_a_deeply_nested_json_is_bad_input(home: Path) -> None:
+    write(home / "deep.json", '{"schema_version": 2, "x": ' + _deep_json(5000) + "}")
+    result = run(["audit", "archive", "--adopt", "deep.json", "--archive-dir", "arc"], home)
+    assert result.returncode == 2, result.stderr
+    assert "deep.json: not a JSON audit snapshot" in one_line(result)
+    assert not (home / "arc").exists()

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tomllib
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any, Final, Literal
 
 import msgspec
@@ -42,15 +43,20 @@ from peak_trade.core.registry import (
 from peak_trade.core.secret import Secret
 from peak_trade.core.venues import Venue, venues_of
 from peak_trade.errors import ConfigError
-from peak_trade.files import NotARegularFile, open_regular
+from peak_trade.files import (
+    MAX_CONFIG_BYTES,
+    MAX_NESTING,
+    NotARegularFile,
+    nesting_depth,
+    open_regular,
+)
 
 DEFAULT_CONFIG_PATH: Final = "config/config.toml"
 CONFIG_PATH_ENV_VAR: Final = "PEAK_TRADE_CONFIG_PATH"
 TOKEN_ENV_VAR: Final = "PEAK_TRADE_CONFIRM_TOKEN"  # noqa: S105 (a variable name)
 BOUNDED_LIVE_FILE: Final = "bounded_live.toml"
 EMBEDDED_DEFAULT: Final = "embedded-default"
-MAX_CONFIG_BYTES: Final = 4 * 1024 * 1024
-MAX_DEPTH: Final = 32
+MAX_DEPTH: Final = MAX_NESTING  # the bounds of every config file: `peak_trade.files`
 
 ConfigSource = Literal["file", "embedded-default", "api"]
 ResolvedFrom = Literal["option", "env", "default-path", "embedded-default", "api"]
@@ -158,7 +164,13 @@ def peak_trade_settings(loaded: LoadedConfig) -> tuple[EnvironmentConfig, LiveRi
 
 
 def parse_toml(raw: bytes, origin: str) -> dict[str, Any]:
-    """TOML bytes -> data, or a `ConfigError` naming `origin`."""
+    """TOML bytes -> data, or a `ConfigError` naming `origin`.
+
+    Bounded as every config is (`peak_trade.files`): nested at most `MAX_DEPTH` tables and
+    arrays deep, and every integer 64-bit, as TOML defines integers (tomllib reads any size; a
+    decimal one past Python's int-str limit is a `ValueError`, a longer hex one crashes whatever
+    prints it later).
+    """
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -170,25 +182,49 @@ def parse_toml(raw: bytes, origin: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{origin}: invalid TOML: {exc}") from None
     except RecursionError:
-        raise ConfigError(f"{origin}: invalid TOML: nested too deeply") from None
-    if _depth(data) > MAX_DEPTH:
-        raise ConfigError(f"{origin}: tables nested deeper than {MAX_DEPTH} levels")
+        raise ConfigError(f"{origin}: {_TOO_DEEP}") from None
+    except ValueError:  # int(): "Exceeds the limit (4300 digits) for integer string conversion"
+        raise ConfigError(
+            f"{origin}: invalid TOML: an integer of more than {sys.get_int_max_str_digits()}"
+            " digits (TOML integers are 64-bit)"
+        ) from None
+    if nesting_depth(data) > MAX_DEPTH:
+        raise ConfigError(f"{origin}: {_TOO_DEEP}")
+    wide = _first_wide_integer(data)
+    if wide is not None:
+        raise ConfigError(f"{origin}: {wide}: integer outside the 64-bit range TOML allows")
     return data
 
 
-def _depth(data: Any) -> int:
-    """Nesting depth of tables and arrays, without recursion (a hostile file can be deep)."""
-    deepest, stack = 0, [(data, 1)]
-    while stack:
-        value, level = stack.pop()
-        deepest = max(deepest, level)
-        if level > MAX_DEPTH:
-            break
-        if isinstance(value, Mapping):
-            stack.extend((item, level + 1) for item in value.values())
-        elif isinstance(value, list):
-            stack.extend((item, level + 1) for item in value)
-    return deepest
+_TOO_DEEP: Final = f"tables nested deeper than {MAX_DEPTH} levels"
+_INT64: Final = range(-(2**63), 2**63)
+
+
+def _first_wide_integer(data: Mapping[str, Any]) -> str | None:
+    """The key path of an integer outside 64 bits, or None. One pass without recursion or
+    paths; the path is built only for the error (`data` is at most `MAX_DEPTH` deep by then)."""
+    level: list[Any] = [data]
+    while level:
+        containers = []
+        for node in level:
+            for value in node.values() if isinstance(node, Mapping) else node:
+                if isinstance(value, (Mapping, list)):
+                    containers.append(value)
+                elif type(value) is int and value not in _INT64:
+                    return next(_wide_integer_paths(data, ""))
+        level = containers
+    return None
+
+
+def _wide_integer_paths(value: Any, path: str) -> Iterator[str]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _wide_integer_paths(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _wide_integer_paths(item, f"{path}[{i}]")
+    elif type(value) is int and value not in _INT64:
+        yield path
 
 
 def merge_bounded(main: Mapping[str, Any], bounded: Mapping[str, Any]) -> dict[str, Any]:
@@ -487,7 +523,9 @@ def read_config_bytes(path: str) -> bytes:
         reason = exc.strerror if isinstance(exc, OSError) else "invalid path"
         raise ConfigError(f"{path}: cannot read config ({reason or 'I/O error'})") from None
     if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES} bytes; not a config file")
+        raise ConfigError(
+            f"{path}: larger than {MAX_CONFIG_BYTES // 1024 // 1024} MiB; not a config file"
+        )
     return raw
 
 

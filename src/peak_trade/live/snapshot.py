@@ -209,14 +209,18 @@ class _SchemaVersion(msgspec.Struct):
 
 
 def live_audit_snapshot_from_json(data: bytes | str) -> AnySnapshot:
-    """Decode (strictly) a snapshot exported as JSON, of schema 2 or schema 1."""
-    version = msgspec.json.decode(data, type=_SchemaVersion).schema_version
-    if version == SCHEMA_VERSION:
-        return msgspec.json.decode(data, type=LiveAuditSnapshot, strict=True)
-    if version == 1:
-        from peak_trade.live.snapshot_v1 import LiveAuditSnapshotV1  # only for old archives
+    """Decode (strictly) a snapshot exported as JSON, of schema 2 or schema 1. A document
+    nested too deeply for the decoder is a `msgspec.DecodeError` like any other bad JSON."""
+    try:
+        version = msgspec.json.decode(data, type=_SchemaVersion).schema_version
+        if version == SCHEMA_VERSION:
+            return msgspec.json.decode(data, type=LiveAuditSnapshot, strict=True)
+        if version == 1:
+            from peak_trade.live.snapshot_v1 import LiveAuditSnapshotV1  # only for old archives
 
-        return msgspec.json.decode(data, type=LiveAuditSnapshotV1, strict=True)
+            return msgspec.json.decode(data, type=LiveAuditSnapshotV1, strict=True)
+    except RecursionError:
+        raise msgspec.DecodeError("JSON nested too deeply to be a snapshot") from None
     raise msgspec.ValidationError(f"unknown schema_version {version}")
 
 

@@ -38,6 +38,7 @@ from peak_trade.core.venues import Credential, Venue
 from peak_trade.dialects.freqtrade import jsonc
 from peak_trade.dialects.freqtrade.rows import CAPS
 from peak_trade.errors import ConfigError
+from peak_trade.files import MAX_NESTING
 
 DIALECT: Final = "freqtrade"
 ENV_PREFIX: Final = "FREQTRADE__"
@@ -273,6 +274,8 @@ def env_overrides(environ: Mapping[str, str]) -> EnvOverrides:
         path = env_key_path(name)
         if path is None:
             continue
+        if len(path) > MAX_NESTING:
+            raise ConfigError(f"{name[:60]}...: a variable nested deeper than {MAX_NESTING} levels")
         names.append(name)
         raw = environ[name]
         if is_secret_key(path) or is_freqtrade_secret(path):
@@ -317,6 +320,8 @@ def claims(path: str, raw: bytes, *, level: int = 0) -> bool:
         return False
     try:
         data = jsonc.loads(raw)
+    except jsonc.JsoncTooDeep as exc:  # JSON beyond any config's shape: say so, not "cannot tell"
+        raise ConfigError(f"{path}: {exc}") from None
     except jsonc.JsoncError:
         return False
     if not isinstance(data, dict):
