@@ -7,8 +7,11 @@ The ledger is streamed: memory does not grow with the number of entries.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import os
+import stat
 from collections.abc import Callable, Iterator
+from typing import Final
 
 import msgspec
 
@@ -18,15 +21,20 @@ from peak_trade.archive.ledger import (
     HEX64,
     LEDGER,
     LOCK,
+    PENDING,
     SIGNATURE_HEX,
     LedgerEntry,
     body_bytes_of_canonical_line,
     decode_entry,
+    decode_pending,
     iter_lines,
+    names_in_torn_line,
+    seq_of,
+    temp_name,
 )
 from peak_trade.archive.ledger import canonical as canonical_bytes
 from peak_trade.errors import ArchiveError
-from peak_trade.files import open_regular
+from peak_trade.files import NotARegularFile, open_regular
 
 SignatureCheck = Callable[[str, str], bool]
 
@@ -44,15 +52,66 @@ class VerifyReport(msgspec.Struct, frozen=True, kw_only=True):
     signatures_checked: bool
     signed_entries: int
     problems: tuple[Problem, ...]
+    #: problems found beyond the first `MAX_PROBLEMS`, counted but not kept (memory stays flat)
+    problems_not_shown: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.problems_not_shown
+
+
+#: a hostile ledger (millions of junk lines) must not make verify keep millions of problems
+MAX_PROBLEMS: Final = 100
+
+
+class _Problems:
+    """The first `limit` problems, in order, and a count of the rest."""
+
+    def __init__(self, limit: int = MAX_PROBLEMS) -> None:
+        self.shown: list[Problem] = []
+        self.more = 0
+        self.limit = limit
+
+    def append(self, problem: Problem) -> None:
+        if len(self.shown) < self.limit:
+            self.shown.append(problem)
+        else:
+            self.more += 1
+
+    def __len__(self) -> int:
+        return len(self.shown) + self.more
+
+
+_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
+_CHUNK = 1 << 20
 
 
 def sha256_file(path: str) -> str:
-    with open_regular(path) as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+    """SHA-256 of a regular file; anything else is an OSError, as `open_regular` refuses it."""
+    return _read(path, keep=False)[0]
+
+
+def read_with_sha256(path: str) -> tuple[str, bytes]:
+    """(SHA-256, content) of a regular file, read once."""
+    return _read(path, keep=True)
+
+
+def _read(path: str, *, keep: bool) -> tuple[str, bytes]:
+    # straight from the descriptor, in bounded chunks: no buffered file object per file
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotARegularFile(path, mode)
+        digest = hashlib.sha256()
+        parts: list[bytes] = []
+        while chunk := os.read(fd, _CHUNK):
+            digest.update(chunk)
+            if keep:
+                parts.append(chunk)
+    finally:
+        os.close(fd)
+    return digest.hexdigest(), b"".join(parts)
 
 
 class _Chain:
@@ -68,6 +127,10 @@ class _Chain:
         self.head_found = False
         self.last_line_complete = True
         self.signed = 0
+        self.committed_seq = 0  # seq of the newest entry whose line is complete
+        self.torn: bytes | None = None  # the last line, when it lacks its newline
+        self.torn_decoded = False
+        self.torn_verifies = False
 
 
 def verify_archive(
@@ -79,7 +142,7 @@ def verify_archive(
     """Check every file hash, the hash chain, the canonical form and (given a key) signatures."""
     if not os.path.isdir(archive_dir):
         raise ArchiveError(f"{archive_dir}: archive directory does not exist")
-    problems: list[Problem] = []
+    problems = _Problems()
     chain = _Chain()
     ledger_path = os.path.join(archive_dir, LEDGER)
     try:
@@ -89,7 +152,7 @@ def verify_archive(
                 chain.last_line_complete = line.endswith(b"\n")
                 _check_line(line, chain, archive_dir, problems, signature_check, expected_head)
     except FileNotFoundError:
-        if not any(n != LOCK for n in _names(archive_dir)):
+        if not any(n not in (LOCK, PENDING) for n in _names(archive_dir)):
             # the same answer as history and diff give: nothing to verify is not tampering
             raise ArchiveError(f"{ledger_path}: no ledger (nothing archived yet?)") from None
         problems.append(Problem(LEDGER, "ledger is missing"))
@@ -99,19 +162,27 @@ def verify_archive(
         if chain.count == 0:
             problems.append(Problem(LEDGER, "ledger has no entries"))
         elif not chain.last_line_complete:
-            problems.append(
-                Problem(
-                    f"{LEDGER}:{chain.count}",
-                    "last line is incomplete (an interrupted run? the next archive rolls it back)",
-                )
-            )
+            problems.append(Problem(f"{LEDGER}:{chain.count}", _torn_message(chain)))
 
-    unrecorded: list[Problem] = []
-    for name in _names(archive_dir):
-        if name in (LEDGER, LOCK) or hash(name) in chain.recorded:
-            continue
-        unrecorded.append(_unrecorded(archive_dir, name, chain.previous))
-    problems += sorted(unrecorded, key=lambda p: p.where)
+    rollback = _rolled_back_by_next_archive(archive_dir, chain)
+    count = 0
+
+    def unrecorded_names() -> Iterator[str]:
+        nonlocal count
+        for name in _names(archive_dir):
+            if name in (LEDGER, LOCK, PENDING) or hash(name) in chain.recorded:
+                continue
+            count += 1
+            yield name
+
+    names = unrecorded_names()
+    # the alphabetically first ones, as many as may still be shown; the rest only counted
+    kept = heapq.nsmallest(max(problems.limit - len(problems.shown), 0), names)
+    for _ in names:
+        pass
+    for name in kept:
+        problems.shown.append(_unrecorded(archive_dir, name, chain.committed_seq, rollback))
+    problems.more += count - len(kept)
 
     head = chain.previous
     if expected_head is not None and not chain.head_found:
@@ -126,13 +197,42 @@ def verify_archive(
         head_entry_sha256=head.entry_sha256 if head else None,
         signatures_checked=signature_check is not None,
         signed_entries=chain.signed,
-        problems=tuple(problems),
+        problems=tuple(problems.shown),
+        problems_not_shown=problems.more,
     )
 
 
-def _after_head(name: str, head: LedgerEntry | None) -> bool:
-    match = FILE_NAME.match(name)
-    return match is not None and int(match["seq"]) > (head.seq if head else 0)
+def _torn_message(chain: _Chain) -> str:
+    """What the next archive does with a last line that lacks its newline (store.recover)."""
+    if not chain.torn_decoded:
+        return "last line is incomplete (an interrupted run? the next archive rolls it back)"
+    if chain.torn_verifies:
+        return (
+            "last line is incomplete: only its newline is missing, the entry verifies (the"
+            " next archive restores the newline, or refuses if a signature does not verify)"
+        )
+    return (
+        "last line is incomplete and its entry does not verify (the next archive refuses to"
+        " continue the chain until it is repaired)"
+    )
+
+
+def _rolled_back_by_next_archive(archive_dir: str, chain: _Chain) -> set[str]:
+    """The names the next archive's recovery removes (`store.recover`): those its recovery
+    marker lists and those a torn, unparsable last line names, numbered above the newest
+    committed entry; with their temporary names."""
+    names: set[str] = set()
+    try:
+        with open_regular(os.path.join(archive_dir, PENDING)) as handle:
+            pending = decode_pending(handle.read(1 << 20))
+        if pending is not None:
+            names |= set(pending.files)
+    except OSError:
+        pass
+    if chain.torn is not None and not chain.torn_decoded:
+        names |= {n for n in names_in_torn_line(chain.torn) if seq_of(n) == chain.committed_seq + 1}
+    names = {n for n in names if (seq_of(n) or 0) > chain.committed_seq}
+    return names | {temp_name(n) for n in names}
 
 
 def _names(archive_dir: str) -> Iterator[str]:
@@ -145,20 +245,26 @@ def _names(archive_dir: str) -> Iterator[str]:
         raise ArchiveError(f"{archive_dir}: cannot list ({exc.strerror})") from None
 
 
-def _unrecorded(archive_dir: str, name: str, head: LedgerEntry | None) -> Problem:
+def _unrecorded(archive_dir: str, name: str, committed: int, rollback: set[str]) -> Problem:
     if os.path.isdir(os.path.join(archive_dir, name)):
         return Problem(name, "directory not recorded in the ledger")
+    if name in rollback:
+        return Problem(
+            name,
+            "file not recorded in the ledger (left by an interrupted archive run? the next"
+            " archive rolls it back)",
+        )
     if name.endswith(".json") and not FILE_NAME.match(name):
         return Problem(
             name,
             "file not recorded in the ledger (an export moved here by hand? bring it into the"
             f" chain: peak-trade audit archive --adopt {name})",
         )
-    if _after_head(name, head):
+    if (seq_of(name) or 0) > committed:
         return Problem(
             name,
-            "file not recorded in the ledger (left by an interrupted archive run? the next"
-            " archive rolls it back)",
+            "file not recorded in the ledger (numbered after the newest entry, and no"
+            " interrupted archive run names it: the next archive leaves it alone)",
         )
     return Problem(name, "file not recorded in the ledger")
 
@@ -167,12 +273,15 @@ def _check_line(
     line: bytes,
     chain: _Chain,
     archive_dir: str,
-    problems: list[Problem],
+    problems: _Problems,
     signature_check: SignatureCheck | None,
     expected_head: tuple[int, str] | None,
 ) -> None:
     number = chain.count
     where = f"{LEDGER}:{number}"
+    complete = line.endswith(b"\n")
+    if not complete:
+        chain.torn = line
     try:
         entry = decode_entry(line)
     except msgspec.ValidationError as exc:
@@ -183,6 +292,12 @@ def _check_line(
         problems.append(Problem(where, "not valid JSON (changed or torn line)"))
         chain.previous = None
         return
+    found_before = len(problems)
+    if complete:
+        chain.committed_seq = entry.seq
+    else:
+        chain.torn_decoded = True
+        line += b"\n"  # judged as the whole line it would be (store.recover does the same)
     chain.head_found = chain.head_found or (entry.seq, entry.entry_sha256) == expected_head
     canonical = entry.line() == line
     if not canonical:
@@ -219,6 +334,8 @@ def _check_line(
             problems.append(Problem(where, "entry is not signed"))
         elif not signature_check(entry.entry_sha256, entry.signature):
             problems.append(Problem(where, "signature does not verify with the public key"))
+    if not complete:
+        chain.torn_verifies = len(problems) == found_before
     _check_files(entry, where, archive_dir, chain.recorded, problems)
     chain.previous = entry
 
@@ -228,7 +345,7 @@ def _check_files(
     where: str,
     archive_dir: str,
     recorded: dict[int, int],
-    problems: list[Problem],
+    problems: _Problems,
 ) -> None:
     number = int(where.rsplit(":", 1)[1])
     for name, digest in entry.files.items():
