@@ -32,8 +32,14 @@ def render_verify(report: VerifyReport) -> str:
     if report.ok:
         lines.append(f"OK: {report.entries} entries, every file and link verified")
     else:
-        lines.append(f"TAMPERED: {len(report.problems)} problem(s) in {report.archive_dir}")
+        total = len(report.problems) + report.problems_not_shown
+        lines.append(f"TAMPERED: {total} problem(s) in {report.archive_dir}")
         lines += [f"  {p.where}: {p.message}" for p in report.problems]
+        if report.problems_not_shown:
+            lines.append(
+                f"  ... and {report.problems_not_shown} more (the first"
+                f" {len(report.problems)} are shown)"
+            )
     lines += [head, f"signatures: {signatures}"]
     return "\n".join(lines) + "\n"
 
