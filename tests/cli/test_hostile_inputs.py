@@ -193,6 +193,14 @@ def huge_seq(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
     return result, 1, ""
 
 
+def absurd_ref(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    _archive(home)
+    result = run(
+        ["audit", "diff", "latest~9223372036854775808", "latest", "--archive-dir", "arc"], home
+    )
+    return result, 2, "the archive holds only 1 snapshot(s)"
+
+
 CASES = [
     fifo_config,
     fifo_in_fleet,
@@ -207,6 +215,7 @@ CASES = [
     output_onto_a_fifo,
     output_through_a_symlink,
     huge_seq,
+    absurd_ref,
 ]
 
 
