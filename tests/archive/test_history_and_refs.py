@@ -89,11 +89,11 @@ def test_history_marks_an_unreadable_snapshot_damaged(
     import peak_trade.archive.verify as verify_module
 
     arc = _archive(cli, 3)
-    victim = str(_json_of(arc, 2))
+    victim = _json_of(arc, 2).name
     real_open = os.open
 
-    def denying_open(path: str, flags: int, *args: int, **kwargs: int) -> int:
-        if os.path.abspath(path) == victim:
+    def denying_open(path: str, flags: int, *args: int, **kwargs: int | None) -> int:
+        if os.path.basename(path) == victim:
             raise PermissionError(13, "Permission denied", path)
         return real_open(path, flags, *args, **kwargs)
 
@@ -210,3 +210,25 @@ class TestSignatures:
             assert [r.signature for r in rows] == [expected, expected]
         table = render_history(rows).splitlines()
         assert table[1].split()[-1] == "BAD" and "[BAD SIGNATURE]" in table[2]
+
+
+def test_history_is_the_same_with_and_without_its_shortcuts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Snapshots equal but for their timestamp are neither decoded again nor diffed: the rows
+    must be exactly those of decoding and diffing every one."""
+    from peak_trade.live import history
+
+    gates = [False, False, True, True, False, False, False]
+    for second, gate2 in enumerate(gates):
+        add_snapshot(tmp_path, second, gate2=gate2)
+    # a changed file (damaged: the next one is compared with the one before it)
+    json_4 = _json_of(tmp_path, 4)
+    json_4.write_bytes(json_4.read_bytes().replace(b'{\n  "schema_version"', b'{ "schema_version"'))
+    fast = load_history(str(tmp_path))
+    monkeypatch.setattr(history, "_split_head", lambda data: None)
+    monkeypatch.setattr(history, "_without_timestamp", lambda snapshot: object())
+    slow = load_history(str(tmp_path))
+    assert fast == slow
+    assert [r.intact for r in fast] == [True, True, True, False, True, True, True]
+    assert [bool(r.changes) for r in fast[1:]] == [False, True, False, True, False, False]

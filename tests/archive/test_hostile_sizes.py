@@ -6,6 +6,9 @@ from __future__ import annotations
 import tracemalloc
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from peak_trade.archive.ledger import LEDGER
 from peak_trade.archive.verify import MAX_PROBLEMS, verify_archive
 from peak_trade.views.governance import render_verify, verify_json
@@ -55,3 +58,63 @@ def test_many_unrecorded_files_show_the_first_names_and_a_count(tmp_path: Path) 
     report = verify_archive(str(tmp_path))
     assert [p.where for p in report.problems] == names[:MAX_PROBLEMS]
     assert report.problems_not_shown == 50
+
+
+def _name(seq: int, ext: str, stamp: int = 0) -> str:
+    return f"live_audit_{seq:06d}_2025120{stamp}T120000Z.{ext}"
+
+
+names_strategy = st.lists(
+    st.lists(
+        st.one_of(
+            st.builds(
+                _name,
+                st.integers(min_value=1, max_value=8),
+                st.sampled_from(["json", "md"]),
+                st.integers(min_value=0, max_value=1),
+            ),
+            st.sampled_from(["other.txt", "live_audit_x.json"]),
+        ),
+        max_size=3,
+        unique=True,
+    ),
+    max_size=8,
+)
+
+
+@given(
+    lines=names_strategy,
+    probes=st.lists(
+        st.builds(_name, st.integers(1, 9), st.sampled_from(["json", "md"]), st.integers(0, 1)),
+        max_size=5,
+    ),
+)
+def test_the_compact_record_of_names_answers_as_a_dict_would(
+    lines: list[list[str]], probes: list[str]
+) -> None:
+    from peak_trade.archive.ledger import seq_of
+    from peak_trade.archive.verify import _Recorded
+
+    compact = _Recorded()
+    model: dict[str, int] = {}
+    for number, names in enumerate(lines, 1):
+        for name in names:
+            expected = model.get(name)
+            assert compact.add(name, seq_of(name), number) == expected, (number, name)
+            model.setdefault(name, number)
+    for name in [n for names in lines for n in names] + probes:
+        assert (name in compact) == (name in model)
+
+
+def test_verify_memory_does_not_grow_with_the_entries() -> None:
+    """The record of which names the ledger holds costs two machine words per entry."""
+    import sys
+
+    from peak_trade.archive.verify import _Recorded
+
+    compact = _Recorded()
+    for line in range(1, 10_001):
+        for ext in ("json", "md"):
+            assert compact.add(_name(line, ext), line, line) is None
+    assert sys.getsizeof(compact._slots) < 10_000 * 16 * 1.2 + 1024
+    assert not compact._other

@@ -62,12 +62,16 @@ class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     def computed_sha256(self) -> str:
         return hashlib.sha256(canonical_entry(self.body())).hexdigest()
 
-    def line(self) -> bytes:
-        """The ledger line: the RFC 8785 form of the whole entry, then a newline."""
+    def line(self, *, decoded: bool = False) -> bytes:
+        """The ledger line: the RFC 8785 form of the whole entry, then a newline.
+
+        `decoded`: the entry came from `decode_entry`, whose strict typed decode guarantees
+        the types `canonical_entry` would otherwise check (verify calls this once per line).
+        """
         full = {**self.body(), "entry_sha256": self.entry_sha256}
         if self.signature is not None:
             full["signature"] = self.signature
-        return canonical_entry(full) + b"\n"
+        return canonical_entry(full, plain=decoded) + b"\n"
 
 
 def body_bytes_of_canonical_line(line: bytes, entry: LedgerEntry) -> bytes:
@@ -91,7 +95,7 @@ def canonical(value: Any) -> bytes:
 _EXACT_INT: Final = 2**53 - 1  # RFC 8785 (I-JSON) refuses integers beyond this
 
 
-def canonical_entry(full: dict[str, object]) -> bytes:
+def canonical_entry(full: dict[str, object], *, plain: bool = False) -> bytes:
     """`canonical(full)` for an entry's dict (`body()`, or the whole line's members), fast.
 
     msgspec's sorted compact encoding is byte-identical to RFC 8785 when its output is ASCII
@@ -101,7 +105,7 @@ def canonical_entry(full: dict[str, object]) -> bytes:
     integers print alike. Anything else (non-ASCII, an escape, another type) takes RFC 8785.
     `tests/archive/test_ledger_speed.py` checks the two agree; the known answers pin the bytes.
     """
-    if _plain(full):
+    if plain or _plain(full):
         out = msgspec.json.encode(full, order="sorted")
         if out.isascii() and b"\\" not in out:
             return out

@@ -6,6 +6,7 @@ The ledger is streamed: memory does not grow with the number of entries.
 
 from __future__ import annotations
 
+import array
 import hashlib
 import heapq
 import os
@@ -96,9 +97,37 @@ def read_with_sha256(path: str) -> tuple[str, bytes]:
     return _read(path, keep=True)
 
 
-def _read(path: str, *, keep: bool) -> tuple[str, bytes]:
+class ArchiveFiles:
+    """An archive directory, opened once, whose files are read by name relative to it: one
+    path component to look up per file instead of the whole path (verify and history read
+    two files per entry). Names must be archive file names (`FILE_NAME`): no separators."""
+
+    def __init__(self, archive_dir: str) -> None:
+        self._fd = os.open(archive_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+
+    def __enter__(self) -> ArchiveFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self._fd)
+
+    def sha256(self, name: str) -> str:
+        return _read(name, keep=False, dir_fd=self._fd)[0]
+
+    def read_with_sha256(self, name: str) -> tuple[str, bytes]:
+        return _read(name, keep=True, dir_fd=self._fd)
+
+
+def open_archive_files(archive_dir: str) -> ArchiveFiles:
+    try:
+        return ArchiveFiles(archive_dir)
+    except OSError as exc:
+        raise ArchiveError(f"{archive_dir}: cannot open ({exc.strerror})") from None
+
+
+def _read(path: str, *, keep: bool, dir_fd: int | None = None) -> tuple[str, bytes]:
     # straight from the descriptor, in bounded chunks: no buffered file object per file
-    fd = os.open(path, _READ_FLAGS)
+    fd = os.open(path, _READ_FLAGS, dir_fd=dir_fd)
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
@@ -114,14 +143,59 @@ def _read(path: str, *, keep: bool) -> tuple[str, bytes]:
     return digest.hexdigest(), b"".join(parts)
 
 
+class _Recorded:
+    """Every file name the ledger records, and the line that records it, in 16 bytes per entry.
+
+    Names are kept as Python's per-process SipHash of the name (64 bits, unpredictable, so no
+    name can be made to collide with a recorded one). A name as `archive` writes it, numbered
+    for the line that records it (`live_audit_<line>_…`, one `.json` and one `.md`), goes into
+    that line's two slots of a flat array; any other name (only a tampered ledger has them)
+    into a dict. A name is recorded iff it is in the dict or in the slot its number and
+    extension point to, so memory grows by two machine words per entry, not by a dict item
+    per file.
+    """
+
+    def __init__(self) -> None:
+        self._slots = array.array("q")  # line N's .json at 2(N-1), its .md at 2(N-1)+1
+        self._other: dict[int, int] = {}  # name hash -> line, for every other name
+
+    def _slot(self, name: str, seq: int | None) -> int | None:
+        if seq is None or not 1 <= seq <= len(self._slots) // 2:
+            return None
+        return 2 * (seq - 1) + (0 if name.endswith(".json") else 1)
+
+    def add(self, name: str, seq: int | None, line: int) -> int | None:
+        """Record `name` (numbered `seq`) for `line`; or return the line that recorded it."""
+        key = hash(name)
+        earlier = self._other.get(key)
+        if earlier is not None:
+            return earlier
+        slot = self._slot(name, seq)
+        if slot is not None and key != 0 and self._slots[slot] == key:
+            return slot // 2 + 1
+        if seq == line and key != 0:
+            if len(self._slots) == 2 * (line - 1):  # slots only for lines in a row: a junk
+                self._slots.extend((0, 0))  # run before a line cannot make them grow
+                slot = self._slot(name, seq)
+            if slot is not None and slot // 2 + 1 == line and self._slots[slot] == 0:
+                self._slots[slot] = key
+                return None
+        self._other[key] = line
+        return None
+
+    def __contains__(self, name: str) -> bool:
+        key = hash(name)
+        if key in self._other:
+            return True
+        slot = self._slot(name, seq_of(name))
+        return slot is not None and key != 0 and self._slots[slot] == key
+
+
 class _Chain:
     """State carried from one ledger line to the next."""
 
     def __init__(self) -> None:
-        # name -> ledger line, keyed by Python's per-process SipHash of the name: 64 bits per
-        # recorded file instead of the name itself, and unpredictable, so no name can be made
-        # to collide with a recorded one
-        self.recorded: dict[int, int] = {}
+        self.recorded = _Recorded()
         self.previous: LedgerEntry | None = None
         self.count = 0
         self.head_found = False
@@ -146,11 +220,11 @@ def verify_archive(
     chain = _Chain()
     ledger_path = os.path.join(archive_dir, LEDGER)
     try:
-        with open_regular(ledger_path) as handle:
+        with open_regular(ledger_path) as handle, open_archive_files(archive_dir) as files:
             for line in iter_lines(handle):
                 chain.count += 1
                 chain.last_line_complete = line.endswith(b"\n")
-                _check_line(line, chain, archive_dir, problems, signature_check, expected_head)
+                _check_line(line, chain, files, problems, signature_check, expected_head)
     except FileNotFoundError:
         if not any(n not in (LOCK, PENDING) for n in _names(archive_dir)):
             # the same answer as history and diff give: nothing to verify is not tampering
@@ -170,7 +244,7 @@ def verify_archive(
     def unrecorded_names() -> Iterator[str]:
         nonlocal count
         for name in _names(archive_dir):
-            if name in (LEDGER, LOCK, PENDING) or hash(name) in chain.recorded:
+            if name in (LEDGER, LOCK, PENDING) or name in chain.recorded:
                 continue
             count += 1
             yield name
@@ -272,7 +346,7 @@ def _unrecorded(archive_dir: str, name: str, committed: int, rollback: set[str])
 def _check_line(
     line: bytes,
     chain: _Chain,
-    archive_dir: str,
+    files: ArchiveFiles,
     problems: _Problems,
     signature_check: SignatureCheck | None,
     expected_head: tuple[int, str] | None,
@@ -299,7 +373,7 @@ def _check_line(
         chain.torn_decoded = True
         line += b"\n"  # judged as the whole line it would be (store.recover does the same)
     chain.head_found = chain.head_found or (entry.seq, entry.entry_sha256) == expected_head
-    canonical = entry.line() == line
+    canonical = entry.line(decoded=True) == line
     if not canonical:
         problems.append(Problem(where, "line is not in canonical form (edited?)"))
     body = (
@@ -336,29 +410,29 @@ def _check_line(
             problems.append(Problem(where, "signature does not verify with the public key"))
     if not complete:
         chain.torn_verifies = len(problems) == found_before
-    _check_files(entry, where, archive_dir, chain.recorded, problems)
+    _check_files(entry, where, files, chain.recorded, problems)
     chain.previous = entry
 
 
 def _check_files(
     entry: LedgerEntry,
     where: str,
-    archive_dir: str,
-    recorded: dict[int, int],
+    files: ArchiveFiles,
+    recorded: _Recorded,
     problems: _Problems,
 ) -> None:
     number = int(where.rsplit(":", 1)[1])
     for name, digest in entry.files.items():
-        if not FILE_NAME.match(name):
+        match = FILE_NAME.match(name)
+        if match is None:
             problems.append(Problem(where, f"records {name!r}, which is not an archive file name"))
             continue
-        key = hash(name)
-        if key in recorded:
-            problems.append(Problem(where, f"{name} is already recorded by line {recorded[key]}"))
+        earlier = recorded.add(name, int(match["seq"]), number)
+        if earlier is not None:
+            problems.append(Problem(where, f"{name} is already recorded by line {earlier}"))
             continue
-        recorded[key] = number
         try:
-            actual = sha256_file(os.path.join(archive_dir, name))
+            actual = files.sha256(name)
         except FileNotFoundError:
             problems.append(Problem(name, f"missing (recorded by {where})"))
             continue

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import os
+import itertools
+import re
 from collections.abc import Iterator
 from typing import Any, Final
 
@@ -10,7 +11,7 @@ import msgspec
 
 from peak_trade.archive.ledger import DECODE_ERRORS, FILE_NAME, LedgerEntry
 from peak_trade.archive.refs import iter_entries
-from peak_trade.archive.verify import SignatureCheck, read_with_sha256, sha256_file
+from peak_trade.archive.verify import ArchiveFiles, SignatureCheck, open_archive_files
 from peak_trade.live.diff import Risk, diff_snapshots
 from peak_trade.live.snapshot import (
     AnySnapshot,
@@ -86,47 +87,113 @@ def iter_history(
     With `signature_check` (a public key), each signature is checked; without, a signed entry
     is only "unchecked": anyone can sign with a key of their own.
     """
-    previous: AnySnapshot | None = None
-    previous_plain: dict[str, Any] | None = None
-    for entry in iter_entries(archive_dir):
-        snapshot, intact = _read_snapshot(archive_dir, entry)
-        plain = _without_timestamp(snapshot) if snapshot is not None else None
+    entries = iter_entries(archive_dir)  # first: a missing archive is its error, not ours
+    first = next(entries, None)
+    if first is None:
+        return
+    with open_archive_files(archive_dir) as files:
+        yield from _rows(first, entries, files, signature_check)
+
+
+def _rows(
+    first: LedgerEntry,
+    rest: Iterator[LedgerEntry],
+    files: ArchiveFiles,
+    signature_check: SignatureCheck | None,
+) -> Iterator[HistoryRow]:
+    seen: _Seen | None = None  # the newest intact snapshot so far
+    for entry in itertools.chain((first,), rest):
+        snapshot, intact, same = _read_snapshot(files, entry, seen)
         changes: tuple[str, ...] = ()
         less_safe = False
-        if snapshot is not None and previous is not None and plain != previous_plain:
-            # equal apart from the timestamp (the usual week): diff would find no change
-            changes, less_safe = change_lines(previous, snapshot)
+        if snapshot is not None and seen is not None and not same:
+            # the usual week: equal apart from the timestamp, which diff never compares
+            if _without_timestamp(snapshot.value) != seen.plain():
+                changes, less_safe = change_lines(seen.snapshot.value, snapshot.value)
+        row = snapshot.value if snapshot is not None else None
         yield HistoryRow(
             seq=entry.seq,
             timestamp_utc=entry.timestamp_utc,
             environment_id=entry.environment_id,
-            effective_mode=snapshot.gating.effective_mode.value if snapshot else None,
-            live_allowed=snapshot.safety.is_live_execution_allowed if snapshot else None,
-            blockers=len(snapshot.safety.blockers) if snapshot else None,
-            drills_passed=sum(r.passed for r in snapshot.drills.results) if snapshot else None,
-            drills_total=len(snapshot.drills.results) if snapshot else None,
-            intact=intact and snapshot is not None,
+            effective_mode=row.gating.effective_mode.value if row else None,
+            live_allowed=row.safety.is_live_execution_allowed if row else None,
+            blockers=len(row.safety.blockers) if row else None,
+            drills_passed=sum(r.passed for r in row.drills.results) if row else None,
+            drills_total=len(row.drills.results) if row else None,
+            intact=intact and row is not None,
             less_safe=less_safe,
-            changes=changes if previous is not None else ("first snapshot",),
+            changes=changes if seen is not None else ("first snapshot",),
             signed=entry.signature is not None,
             signature=_signature(entry, signature_check),
         )
         if snapshot is not None:
-            previous, previous_plain = snapshot, plain
+            seen = _Seen(snapshot, seen.plain() if same and seen is not None else None)
 
 
-def _read_snapshot(archive_dir: str, entry: LedgerEntry) -> tuple[AnySnapshot | None, bool]:
-    """The entry's snapshot, if its JSON file is intact; and whether every file is."""
-    snapshot: AnySnapshot | None = None
+class _Decoded(msgspec.Struct, frozen=True):
+    """A snapshot and what its JSON text is apart from the timestamp (`_split_head`)."""
+
+    value: AnySnapshot
+    head: tuple[bytes, bytes] | None
+
+
+class _Seen:
+    """The newest intact snapshot, with its plain form computed once, when first needed."""
+
+    def __init__(self, snapshot: _Decoded, plain: dict[str, Any] | None) -> None:
+        self.snapshot = snapshot
+        self._plain = plain
+
+    def plain(self) -> dict[str, Any]:
+        if self._plain is None:
+            self._plain = _without_timestamp(self.snapshot.value)
+        return self._plain
+
+
+_WS = rb"[ \t\n\r]*"  # JSON's whitespace, nothing else
+#: how every snapshot file begins: schema_version, then timestamp_utc, both at the top level
+_HEAD: Final = re.compile(
+    rb"\{"
+    + _WS
+    + rb'"schema_version"'
+    + _WS
+    + rb":"
+    + _WS
+    + rb"(0|[1-9][0-9]{0,8})"
+    + _WS
+    + rb","
+    + _WS
+    + rb'"timestamp_utc"'
+    + _WS
+    + rb":"
+    + _WS
+    + rb'"([0-9A-Za-z:.+\-]{0,64})"'
+    + _WS
+    + rb","
+)
+
+
+def _split_head(data: bytes) -> tuple[tuple[bytes, bytes], str] | None:
+    """((schema_version, the text after the timestamp), the timestamp) of a snapshot's JSON."""
+    match = _HEAD.match(data)
+    return ((match[1], data[match.end() :]), match[2].decode("ascii")) if match else None
+
+
+def _read_snapshot(
+    files: ArchiveFiles, entry: LedgerEntry, seen: _Seen | None
+) -> tuple[_Decoded | None, bool, bool]:
+    """The entry's snapshot, if its JSON file is intact; whether every file is; and whether
+    the snapshot is the one before but for its timestamp (then it is not decoded again)."""
+    snapshot: _Decoded | None = None
     intact = True
+    same = False
     for name, digest in entry.files.items():
         if not FILE_NAME.match(name):
             intact = False
             continue
-        path = os.path.join(archive_dir, name)
         is_json = name.endswith(".json")
         try:
-            actual, data = read_with_sha256(path) if is_json else (sha256_file(path), b"")
+            actual, data = files.read_with_sha256(name) if is_json else (files.sha256(name), b"")
         except OSError:  # missing, unreadable (permissions), not a regular file
             intact = False
             continue
@@ -134,11 +201,24 @@ def _read_snapshot(archive_dir: str, entry: LedgerEntry) -> tuple[AnySnapshot | 
             intact = False
             continue
         if is_json:
-            try:
-                snapshot = live_audit_snapshot_from_json(data)
-            except (*DECODE_ERRORS, msgspec.ValidationError):
-                intact = False
-    return snapshot, intact
+            snapshot, same = _decode(data, seen)
+            intact = intact and snapshot is not None
+    return snapshot, intact, same
+
+
+def _decode(data: bytes, seen: _Seen | None) -> tuple[_Decoded | None, bool]:
+    split = _split_head(data)
+    head = split[0] if split else None
+    if seen is not None and split is not None and head == seen.snapshot.head:
+        # The same bytes as the snapshot before, but for the timestamp's characters (no quote,
+        # no escape) and JSON whitespace around the first two members: it decodes as that
+        # snapshot does, with this timestamp. The text is compared, not trusted: equal text.
+        value = msgspec.structs.replace(seen.snapshot.value, timestamp_utc=split[1])
+        return _Decoded(value, head), True
+    try:
+        return _Decoded(live_audit_snapshot_from_json(data), head), False
+    except (*DECODE_ERRORS, msgspec.ValidationError):
+        return None, False
 
 
 def _without_timestamp(snapshot: AnySnapshot) -> dict[str, Any]:
