@@ -225,3 +225,20 @@ def test_cli_archive_restores_the_newline_and_says_so(
     assert "archived seq 3" in again.out
     assert (arc / LEDGER).read_bytes().startswith(original)
     assert run("audit", "verify").code == 0  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("kind", ["symlink", "directory"])
+def test_a_marker_that_is_not_a_regular_file_stops_archive_and_verify_says_so(
+    tmp_path: Path, kind: str
+) -> None:
+    add_snapshot(tmp_path, 0)
+    outside = tmp_path.parent / f"outside-{kind}"
+    outside.write_bytes(b'{"seq":1,"files":[]}')
+    if kind == "symlink":
+        (tmp_path / PENDING).symlink_to(outside)
+    else:
+        (tmp_path / PENDING).mkdir()
+    with pytest.raises(ArchiveError, match="refusing to use it as the recovery marker"):
+        add_snapshot(tmp_path, 1)
+    assert outside.read_bytes() == b'{"seq":1,"files":[]}'
+    assert [w for w, _ in _problems(tmp_path)] == [PENDING]

@@ -154,6 +154,10 @@ def recover(
         previous = last_entry(archive_dir)
     committed = previous.seq if previous else 0
     marker = os.path.join(archive_dir, PENDING)
+    if not is_regular_or_absent(marker):  # a link, a directory, a FIFO: not ours to follow
+        raise ArchiveError(
+            f"{marker}: not a regular file; refusing to use it as the recovery marker"
+        )
     pending = _read_pending(marker)
     names = set(pending.files) if pending else set()
     names |= {n for n in torn_names if seq_of(n) == committed + 1}
@@ -166,8 +170,9 @@ def recover(
             if os.path.isfile(path) and not os.path.islink(path):
                 os.remove(path)
                 done.append(f"removed {candidate} (left by an interrupted run)")
-    if os.path.lexists(marker) and is_regular_or_absent(marker):
-        os.remove(marker)
+    if pending is not None or os.path.lexists(marker):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(marker)
     return done, previous
 
 

@@ -35,7 +35,7 @@ from peak_trade.archive.ledger import (
 )
 from peak_trade.archive.ledger import canonical as canonical_bytes
 from peak_trade.errors import ArchiveError
-from peak_trade.files import NotARegularFile, open_regular
+from peak_trade.files import NotARegularFile, is_regular_or_absent, open_regular
 
 SignatureCheck = Callable[[str, str], bool]
 
@@ -244,8 +244,10 @@ def verify_archive(
     def unrecorded_names() -> Iterator[str]:
         nonlocal count
         for name in _names(archive_dir):
-            if name in (LEDGER, LOCK, PENDING) or name in chain.recorded:
+            if name in (LEDGER, LOCK) or name in chain.recorded:
                 continue
+            if name == PENDING and is_regular_or_absent(os.path.join(archive_dir, name)):
+                continue  # the recovery marker: what it names is reported, not the marker
             count += 1
             yield name
 
@@ -320,6 +322,12 @@ def _names(archive_dir: str) -> Iterator[str]:
 
 
 def _unrecorded(archive_dir: str, name: str, committed: int, rollback: set[str]) -> Problem:
+    if name == PENDING:
+        return Problem(
+            name,
+            "the recovery marker is not a regular file (a link?): archive refuses to run until"
+            " it is removed",
+        )
     if os.path.isdir(os.path.join(archive_dir, name)):
         return Problem(name, "directory not recorded in the ledger")
     if name in rollback:
