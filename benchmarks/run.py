@@ -7,8 +7,10 @@
 2. In-process costs (timeit, median of repeats): gate evaluation, a risk check, a snapshot
    build including the seven drills, Markdown and JSON rendering, and reading the costliest
    JSON-with-comments a config file may be (1 MiB of comments).
-3. Scaling: `audit verify` on archives of 1k and 10k snapshots, `audit fleet` on 100 and
-   1,000 configs (in a tmpfs when /dev/shm exists, so the disk's fsync cost does not dominate).
+3. Scaling: `audit verify` and `audit history` on archives of 1k, 10k and 100k snapshots (per
+   entry too), the CPU cost of appending one more entry to each (it must not grow with the
+   archive), `audit fleet` on 100 and 1,000 configs (in a tmpfs when /dev/shm exists, so the
+   disk's fsync cost does not dominate).
 
 Prints a table and writes the same figures as JSON (default benchmarks/results.json).
 Not part of the test suite: these are measurements, not pass/fail tests.
@@ -41,6 +43,8 @@ TARGETS = {
     "gate evaluation": ("us", 2.0),
     "snapshot build incl. 7 drills": ("us", 300.0),
     "verify 10000 snapshots": ("s", 3.0),
+    "verify per entry at 100000 (us)": ("us", 100.0),
+    "history per entry at 100000 (us)": ("us", 150.0),
     "fleet 1000 configs": ("s", 5.0),
 }
 RSS_TARGET_MIB = 30.0
@@ -231,9 +235,11 @@ def _build_archive(directory: str, count: int) -> None:
 def _write_archive_directly(directory: str, count: int) -> None:
     """An archive of `count` real snapshots in the real ledger format, written in one pass.
 
-    The same two snapshot files' bytes for every entry (their hashes computed once), each entry
-    chained to the one before: `verify` and `history` do all their work, and building 100k
-    entries takes seconds instead of 100k separate `archive` runs.
+    One snapshot rendered once; each entry gets its own timestamp (an hour apart), in its file
+    names and in the JSON and Markdown text, as weekly runs would, so no two files are alike
+    and each entry is chained to the one before: `verify` and `history` do all their work
+    (every file hashed, every snapshot read), and building 100k entries takes seconds instead
+    of 100k separate `archive` runs.
     """
     import hashlib
 
@@ -244,17 +250,20 @@ def _write_archive_directly(directory: str, count: int) -> None:
 
     loaded = load_config(str(CONFIG), environ={})
     versions = LiveAuditVersions(peak_trade="bench", python="3", git_commit=None)
-    stamp = "2025-01-01T00:00:00+00:00"
-    snapshot = audit_loaded_config(loaded, timestamp_utc=stamp, versions=versions)
-    contents = (
+    base = "2025-01-01T00:00:00+00:00"
+    snapshot = audit_loaded_config(loaded, timestamp_utc=base, versions=versions)
+    templates = (
         render(snapshot, OutputFormat.JSON).encode(),
         render(snapshot, OutputFormat.MARKDOWN).encode(),
     )
-    digests = [hashlib.sha256(c).hexdigest() for c in contents]
     previous: str | None = None
     with open(os.path.join(directory, LEDGER), "wb") as ledger:
         for seq in range(1, count + 1):
+            stamp = time.strftime(
+                "%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(1_735_689_600 + seq * 3600)
+            )
             names = planned_names(seq, stamp)
+            contents = [t.replace(base.encode(), stamp.encode()) for t in templates]
             for name, data in zip(names, contents, strict=True):
                 with open(os.path.join(directory, name), "wb") as handle:
                     handle.write(data)
@@ -262,13 +271,31 @@ def _write_archive_directly(directory: str, count: int) -> None:
                 seq=seq,
                 timestamp_utc=stamp,
                 environment_id=snapshot.environment_id,
-                files=dict(zip(names, digests, strict=True)),
+                files={
+                    n: hashlib.sha256(c).hexdigest() for n, c in zip(names, contents, strict=True)
+                },
                 prev_entry_sha256=previous,
                 entry_sha256="",
             )
             digest = entry.computed_sha256()
             previous = digest
             ledger.write(LedgerEntry(**{**msgspec_fields(entry), "entry_sha256": digest}).line())
+
+
+def _append_cpu_s(directory: str, repeats: int = 5) -> float:
+    """CPU seconds (user + system) of one `audit archive` process appending to `directory`,
+    the median of `repeats`: CPU, not wall time, so that other load on the machine and the
+    disk's fsync latency do not count."""
+    import resource
+
+    argv = [_cli_script(), "audit", "archive", "--config", str(CONFIG), "--archive-dir", directory]
+    samples = []
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(argv, stdout=subprocess.DEVNULL, env=_child_env(), check=True)  # noqa: S603
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        samples.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(samples)
 
 
 def msgspec_fields(entry: object) -> dict[str, object]:
@@ -320,9 +347,14 @@ def scaling(sizes_archive: list[int], sizes_fleet: list[int]) -> dict[str, float
                 result[f"archive {count} snapshots (build)"] = time.perf_counter() - start
             else:
                 _write_archive_directly(directory, count)
-            result[f"verify {count} snapshots"] = _timed_cli(
-                ["audit", "verify", "--archive-dir", directory]
-            )
+            verify = _timed_cli(["audit", "verify", "--archive-dir", directory])
+            result[f"verify {count} snapshots"] = verify
+            result[f"verify per entry at {count} (us)"] = verify / count * 1e6
+            history = _timed_cli(["audit", "history", "--archive-dir", directory])
+            result[f"history {count} snapshots"] = history
+            result[f"history per entry at {count} (us)"] = history / count * 1e6
+            # one more entry: its cost must not depend on how many there are
+            result[f"append at {count} entries, CPU"] = _append_cpu_s(directory)
             # streamed: the peak RSS of verify and history must not grow with the entries
             for command in ("verify", "history"):
                 rss = peak_rss_mib(
@@ -391,7 +423,15 @@ def main() -> None:
         print(f"{name:34} {us:9.2f} us  {_verdict(name, us, 'us')}")
     print(f"\n{'scaling':34} {'seconds':>9}")
     for name, seconds in figures["scaling_s"].items():
-        print(f"{name:34} {seconds:9.3f} s  {_verdict(name, seconds, 's')}")
+        unit = "us" if name.endswith("(us)") else "s"
+        print(f"{name:34} {seconds:9.3f} {unit:2}  {_verdict(name, seconds, unit)}")
+    appends = {k: v for k, v in figures["scaling_s"].items() if k.startswith("append at ")}
+    if len(appends) > 1:
+        low, high = min(appends.values()), max(appends.values())
+        print(
+            f"{'append cost, largest / smallest':34} {high / low:9.2f} x  target <= 1.5x: "
+            + ("met" if high / low <= 1.5 else "MISSED")
+        )
     Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
     print(f"\nfigures written to {args.json}")
 

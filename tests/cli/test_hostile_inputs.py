@@ -251,6 +251,14 @@ def oversized_config(home: Path) -> tuple[subprocess.CompletedProcess[bytes], in
     return run(["audit", "check", "--config", "big.toml"], home), 2, "larger than 1 MiB"
 
 
+def absurd_ref(home: Path) -> tuple[subprocess.CompletedProcess[bytes], int, str]:
+    _archive(home)
+    result = run(
+        ["audit", "diff", "latest~9223372036854775808", "latest", "--archive-dir", "arc"], home
+    )
+    return result, 2, "the archive holds only 1 snapshot(s)"
+
+
 CASES = [
     fifo_config,
     fifo_in_fleet,
@@ -273,6 +281,7 @@ CASES = [
     huge_int_in_unread_table,
     huge_hex_int,
     oversized_config,
+    absurd_ref,
 ]
 
 

@@ -182,6 +182,10 @@ INTERRUPTED = (
     "file not recorded in the ledger (left by an interrupted archive run? the next archive"
     " rolls it back)"
 )
+NOT_NAMED = (
+    "file not recorded in the ledger (numbered after the newest entry, and no interrupted"
+    " archive run names it: the next archive leaves it alone)"
+)
 
 
 def test_a_torn_last_line_is_reported_then_rolled_back_by_the_next_archive(arc: Path) -> None:
@@ -228,7 +232,8 @@ def test_empty_and_missing_ledger(tmp_path: Path) -> None:
     (tmp_path / "live_audit_000001_20251207T120000Z.json").write_text("{}")
     assert problems(tmp_path) == [
         (LEDGER, "ledger is missing"),
-        ("live_audit_000001_20251207T120000Z.json", INTERRUPTED),
+        # no interrupted run names it (no recovery marker): the next archive leaves it alone
+        ("live_audit_000001_20251207T120000Z.json", NOT_NAMED),
     ]
     with pytest.raises(ArchiveError, match="does not exist"):
         verify_archive(str(tmp_path / "nope"))

@@ -17,7 +17,12 @@ from peak_trade.errors import ArchiveError
 
 LEDGER: Final = "ledger.jsonl"
 LOCK: Final = ".lock"
+#: the recovery marker: the names an append is about to write, present only until it commits
+PENDING: Final = ".pending"
 FILE_NAME: Final = re.compile(r"^live_audit_(?P<seq>\d{6,})_(?P<stamp>\d{8}T\d{6}Z)\.(?:json|md)$")
+_NAME_IN_TEXT: Final = re.compile(rb"live_audit_\d{6,}_\d{8}T\d{6}Z\.(?:json|md)")
+#: the one temporary name an append writes a snapshot file under (it holds the lock)
+TEMP_SUFFIX: Final = ".tmp-pending"
 HEX64: Final = re.compile(r"^[0-9a-f]{64}$")
 #: an Ed25519 signature as the ledger stores it: 64 bytes, lower-case hex only
 SIGNATURE_HEX: Final = re.compile(r"[0-9a-f]{128}")
@@ -55,14 +60,18 @@ class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
         return body
 
     def computed_sha256(self) -> str:
-        return hashlib.sha256(canonical(self.body())).hexdigest()
+        return hashlib.sha256(canonical_entry(self.body())).hexdigest()
 
-    def line(self) -> bytes:
-        """The ledger line: the RFC 8785 form of the whole entry, then a newline."""
+    def line(self, *, decoded: bool = False) -> bytes:
+        """The ledger line: the RFC 8785 form of the whole entry, then a newline.
+
+        `decoded`: the entry came from `decode_entry`, whose strict typed decode guarantees
+        the types `canonical_entry` would otherwise check (verify calls this once per line).
+        """
         full = {**self.body(), "entry_sha256": self.entry_sha256}
         if self.signature is not None:
             full["signature"] = self.signature
-        return canonical(full) + b"\n"
+        return canonical_entry(full, plain=decoded) + b"\n"
 
 
 def body_bytes_of_canonical_line(line: bytes, entry: LedgerEntry) -> bytes:
@@ -81,6 +90,42 @@ def canonical(value: Any) -> bytes:
     import rfc8785  # lazy: only archive commands need it
 
     return rfc8785.dumps(value)
+
+
+_EXACT_INT: Final = 2**53 - 1  # RFC 8785 (I-JSON) refuses integers beyond this
+
+
+def canonical_entry(full: dict[str, object], *, plain: bool = False) -> bytes:
+    """`canonical(full)` for an entry's dict (`body()`, or the whole line's members), fast.
+
+    msgspec's sorted compact encoding is byte-identical to RFC 8785 when its output is ASCII
+    without a backslash and every value is a string, a bool, None, an exact integer or a dict
+    of strings: no string then needs an escape (both escape `"`, `\\` and control characters
+    with a backslash), ASCII keys sort the same by code point as by UTF-16 unit, and such
+    integers print alike. Anything else (non-ASCII, an escape, another type) takes RFC 8785.
+    `tests/archive/test_ledger_speed.py` checks the two agree; the known answers pin the bytes.
+    """
+    if plain or _plain(full):
+        out = msgspec.json.encode(full, order="sorted")
+        if out.isascii() and b"\\" not in out:
+            return out
+    return canonical(full)
+
+
+def _plain(full: dict[str, object]) -> bool:
+    for value in full.values():
+        if value is None or isinstance(value, str | bool):
+            continue
+        if isinstance(value, int):
+            if type(value) is not int or not -_EXACT_INT <= value <= _EXACT_INT:
+                return False
+            continue
+        if isinstance(value, dict):
+            if not all(type(k) is str and type(v) is str for k, v in value.items()):
+                return False
+            continue
+        return False
+    return True
 
 
 def decode_entry(line: bytes) -> LedgerEntry:
@@ -114,3 +159,40 @@ def compact_stamp(timestamp_utc: str) -> str:
     if len(digits) < 14:
         raise ArchiveError(f"timestamp {timestamp_utc!r} is not an ISO date and time")
     return f"{digits[:8]}T{digits[8:14]}Z"
+
+
+class Pending(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The recovery marker's content: the entry's seq and the snapshot files it writes."""
+
+    seq: Seq
+    files: tuple[str, ...]
+
+
+def encode_pending(seq: int, names: tuple[str, ...]) -> bytes:
+    return msgspec.json.encode(Pending(seq=seq, files=names)) + b"\n"
+
+
+def decode_pending(data: bytes) -> Pending | None:
+    """The marker's content, or None when it is torn or not a marker (then no file was written
+    yet: the marker is made durable before the first snapshot file is created)."""
+    try:
+        pending = msgspec.json.decode(data, type=Pending, strict=True)
+    except (msgspec.ValidationError, *DECODE_ERRORS):
+        return None
+    return pending
+
+
+def seq_of(name: str) -> int | None:
+    """The sequence number in an archive file name, or None for any other name."""
+    match = FILE_NAME.fullmatch(name)
+    return int(match["seq"]) if match else None
+
+
+def names_in_torn_line(line: bytes) -> set[str]:
+    """Archive file names that appear whole in the text of a torn (unparsable) ledger line."""
+    return {m.decode() for m in _NAME_IN_TEXT.findall(line)}
+
+
+def temp_name(name: str) -> str:
+    """The temporary name an append writes `name` under (`.NAME.tmp-pending`)."""
+    return f".{name}{TEMP_SUFFIX}"

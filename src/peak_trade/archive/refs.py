@@ -28,7 +28,19 @@ class BeforeTheFirstSnapshot(ArchiveError):
     """`latest~N` points just before the oldest snapshot: there is nothing older to compare."""
 
 
-_REF: Final = re.compile(r"^(?:latest(?:~(?P<back>\d+))?|(?P<seq>\d+))$")
+# ASCII digits only (`\d` would take other scripts' digits too); any length: see `_number`
+_REF: Final = re.compile(r"(?:latest(?:~(?P<back>[0-9]+))?|(?P<seq>[0-9]+))")
+#: beyond every sequence number (at most 2**53 - 1) and every count an archive can reach
+_BEYOND: Final = 2**63
+#: `latest~N` keeps the last N + 1 entries while it streams up to this N; beyond, it counts first
+_WINDOW: Final = 64
+
+
+def _number(digits: str) -> int:
+    """The value of a digit string, or `_BEYOND` for one too long to be any seq or count (int()
+    of thousands of digits is an error, and no archive is that long)."""
+    significant = digits.lstrip("0") or "0"
+    return int(significant) if len(significant) <= 18 else _BEYOND
 
 
 def iter_entries(archive_dir: str) -> Iterator[LedgerEntry]:
@@ -83,7 +95,7 @@ def resolve_ref(ref: str, archive_dir: str) -> tuple[str, LedgerEntry] | None:
 
     The file is checked against its ledger hash: a changed snapshot is not compared silently.
     """
-    match = _REF.match(ref)
+    match = _REF.fullmatch(ref)
     if match is None:
         return None
     entry = _find(ref, match, archive_dir)
@@ -93,8 +105,12 @@ def resolve_ref(ref: str, archive_dir: str) -> tuple[str, LedgerEntry] | None:
     path = os.path.join(archive_dir, json_names[0])
     try:
         actual = sha256_file(path)
-    except OSError:
+    except FileNotFoundError:
         raise TamperError(f"{ref}: {path} is missing") from None
+    except OSError as exc:  # a permission, or a directory in its place: there, not readable
+        raise TamperError(
+            f"{ref}: {path} is unreadable ({exc.strerror or 'I/O error'}); run verify"
+        ) from None
     if actual != entry.files[json_names[0]]:
         raise TamperError(f"{ref}: {path} differs from its ledger hash (run verify)")
     return path, entry
@@ -102,21 +118,33 @@ def resolve_ref(ref: str, archive_dir: str) -> tuple[str, LedgerEntry] | None:
 
 def _find(ref: str, match: re.Match[str], archive_dir: str) -> LedgerEntry:
     if match["seq"] is not None:
-        wanted = int(match["seq"])
+        wanted = _number(match["seq"])
         for entry in iter_entries(archive_dir):
             if entry.seq == wanted:
                 return entry
         raise ArchiveError(f"{ref}: no archived snapshot with that sequence number")
-    back = int(match["back"] or 0)
-    window: collections.deque[LedgerEntry] = collections.deque(maxlen=back + 1)
-    count = 0
-    for entry in iter_entries(archive_dir):
-        window.append(entry)
-        count += 1
+    back = _number(match["back"] or "0")
+    if back <= _WINDOW:
+        window: collections.deque[LedgerEntry] = collections.deque(maxlen=back + 1)
+        count = 0
+        for entry in iter_entries(archive_dir):
+            window.append(entry)
+            count += 1
+        _check_back(ref, archive_dir, back, count)
+        return window[0]
+    # far back: count first, then take that one entry (memory stays flat)
+    count = sum(1 for _ in iter_entries(archive_dir))
+    _check_back(ref, archive_dir, back, count)
+    for index, entry in enumerate(iter_entries(archive_dir)):
+        if index == count - 1 - back:
+            return entry
+    raise ArchiveError(f"{ref}: the archive changed while it was read")
+
+
+def _check_back(ref: str, archive_dir: str, back: int, count: int) -> None:
     if count == 0:
         raise ArchiveError(f"{archive_dir}: the ledger has no entries")
     if back == count:
         raise BeforeTheFirstSnapshot(f"{ref}: the archive holds only {count} snapshot(s)")
     if back > count:
         raise ArchiveError(f"{ref}: the archive holds only {count} snapshot(s)")
-    return window[0]

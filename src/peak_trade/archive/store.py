@@ -1,11 +1,13 @@
 """Writing the archive: the lock, crash recovery, and appending one entry with its files.
 
 The commit point of an entry is its complete ledger line (ending in a newline) fsynced to disk.
-Before it, the snapshot files are written atomically under names numbered for the new entry and
-fsynced with their directory. A crash (kill -9, full disk, power loss) can leave only what comes
-before the commit point: temporary files, snapshot files numbered above the last committed entry,
-a torn last ledger line. The next `archive` rolls these back under the lock, first thing, and says
-so in its output; nothing committed is ever touched.
+Before it, a recovery marker (`.pending`) names the snapshot files the entry will record, and is
+fsynced; then each file is written under its one temporary name and linked into place. A crash
+(kill -9, full disk, power loss) can leave only what comes before the commit point: the marker,
+the files and temporary files it names, a last ledger line without its newline. The next
+`archive` settles these under the lock, first thing, and says so in its output; it finds them
+from the marker and the ledger's tail alone, never by listing the directory. Nothing committed
+is ever touched: a last line that is a whole, verifying entry only gets its newline back.
 """
 
 from __future__ import annotations
@@ -21,15 +23,23 @@ import msgspec
 from peak_trade.archive.ledger import (
     DECODE_ERRORS,
     FILE_NAME,
+    HEX64,
     LEDGER,
     LOCK,
+    PENDING,
     LedgerEntry,
+    Pending,
     decode_entry,
+    decode_pending,
+    encode_pending,
+    names_in_torn_line,
     planned_names,
+    seq_of,
+    split_lines,
+    temp_name,
 )
 from peak_trade.errors import ArchiveError
 from peak_trade.files import is_regular_or_absent, open_regular
-from peak_trade.outputs import write_atomic
 
 
 class Signing(msgspec.Struct, frozen=True):
@@ -68,7 +78,9 @@ def archive_output_predicate(archive_dir: str) -> Callable[[str], bool]:
         directory, name = os.path.split(path)
         if directory != root:
             return False
-        return name in (LEDGER, LOCK) or FILE_NAME.match(name) is not None or _is_temp(name)
+        return (
+            name in (LEDGER, LOCK, PENDING) or FILE_NAME.match(name) is not None or _is_temp(name)
+        )
 
     return allowed
 
@@ -115,35 +127,153 @@ def _read_tail(path: str) -> bytes:
             chunk *= 4
 
 
-def recover(archive_dir: str) -> tuple[list[str], LedgerEntry | None]:
+def recover(
+    archive_dir: str, signing: Signing | None = None
+) -> tuple[list[str], LedgerEntry | None]:
     """Roll back what an interrupted run left before its commit point; return what was done
     and the last committed entry (read once here, for the append that follows).
 
-    Call under the archive lock. Committed entries and their files are never touched; a
-    snapshot file numbered at or below the last committed entry that no entry records is left
-    for `verify` to report (that is not a crash's leftover).
+    Call under the archive lock. Never lists the directory: an append writes only names that
+    its recovery marker (`.pending`) lists, made durable before the first of them, and the
+    ledger's last line names the rest; so the cost does not grow with the archive.
+
+    A last line without its newline is settled first (`_settle_tail`): a line that is a
+    complete entry and verifies is committed, and gets its newline back; a line that does not
+    parse is rolled back; a line that parses but does not verify stops the run (ArchiveError).
+    Then every file the marker or the rolled-back line names is removed, with its temporary
+    file, if its number is above the last committed entry. Nothing committed is touched; a
+    file no entry records that neither names is left for `verify` to report.
     """
     done: list[str] = []
     ledger = os.path.join(archive_dir, LEDGER)
+    torn_names: set[str] = set()
+    previous: LedgerEntry | None = None
     if os.path.lexists(ledger) and is_regular_or_absent(ledger):
-        torn = _truncate_torn_tail(ledger)
-        if torn:
-            done.append(f"rolled back a torn last ledger line ({torn} bytes)")
-    previous = last_entry(archive_dir)
+        previous, torn_names = _settle_tail(ledger, signing, done)
+    else:
+        previous = last_entry(archive_dir)
     committed = previous.seq if previous else 0
-    for name in sorted(os.listdir(archive_dir)):
-        path = os.path.join(archive_dir, name)
-        match = FILE_NAME.match(name)
-        leftover = (match is not None and int(match["seq"]) > committed) or _is_temp(name)
-        if leftover and os.path.isfile(path) and not os.path.islink(path):
-            os.remove(path)
-            done.append(f"removed {name} (left by an interrupted run)")
+    marker = os.path.join(archive_dir, PENDING)
+    if not is_regular_or_absent(marker):  # a link, a directory, a FIFO: not ours to follow
+        raise ArchiveError(
+            f"{marker}: not a regular file; refusing to use it as the recovery marker"
+        )
+    pending = _read_pending(marker)
+    names = set(pending.files) if pending else set()
+    names |= {n for n in torn_names if seq_of(n) == committed + 1}
+    for name in sorted(names):
+        seq = seq_of(name)
+        if seq is None or seq <= committed:
+            continue  # recorded by a committed entry, or not an archive name: never removed
+        for candidate in (name, temp_name(name)):
+            path = os.path.join(archive_dir, candidate)
+            if os.path.isfile(path) and not os.path.islink(path):
+                os.remove(path)
+                done.append(f"removed {candidate} (left by an interrupted run)")
+    if pending is not None or os.path.lexists(marker):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(marker)
     return done, previous
+
+
+def _read_pending(marker: str) -> Pending | None:
+    try:
+        with open_regular(marker) as handle:
+            return decode_pending(handle.read(1 << 20))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ArchiveError(f"{marker}: cannot read ({exc.strerror})") from None
 
 
 def _is_temp(name: str) -> bool:
     stem, sep, _ = name.lstrip(".").partition(".tmp-")
     return name.startswith(".") and bool(sep) and FILE_NAME.match(stem) is not None
+
+
+def _last_two_lines(path: str) -> tuple[bytes | None, bytes]:
+    """The ledger's last line (with its newline, if it has one) and the complete line before
+    it (None when there is none), read from the end of the file."""
+    with open_regular(path) as handle:
+        size = handle.seek(0, os.SEEK_END)
+        chunk = 1 << 14
+        while True:
+            start = max(0, size - chunk)
+            handle.seek(start)
+            data = handle.read(size - start)
+            # two line breaks before the last line's own one: the line before is whole
+            if start == 0 or data.count(b"\n", 0, len(data) - 1) >= 2:
+                break
+            chunk *= 4
+    lines = split_lines(data if start == 0 else data[data.index(b"\n") + 1 :])
+    if not lines:
+        return None, b""
+    return (lines[-2] if len(lines) > 1 else None), lines[-1]
+
+
+def _settle_tail(
+    ledger: str, signing: Signing | None, done: list[str]
+) -> tuple[LedgerEntry | None, set[str]]:
+    """Settle a last line that lacks its newline; return the last committed entry and the
+    archive file names in a rolled-back line."""
+    try:
+        before, last = _last_two_lines(ledger)
+    except OSError as exc:
+        raise ArchiveError(f"{ledger}: cannot read ({exc.strerror})") from None
+    if last.endswith(b"\n") or not last:
+        return last_entry(os.path.dirname(ledger)), set()
+    previous = _decode_committed(ledger, before) if before is not None else None
+    try:
+        entry = decode_entry(last)
+    except (msgspec.ValidationError, *DECODE_ERRORS):
+        entry = None
+    if entry is None:  # never a whole entry: not committed, rolled back with its files
+        removed = _truncate_torn_tail(ledger)
+        done.append(f"rolled back a torn last ledger line ({removed} bytes)")
+        return previous, names_in_torn_line(last)
+    why = _why_not_committed(entry, last, previous, signing)
+    if why is not None:
+        raise ArchiveError(
+            f"{ledger}: the last line lacks its newline and is an entry (seq {entry.seq}) that"
+            f" does not verify ({why}); refusing to roll it back or to complete it: run"
+            " 'peak-trade audit verify'"
+        )
+    _append_line(ledger, b"\n")
+    done.append(
+        f"restored the newline of the last ledger line (seq {entry.seq}): the entry is whole"
+        " and verifies, so it was committed"
+    )
+    return entry, set()
+
+
+def _decode_committed(ledger: str, line: bytes) -> LedgerEntry:
+    try:
+        return decode_entry(line)
+    except (msgspec.ValidationError, *DECODE_ERRORS):
+        raise ArchiveError(
+            f"{ledger}: the line before the last is not a ledger entry; run 'peak-trade audit"
+            " verify'"
+        ) from None
+
+
+def _why_not_committed(
+    entry: LedgerEntry, line: bytes, previous: LedgerEntry | None, signing: Signing | None
+) -> str | None:
+    """None when `line` (without its newline) is a whole entry that verifies as `verify`
+    checks it: canonical, its hash, linked to `previous`, and signed by this key if signed."""
+    if entry.line() != line + b"\n":
+        return "not in canonical form"
+    if not HEX64.match(entry.entry_sha256) or entry.computed_sha256() != entry.entry_sha256:
+        return "entry_sha256 does not match"
+    expected = (previous.seq + 1, previous.entry_sha256) if previous else (1, None)
+    if (entry.seq, entry.prev_entry_sha256) != expected:
+        return "not linked to the entry before it"
+    if entry.signature is not None:
+        if signing is None:
+            return "signed, and no --sign-key to check the signature with"
+        if not signing.verifies(entry.entry_sha256, entry.signature):
+            return "its signature does not verify with this key"
+    return None
 
 
 def _truncate_torn_tail(ledger: str) -> int:
@@ -191,7 +321,7 @@ def append_entry(
     `recovered` when given.
     """
     with archive_lock(archive_dir):
-        done, previous = recover(archive_dir)
+        done, previous = recover(archive_dir, signing)
         if recovered is not None:
             recovered.extend(done)
         return _append(
@@ -219,7 +349,7 @@ def adopt_files(
     """
     entries = []
     with archive_lock(archive_dir):
-        previous = recover(archive_dir)[1]
+        previous = recover(archive_dir, signing)[1]
         for path, json_bytes, md_bytes, timestamp_utc, environment_id in exports:
             contents = (json_bytes, md_bytes) if md_bytes is not None else (json_bytes,)
             previous = _append(
@@ -275,20 +405,75 @@ def _append(
         raise ArchiveError(f"{ledger}: not a regular file (a link?); refusing to write the archive")
     seq = previous.seq + 1 if previous else 1
     names = planned_names(seq, timestamp_utc)[: len(contents)]
+    marker = os.path.join(archive_dir, PENDING)
     files: dict[str, str] = {}
     try:
+        # durable before the first file: a crash from here on leaves only what it names
+        _write_synced(marker, encode_pending(seq, names), archive_dir)
         for name, data in zip(names, contents, strict=True):
-            write_atomic(os.path.join(archive_dir, name), data, force=False)
+            _write_new(archive_dir, name, data)
             files[name] = hashlib.sha256(data).hexdigest()
         entry = _signed_entry(seq, timestamp_utc, environment_id, files, previous, signing, adopted)
         _append_line(ledger, entry.line())
     except Exception:
         # not committed (a full disk, say): take back this run's files now, not next run
-        for name in files:
+        for name in (*files, *(temp_name(n) for n in names), PENDING):
             with contextlib.suppress(OSError):
                 os.remove(os.path.join(archive_dir, name))
         raise
+    with contextlib.suppress(FileNotFoundError):  # committed; a marker left is harmless
+        os.remove(marker)
     return entry
+
+
+def _write_synced(path: str, data: bytes, directory: str) -> None:
+    """Write a small file in place (never through a link), fsync it and its directory."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise ArchiveError(f"{path}: not a regular file; refusing to write it")
+            if os.write(fd, data) != len(data):
+                raise OSError(28, "short write (disk full?)")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot write ({exc.strerror or 'I/O error'})") from None
+    _fsync_directory(directory)
+
+
+def _write_new(archive_dir: str, name: str, data: bytes) -> None:
+    """Write a new snapshot file atomically under its one known temporary name (we hold the
+    lock, so no other run uses it), then link it in place: never replaces a file."""
+    path = os.path.join(archive_dir, name)
+    temp = os.path.join(archive_dir, temp_name(name))
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(temp)  # a crashed run's, should recovery not have seen it
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(temp, path)
+    except FileExistsError:
+        raise ArchiveError(f"{path}: exists; refusing to overwrite it") from None
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot write ({exc.strerror or 'I/O error'})") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(temp)
+    _fsync_directory(archive_dir)
+
+
+def _fsync_directory(directory: str) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _signed_entry(

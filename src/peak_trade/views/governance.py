@@ -10,7 +10,13 @@ import msgspec
 from peak_trade.archive.verify import VerifyReport
 from peak_trade.live.diff import Risk, SnapshotDiff
 from peak_trade.live.fleet import FleetReport
-from peak_trade.live.history import HistoryRow
+from peak_trade.live.history import (
+    SIGNATURE_INVALID,
+    SIGNATURE_NONE,
+    SIGNATURE_UNCHECKED,
+    SIGNATURE_VALID,
+    HistoryRow,
+)
 from peak_trade.views import to_json
 
 
@@ -32,8 +38,14 @@ def render_verify(report: VerifyReport) -> str:
     if report.ok:
         lines.append(f"OK: {report.entries} entries, every file and link verified")
     else:
-        lines.append(f"TAMPERED: {len(report.problems)} problem(s) in {report.archive_dir}")
+        total = len(report.problems) + report.problems_not_shown
+        lines.append(f"TAMPERED: {total} problem(s) in {report.archive_dir}")
         lines += [f"  {p.where}: {p.message}" for p in report.problems]
+        if report.problems_not_shown:
+            lines.append(
+                f"  ... and {report.problems_not_shown} more (the first"
+                f" {len(report.problems)} are shown)"
+            )
     lines += [head, f"signatures: {signatures}"]
     return "\n".join(lines) + "\n"
 
@@ -90,6 +102,15 @@ HISTORY_HEADER: Final = (
 )
 
 
+#: the signed column: a signature is only "valid" when checked with a public key
+_SIGNED_CELL: Final = {
+    SIGNATURE_NONE: "no",
+    SIGNATURE_UNCHECKED: "unchecked",
+    SIGNATURE_VALID: "valid",
+    SIGNATURE_INVALID: "BAD",
+}
+
+
 def history_lines(rows: Iterable[HistoryRow], widths: Sequence[int]) -> Iterator[str]:
     """The history table, one row at a time, each followed by what changed (`!` = less safe).
 
@@ -109,17 +130,18 @@ def history_lines(rows: Iterable[HistoryRow], widths: Sequence[int]) -> Iterator
             verdict,
             "?" if row.blockers is None else str(row.blockers),
             drills,
-            "yes" if row.signed else "no",
+            _SIGNED_CELL.get(row.signature, row.signature),
         )
         yield _row(cells, widths)
         flag = "" if row.intact else "[DAMAGED: run verify] "
+        flag += "[BAD SIGNATURE] " if row.signature == SIGNATURE_INVALID else ""
         flag += "[LESS SAFE] " if row.less_safe else ""
         yield f"    {flag}" + ("; ".join(row.changes) or "no change")
 
 
 def history_widths(seq_width: int, environment_width: int) -> tuple[int, ...]:
     """Column widths known before the rows: the variable ones from the ledger alone."""
-    fixed = (25, 15, 7, 8, 5, 6)  # timestamp, effective mode, verdict, blockers, drills, signed
+    fixed = (25, 15, 7, 8, 5, 9)  # timestamp, effective mode, verdict, blockers, drills, signed
     widths = (max(seq_width, 3), fixed[0], max(environment_width, 11), *fixed[1:])
     return tuple(max(w, len(h)) for w, h in zip(widths, HISTORY_HEADER, strict=True))
 
