@@ -890,7 +890,3 @@ def console_main() -> NoReturn:
     except (OSError, ValueError):
         pass
     os._exit(code)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
