@@ -99,3 +99,16 @@ def test_msgspec_without_typing_extensions_falls_back_when_msgspec_needs_it() ->
     )
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert run.stdout.split()[0] == "[1]"
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["audit", "--help"]])
+def test_version_and_help_import_no_msgspec_and_no_config_code(argv: list[str]) -> None:
+    light = (*HEAVY, "msgspec", "peak_trade.core.config", "peak_trade.dialects.select")
+    run = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(light)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(run.stdout)
+    assert result == {"code": 0, "loaded": []}

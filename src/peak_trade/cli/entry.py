@@ -61,6 +61,7 @@ def _head(value: str) -> tuple[int, str]:
 
 
 def _add_config(parser: argparse.ArgumentParser) -> None:
+    import_msgspec_without_typing_extensions()  # dialects.select imports it
     from peak_trade.dialects.select import DIALECT_NAMES
 
     parser.add_argument(
@@ -265,8 +266,9 @@ def _selected(argv: Sequence[str]) -> tuple[str | None, str | None]:
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The parser. Given an argv that names a known command, only that command's parser is
-    built: the others would cost ~4 ms of argparse set-up per run and change nothing."""
+    """The parser. Given an argv naming a known command, only that command's parser is built
+    (the others cost ~4 ms of argparse set-up); given one naming none (`--help`, `--version`),
+    the commands are listed without their options, so nothing heavy is imported."""
     command, sub = _selected(argv) if argv is not None else (None, None)
     parser = _Parser(
         prog="peak-trade", description=texts.PROG_DESCRIPTION, epilog=texts.PROG_EPILOG
@@ -286,6 +288,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     audit_commands.required = True
     known = command in TOP_COMMANDS or (command == "audit" and sub in AUDIT_COMMANDS)
+    names_none = argv is not None and not known
     for group, table, group_name in (
         (audit_commands, AUDIT_COMMANDS, "audit"),
         (top, TOP_COMMANDS, None),
@@ -295,18 +298,32 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             if known and not chosen:
                 continue  # argparse looks up translations for every parser: ~0.3 ms each
             sub_parser = group.add_parser(name, **spec.help._asdict())
+            if names_none:  # listed for --help, without options: `parse` parses again in full
+                sub_parser.set_defaults(handler=None)
+                continue
             spec.arguments(sub_parser)
             sub_parser.set_defaults(handler=spec.handler)
     return parser
 
 
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """The lazily built parser answers --help, --version and every argv naming its command; the
+    whole parser parses anything else again, so the laziness never changes a result."""
+    try:
+        args = build_parser(argv).parse_args(argv)
+        if args.handler is not None:
+            return args
+    except UsageError:
+        pass
+    return build_parser().parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code. Never raises, never prints a traceback."""
-    import_msgspec_without_typing_extensions()
     try:
         arguments = sys.argv[1:] if argv is None else list(argv)
-        args = build_parser(arguments).parse_args(arguments)
-        handler: Handler = args.handler
+        handler: Handler = (args := parse(arguments)).handler
+        import_msgspec_without_typing_extensions()  # before a command imports it
         return EXIT_CODES[handler(args)]
     except SystemExit as exit_:  # --help and --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
