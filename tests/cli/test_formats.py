@@ -62,7 +62,7 @@ def test_the_stdout_formats_are_exports_format_choices() -> None:
 def test_names_and_flags_are_unique_and_the_built_in_formats_are_registered() -> None:
     assert len(set(NAMES)) == len(NAMES)
     assert {f.value for f in OutputFormat} <= set(NAMES)
-    findings = [n for f in FINDINGS_FORMATS for n in (f.name, *f.aliases)]
+    findings = [n for name, aliases in FINDINGS_FORMATS.items() for n in (name, *aliases)]
     assert len(set(findings)) == len(findings)
 
 

@@ -23,6 +23,7 @@ HEAVY = (
     "peak_trade.live.snapshot_v1",  # only for reading schema-1 archives
     "peak_trade.dialects.jsonc",  # only for freqtrade configs
     "peak_trade.dialects.freqtrade",
+    "peak_trade.formats.names",  # OutputFormat: an enum class to create, for library callers
 )
 CONFIG = str(EXAMPLE_CONFIG)
 

@@ -104,7 +104,7 @@ def audit_schema(args: argparse.Namespace) -> Outcome:
 def audit_archive(args: argparse.Namespace) -> Outcome:
     from peak_trade import app
     from peak_trade.archive.store import append_entry, archive_output_predicate
-    from peak_trade.formats import OutputFormat, snapshot_format
+    from peak_trade.formats import snapshot_format
     from peak_trade.readonly import ReadOnlyGuard
 
     signing = None
@@ -118,10 +118,7 @@ def audit_archive(args: argparse.Namespace) -> Outcome:
         for entry in app.adopt_exports(archive_dir, args.adopt, signing=signing):
             write_stdout(f"adopted seq {entry.seq}: {', '.join(entry.files)}\n")
         return Outcome.OK
-    as_json, as_markdown = (
-        snapshot_format(OutputFormat.JSON),
-        snapshot_format(OutputFormat.MARKDOWN),
-    )
+    as_json, as_markdown = snapshot_format("json"), snapshot_format("markdown")  # as archived
     app.import_before_guard(*app.SNAPSHOT_MODULES, as_json.module, as_markdown.module)
     with ReadOnlyGuard():
         snapshot = app.snapshot_now(_assess(args))

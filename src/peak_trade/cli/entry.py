@@ -84,28 +84,27 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
 
 
 def _findings_format(value: str) -> str:
-    from peak_trade.formats import FINDINGS_FORMATS
+    from peak_trade.formats import FINDINGS_FORMATS, findings_format
 
-    for fmt in FINDINGS_FORMATS:
-        if value == fmt.name or value in fmt.aliases:
-            return fmt.name
-    names = ", ".join(f.name for f in FINDINGS_FORMATS)
-    raise argparse.ArgumentTypeError(f"invalid choice: {value!r} (choose from {names})")
+    if (name := findings_format(value)) is None:
+        choices = ", ".join(FINDINGS_FORMATS)
+        raise argparse.ArgumentTypeError(f"invalid choice: {value!r} (choose from {choices})")
+    return name
 
 
 def _add_format(parser: argparse.ArgumentParser) -> None:
     from peak_trade.formats import FINDINGS_FORMATS
 
-    default, *_ = FINDINGS_FORMATS
+    default = next(iter(FINDINGS_FORMATS))
     aliases = "".join(
-        f"; {a!r} is accepted for {f.name}" for f in FINDINGS_FORMATS for a in f.aliases
+        f"; {a!r} is accepted for {n}" for n in FINDINGS_FORMATS for a in FINDINGS_FORMATS[n]
     )
     parser.add_argument(
         "--format",
         type=_findings_format,
-        default=default.name,
-        metavar="{" + ",".join(f.name for f in FINDINGS_FORMATS) + "}",
-        help=f"output format (default: {default.name}{aliases})",
+        default=default,
+        metavar="{" + ",".join(FINDINGS_FORMATS) + "}",
+        help=f"output format (default: {default}{aliases})",
     )
 
 
@@ -229,10 +228,6 @@ def _args_drills(p: argparse.ArgumentParser) -> None:
     _add_format(p)
 
 
-def _no_arguments(p: argparse.ArgumentParser) -> None:
-    pass
-
-
 class _Command(NamedTuple):
     help: texts.CommandHelp
     arguments: Callable[[argparse.ArgumentParser], None]
@@ -247,7 +242,7 @@ AUDIT_COMMANDS: dict[str, _Command] = {
     "history": _Command(texts.AUDIT["history"], _args_history, commands.audit_history),
     "check": _Command(texts.AUDIT["check"], _args_check, commands.audit_check),
     "fleet": _Command(texts.AUDIT["fleet"], _args_fleet, commands.audit_fleet),
-    "schema": _Command(texts.AUDIT["schema"], _no_arguments, commands.audit_schema),
+    "schema": _Command(texts.AUDIT["schema"], lambda _: None, commands.audit_schema),
     "keygen": _Command(texts.AUDIT["keygen"], _args_keygen, commands.audit_keygen),
 }
 TOP_COMMANDS: dict[str, _Command] = {
@@ -297,7 +292,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             chosen = (group_name, name) in ((command, sub), (None, command))
             if known and not chosen:
                 continue  # argparse looks up translations for every parser: ~0.3 ms each
-            sub_parser = group.add_parser(name, **spec.help._asdict())
+            summary, description, epilog = spec.help
+            sub_parser = group.add_parser(
+                name, help=summary, description=description, epilog=epilog
+            )
             if names_none:  # listed for --help, without options: `parse` parses again in full
                 sub_parser.set_defaults(handler=None)
                 continue

@@ -6,15 +6,11 @@ flag there). Each command's epilog lists its exit codes and the environment it r
 
 from __future__ import annotations
 
-from typing import Final, NamedTuple
+from typing import Final
 
-
-class CommandHelp(NamedTuple):
-    """The keyword arguments of a command's `add_parser`."""
-
-    help: str  #: the one line in the parent command's list
-    description: str
-    epilog: str
+#: a command's summary (its line in the parent's list), description and epilog; a plain tuple,
+#: as a class would cost start-up time on every run
+CommandHelp = tuple[str, str, str]
 
 
 PROG_DESCRIPTION: Final = (
@@ -41,7 +37,7 @@ def _exits(*lines: str) -> str:
 
 
 AUDIT: Final[dict[str, CommandHelp]] = {
-    "export": CommandHelp(
+    "export": (
         "export the live audit snapshot (Markdown on stdout by default)",
         "Export the live-safety snapshot of one config as JSON and/or Markdown (Phase 74)."
         " Read-only: it writes only the files named here, atomically, never replaces one"
@@ -54,7 +50,7 @@ AUDIT: Final[dict[str, CommandHelp]] = {
         + " "
         + _READS_CONFIG,
     ),
-    "archive": CommandHelp(
+    "archive": (
         "archive a snapshot (JSON + Markdown) and append it to the hash-chained ledger",
         "Store the snapshot of one config in the archive and append its entry to ledger.jsonl"
         " (hash-chained; Ed25519-signed with --sign-key). A signed chain stays signed. Rolls back"
@@ -68,7 +64,7 @@ AUDIT: Final[dict[str, CommandHelp]] = {
         + " "
         + _READS_CONFIG,
     ),
-    "verify": CommandHelp(
+    "verify": (
         "check every archived file, the ledger chain and signatures",
         "Recompute every file hash and the whole chain, check signatures with --public-key and"
         " a recorded head with --head; report every problem with its place.",
@@ -81,7 +77,7 @@ AUDIT: Final[dict[str, CommandHelp]] = {
         + " "
         + _ARCHIVE_ONLY,
     ),
-    "diff": CommandHelp(
+    "diff": (
         "compare two snapshots; exit 1 when the new one is less safe",
         "OLD and NEW are snapshot JSON files or archive references: latest, latest~N, or a"
         " sequence number. Every field is judged less safe, safer or neutral; a field without"
@@ -95,7 +91,7 @@ AUDIT: Final[dict[str, CommandHelp]] = {
         + " "
         + _ARCHIVE_ONLY,
     ),
-    "history": CommandHelp(
+    "history": (
         "one row per archived snapshot",
         "One row per archived snapshot (time, environment, effective mode, verdict, blockers,"
         " drills, signed) and what changed since the row before; ! marks a less-safe change.",
@@ -105,7 +101,7 @@ AUDIT: Final[dict[str, CommandHelp]] = {
         + " "
         + _ARCHIVE_ONLY,
     ),
-    "check": CommandHelp(
+    "check": (
         "policy gate for CI/cron/pre-commit: exit 1 when the expectation is violated",
         "Judge one config by the policy: --expect blocked (default) is violated by a"
         " live-allowed verdict, an armed config (token or not), a failing drill, weakened risk"
@@ -120,7 +116,7 @@ AUDIT: Final[dict[str, CommandHelp]] = {
         + " "
         + _READS_CONFIG,
     ),
-    "fleet": CommandHelp(
+    "fleet": (
         "audit many configs: one row each; exit 1 if any violates the policy",
         "Audit every config named (files, directories of *.toml and *.json, glob patterns),"
         " each judged by the check --expect blocked policy. Every row is printed and the report"
@@ -134,12 +130,12 @@ AUDIT: Final[dict[str, CommandHelp]] = {
         + " "
         + _READS_CONFIG,
     ),
-    "schema": CommandHelp(
+    "schema": (
         "print the JSON Schema of the snapshot",
         "Print the JSON Schema (draft 2020-12) of the audit snapshot, as shipped.",
         _exits("0"),
     ),
-    "keygen": CommandHelp(
+    "keygen": (
         "create an Ed25519 key pair for signed archives",
         "Write a new Ed25519 private key to KEYFILE (mode 0600) and its public key to"
         " KEYFILE.pub; a missing directory is created with mode 0700. Never replaces a key"
@@ -148,7 +144,7 @@ AUDIT: Final[dict[str, CommandHelp]] = {
     ),
 }
 TOP: Final[dict[str, CommandHelp]] = {
-    "status": CommandHelp(
+    "status": (
         "may this system trade live, and if not, why not (Phase 72)",
         "Answer at a glance whether this config may trade live: the verdict, each gate open or"
         " closed with its key and value, the binding caps, the venues, and every blocker with"
@@ -157,7 +153,7 @@ TOP: Final[dict[str, CommandHelp]] = {
         + " "
         + _READS_CONFIG,
     ),
-    "drills": CommandHelp(
+    "drills": (
         "run the dry-run drills A-G (Phase 73)",
         "Run the seven dry-run drills against the config, in memory: each proves that a gate"
         " or the risk limits block what they should. Nothing is written, nothing is sent.",

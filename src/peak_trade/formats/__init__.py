@@ -9,35 +9,49 @@ import before the read-only guard is armed. Adding a format: write `formats/<nam
 Findings formats (`FINDINGS_FORMATS`): what `--format` of check, fleet, history, verify, diff,
 status and drills accepts; each command's view (`views/`) renders it.
 
-Importing this module is cheap (no msgspec): the parser reads it on every run.
+Importing this module is cheap (no msgspec, no enum or named-tuple class to create): the parser
+reads it on every run that takes --format.
 """
 
 from __future__ import annotations
 
-import importlib
-from enum import StrEnum
-from typing import TYPE_CHECKING, Final, NamedTuple
+import sys
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from peak_trade.formats.names import OutputFormat
     from peak_trade.live.snapshot import LiveAuditSnapshot
 
+__all__ = ["FINDINGS_FORMATS", "SNAPSHOT_FORMATS", "OutputFormat", "SnapshotFormat", "render"]
 
-class SnapshotFormat(NamedTuple):
-    """One snapshot format: its name (`--format NAME`, `--output-NAME`) and where it lives."""
 
-    name: str
-    module: str  #: under `peak_trade.`, exposing `render(snapshot) -> str`
-    suffix: str  #: of a file in this format
-    output_help: str  #: the help of `--output-NAME`
-    stdout: bool = True  #: whether `audit export --stdout --format NAME` may print it
+class SnapshotFormat:
+    """One snapshot format: its name (`--format NAME`, `--output-NAME`) and where it lives.
+
+    A plain class with slots, not a NamedTuple or dataclass: it is created on every run.
+    """
+
+    __slots__ = ("module", "name", "output_help", "stdout", "suffix")
+
+    def __init__(
+        self, name: str, module: str, suffix: str, output_help: str, *, stdout: bool = True
+    ) -> None:
+        self.name = name
+        self.module = module  #: under `peak_trade.`, exposing `render(snapshot) -> str`
+        self.suffix = suffix  #: of a file in this format
+        self.output_help = output_help  #: the help of `--output-NAME`
+        self.stdout = stdout  #: whether `audit export --stdout --format NAME` may print it
+
+    def __repr__(self) -> str:
+        return f"SnapshotFormat({self.name!r}, {self.module!r}, {self.suffix!r}, ...)"
 
     @property
     def flag(self) -> str:
         return f"--output-{self.name}"
 
     def render(self, snapshot: LiveAuditSnapshot) -> str:
-        renderer = importlib.import_module(f"peak_trade.{self.module}")
-        text: str = renderer.render(snapshot)
+        __import__(f"peak_trade.{self.module}")
+        text: str = sys.modules[f"peak_trade.{self.module}"].render(snapshot)
         return text
 
 
@@ -50,23 +64,26 @@ SNAPSHOT_FORMATS: Final = (
 DEFAULT_SNAPSHOT_FORMAT: Final = "markdown"
 
 
-class FindingsFormat(NamedTuple):
-    name: str
-    aliases: tuple[str, ...] = ()  #: older names still accepted
+#: every `--format` of the commands that report findings, each with the older names still
+#: accepted for it; the first is the default
+FINDINGS_FORMATS: Final[dict[str, tuple[str, ...]]] = {"text": ("table",), "json": ()}
 
 
-#: every `--format` of the commands that report findings; the first is the default
-FINDINGS_FORMATS: Final = (FindingsFormat("text", aliases=("table",)), FindingsFormat("json"))
+def findings_format(value: str) -> str | None:
+    """The findings format `value` names (an alias resolved), or None."""
+    for name, aliases in FINDINGS_FORMATS.items():
+        if value == name or value in aliases:
+            return name
+    return None
 
 
-class OutputFormat(StrEnum):
-    """The built-in snapshot formats, by name, for code that picks one (the archive stores both).
+def __getattr__(name: str) -> type[OutputFormat]:
+    """`OutputFormat` (the built-in names, `formats/names.py`), created on first use."""
+    if name == "OutputFormat":
+        from peak_trade.formats.names import OutputFormat
 
-    `render` takes any name in `SNAPSHOT_FORMATS`, so a new format needs no member here.
-    """
-
-    MARKDOWN = "markdown"
-    JSON = "json"
+        return OutputFormat
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def snapshot_format(name: str) -> SnapshotFormat:
@@ -83,5 +100,6 @@ def stdout_formats() -> list[str]:
 
 
 def render(snapshot: LiveAuditSnapshot, fmt: str) -> str:
-    """The snapshot in the format named `fmt` (an `OutputFormat` or any registered name)."""
+    """The snapshot in the format named `fmt` (an `OutputFormat` or any registered name); a new
+    format needs no `OutputFormat` member."""
     return snapshot_format(fmt).render(snapshot)
