@@ -1,6 +1,6 @@
 """The package's exception hierarchy. Imports nothing from the package.
 
-`cli.py` maps these to exit codes in one place:
+`cli/entry.py` maps these to exit codes in one place:
 `UsageError`/`ConfigError`/`OutputError`/`ArchiveError`/`KeyFileError` and every other
 `PeakTradeError` -> 2 (bad input),
 `Finding` subclasses (`TamperError`, ...) -> 1, `ReadOnlyViolation` and anything else -> 3.

@@ -236,3 +236,22 @@ def test_no_secret_reaches_the_archive_or_any_governance_output(
         assert_no_leak(result.err, secrets, "stderr")
     for path in (tmp / "archive").iterdir():
         assert_no_leak(path.read_text(), secrets, path.name)
+
+
+def test_history_checks_signatures_with_the_public_key(
+    cli: Callable[..., CliResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "config.toml", toml_config(mode="paper"))
+    assert cli("audit", "keygen", "--out", "k").code == 0
+    assert cli("audit", "keygen", "--out", "other").code == 0
+    archived = cli(
+        "audit", "archive", "--config", "config.toml", "--archive-dir", "arc", "--sign-key", "k"
+    )
+    assert archived.code == 0, archived.err
+    unchecked = cli("audit", "history", "--archive-dir", "arc", "--format", "json")
+    assert unchecked.code == 0 and json.loads(unchecked.out)[0]["signature"] == "unchecked"
+    good = cli("audit", "history", "--archive-dir", "arc", "--public-key", "k.pub")
+    assert good.code == 0, good.out
+    bad = cli("audit", "history", "--archive-dir", "arc", "--public-key", "other.pub")
+    assert bad.code == 1

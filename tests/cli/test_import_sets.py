@@ -23,6 +23,7 @@ HEAVY = (
     "peak_trade.live.snapshot_v1",  # only for reading schema-1 archives
     "peak_trade.dialects.freqtrade.jsonc",  # only for freqtrade configs
     "peak_trade.dialects.freqtrade.config",
+    "peak_trade.formats.names",  # OutputFormat: an enum class to create, for library callers
 )
 CONFIG = str(EXAMPLE_CONFIG)
 
@@ -99,3 +100,31 @@ def test_msgspec_without_typing_extensions_falls_back_when_msgspec_needs_it() ->
     )
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert run.stdout.split()[0] == "[1]"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--version"],
+        ["--help"],
+        ["audit", "--help"],
+        ["status", "--help"],  # its --dialect choices come from the (light) dialect list
+        ["audit", "export", "--help"],
+    ],
+)
+def test_version_and_help_import_no_msgspec_and_no_config_code(argv: list[str]) -> None:
+    light = (
+        *HEAVY,
+        "msgspec",
+        "peak_trade.core.config",
+        "peak_trade.dialects.freqtrade.config",
+        "peak_trade.dialects.peak_trade.assessment",
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(light)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(run.stdout)
+    assert result == {"code": 0, "loaded": []}

@@ -121,7 +121,7 @@ class TestStatus:
     def test_rich_is_used_on_a_terminal_only_without_no_color(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        from peak_trade import cli as cli_module
+        from peak_trade.cli import commands as cli_module
 
         class Tty(io.StringIO):
             def isatty(self) -> bool:

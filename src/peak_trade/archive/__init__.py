@@ -5,6 +5,7 @@
 - `store`: writing: the lock, appending an entry with its snapshot files.
 - `verify`: checking every file hash, the chain, the canonical form and signatures.
 - `refs`: finding a snapshot by reference (`latest`, `latest~N`, a sequence number).
+- `adopt`: reading the snapshot files `archive --adopt` brings into the chain.
 
 Layout of an archive directory:
 - `live_audit_<seq>_<YYYYmmddTHHMMSSZ>.json` and `.md`: the snapshot in both forms;

@@ -3,14 +3,10 @@ to know which system they describe. Pure values."""
 
 from __future__ import annotations
 
-from typing import Final
-
 import msgspec
 
-#: how every view says that a value is not configured (never a made-up number)
-NOT_SET: Final = "not set"
-#: how every view shows a cap set to the system's own "no limit" value
-UNLIMITED: Final = "unlimited"
+from peak_trade.core.words import NOT_SET as NOT_SET
+from peak_trade.core.words import UNLIMITED as UNLIMITED
 
 
 class GateState(msgspec.Struct, frozen=True, kw_only=True):

@@ -10,11 +10,9 @@ parser imported): detection, help and fleet patterns must not cost another diale
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-import msgspec
-
-from peak_trade.core.facts import NOT_SET
+from peak_trade.core.words import NOT_SET
 
 if TYPE_CHECKING:
     from peak_trade.core.config import LoadedConfig
@@ -23,8 +21,9 @@ if TYPE_CHECKING:
     from peak_trade.live.snapshot import LiveAuditSnapshot
 
 
-class MarkdownWords(msgspec.Struct, frozen=True, kw_only=True):
-    """How the Markdown report words what this dialect leaves empty."""
+class MarkdownWords(NamedTuple):
+    """How the Markdown report words what this dialect leaves empty (a plain tuple: the
+    dialect list is read by `--help`, which must not pay for msgspec)."""
 
     absent_field: str = NOT_SET  # a field of another system's gates: "not applicable to X"
     absent_cap: str = NOT_SET  # a cap the config leaves unset

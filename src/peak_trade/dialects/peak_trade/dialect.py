@@ -7,7 +7,6 @@ A-G. Decoding and loading: `core.config` (the seed's module paths); its assessme
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
@@ -40,6 +39,8 @@ class PeakTradeDialect:
         """TOML: its first line that is not blank or a comment opens a table (`[...]`) or sets
         a key (`key = ...`); an empty file is a config of defaults. Decoding then names any
         error precisely; content of another shape is left to the other dialects."""
+        import re  # only when a config's content is inspected, never for --help
+
         for line in raw.splitlines():
             text = line.strip()
             if not text or text.startswith(b"#"):

@@ -1,0 +1,126 @@
+"""The services the command line calls, with plain values (no argparse).
+
+This is an edge (DESIGN §1): it reads the clock, the versions and, through the dialect's
+loader, the config files and environment. The decisions stay in `live/`. Importing this module
+is cheap; each service imports what it needs.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from peak_trade.archive.ledger import LedgerEntry
+    from peak_trade.archive.store import Signing
+    from peak_trade.live.assessment import Assessment
+    from peak_trade.live.fleet import FleetReport
+    from peak_trade.live.snapshot import LiveAuditSnapshot
+
+#: what taking a snapshot imports beyond the assessment (see `import_before_guard`)
+SNAPSHOT_MODULES = ("live.snapshot", "versions")
+
+
+def utc_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+
+
+def import_before_guard(*modules: str) -> None:
+    """Import what a guarded run imports (modules under `peak_trade.`), before the guard is armed.
+
+    The guard switches bytecode writing off (a .pyc is a write), so a module first imported
+    under it would be compiled again on every run (about 3 ms for a snapshot's modules). Each
+    command names what it needs beyond the assessment.
+    """
+    import peak_trade.live.assessment  # noqa: F401
+
+    for module in modules:
+        __import__(f"peak_trade.{module}")
+
+
+def assess_config(
+    paths: Sequence[str],
+    *,
+    dialect: str | None = None,
+    bounded_live: bool = True,
+    allow_default: bool = True,
+    environment_id: str | None = None,
+    scenario_ids: Sequence[str] | None = None,
+) -> Assessment:
+    """Find, load and assess one config: the shared first half of export, archive, check,
+    status and drills. No paths: Peak_Trade's resolution order, down to the embedded default,
+    which is refused unless `allow_default`."""
+    from peak_trade.core.config import DEFAULT_CONFIG_PATH
+    from peak_trade.dialects import assess, load
+    from peak_trade.errors import ConfigError
+
+    loaded = load(paths, dialect=dialect, bounded_live=bounded_live)
+    if loaded.source == "embedded-default" and not allow_default:
+        raise ConfigError(
+            f"no config at {DEFAULT_CONFIG_PATH} (and PEAK_TRADE_CONFIG_PATH is not set);"
+            " name one with --config, or pass --allow-default to judge the embedded default"
+        )
+    return assess(loaded, environment_id=environment_id, scenario_ids=scenario_ids)
+
+
+def snapshot_now(assessment: Assessment) -> LiveAuditSnapshot:
+    """The snapshot of an assessment, taken now: reads the clock and the versions (the git
+    commit of the config's directory, else of the working directory)."""
+    from peak_trade.live.snapshot import snapshot_of
+    from peak_trade.versions import collect_versions
+
+    path = assessment.loaded.path
+    config_dir = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
+    return snapshot_of(assessment, timestamp_utc=utc_now(), versions=collect_versions(config_dir))
+
+
+def configs_read(paths: Sequence[str]) -> list[str]:
+    """The config files a run reads (to protect them from being named as outputs)."""
+    from peak_trade.dialects import default_paths
+
+    if paths:
+        return list(paths)
+    return list(default_paths(os.environ))
+
+
+def audit_fleet_now(paths: Sequence[str]) -> FleetReport:
+    """Every config of the fleet assessed and judged, timestamped now."""
+    from peak_trade.live.fleet import audit_fleet
+    from peak_trade.versions import collect_versions
+
+    return audit_fleet(paths, timestamp_utc=utc_now(), versions=collect_versions(os.getcwd()))
+
+
+def make_archive_dir(archive_dir: str) -> None:
+    """Create the archive directory on first use, once the input is known to be good."""
+    from peak_trade.errors import ArchiveError
+
+    try:
+        os.makedirs(archive_dir, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(f"{archive_dir}: cannot create ({exc.strerror})") from None
+
+
+def check_archive_dir(archive_dir: str) -> None:
+    """Refuse an archive directory that is something else, before any work."""
+    from peak_trade.errors import ArchiveError
+
+    if os.path.lexists(archive_dir) and not os.path.isdir(archive_dir):
+        raise ArchiveError(f"{archive_dir}: exists and is not a directory")
+
+
+def adopt_exports(
+    archive_dir: str, paths: Sequence[str], *, signing: Signing | None
+) -> list[LedgerEntry]:
+    """`archive --adopt`: snapshots exported and moved by hand join the chain, one entry each."""
+    from peak_trade.archive.adopt import read_exports
+    from peak_trade.archive.store import adopt_files, archive_output_predicate, markdown_sibling
+    from peak_trade.readonly import ReadOnlyGuard
+
+    exports = read_exports(paths)
+    originals = [p for export in exports for p in (export[0], markdown_sibling(export[0]))]
+    make_archive_dir(archive_dir)
+    with ReadOnlyGuard(outputs=originals, allow=archive_output_predicate(archive_dir)):
+        return adopt_files(archive_dir, exports, signing=signing)

@@ -1,0 +1,324 @@
+"""One small handler per command: read the parsed arguments, call the services, print.
+
+A handler turns the argparse namespace into plain values for `app` (and the decision code), arms
+the read-only guard around the work, and returns an `Outcome`; `entry.py` maps outcomes and
+errors to exit codes. Every import is lazy: a command imports only what it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+from enum import Enum
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from peak_trade.archive.verify import SignatureCheck
+    from peak_trade.formats import SnapshotFormat
+    from peak_trade.live.assessment import Assessment
+
+
+class Outcome(Enum):
+    """What a command found, as `entry.exit_code` maps it (0, 1, 2)."""
+
+    OK = "ok"
+    FINDING = "finding"  #: a check violated, tampering, a less-safe change, a failed drill
+    INVALID = "invalid"  #: fleet only: a config is invalid, yet every row was reported
+
+
+def write_stdout(text: str) -> None:
+    """Print a command's output; a closed or full standard output is bad input (exit 2)."""
+    from peak_trade.errors import OutputError
+
+    if sys.stdout is None:
+        raise OutputError("standard output is closed; nothing written")
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write to standard output ({exc.strerror or 'I/O error'})"
+        ) from None
+
+
+def _assess(args: argparse.Namespace, *, scenario_ids: list[str] | None = None) -> Assessment:
+    """The config the command names, assessed (`app.assess_config` with the parsed options)."""
+    from peak_trade import app
+
+    return app.assess_config(
+        args.config or [],
+        dialect=args.dialect,
+        bounded_live=not args.no_bounded_live,
+        allow_default=getattr(args, "allow_default", True),
+        environment_id=getattr(args, "environment_id", None),
+        scenario_ids=scenario_ids,
+    )
+
+
+# --------------------------------------------------------------------------- the snapshot
+
+
+def audit_export(args: argparse.Namespace) -> Outcome:
+    from peak_trade import app
+    from peak_trade.formats import SNAPSHOT_FORMATS, snapshot_format
+    from peak_trade.outputs import check_outputs, write_all
+    from peak_trade.readonly import ReadOnlyGuard
+
+    files = [(path, fmt) for fmt in SNAPSHOT_FORMATS if (path := getattr(args, output_dest(fmt)))]
+    paths = [path for path, _ in files]
+    check_outputs(paths, force=args.force, protected=app.configs_read(args.config or []))
+    to_stdout = args.stdout or not files
+    stdout_format = snapshot_format(args.format)
+    used = [fmt for _, fmt in files] + ([stdout_format] if to_stdout else [])
+    app.import_before_guard(*app.SNAPSHOT_MODULES, *dict.fromkeys(f.module for f in used))
+    with ReadOnlyGuard(outputs=paths):
+        snapshot = app.snapshot_now(_assess(args))
+        rendered = {path: fmt.render(snapshot).encode() for path, fmt in files}
+        stdout_text = stdout_format.render(snapshot) if to_stdout else ""
+        write_all(rendered, force=args.force)
+    if to_stdout:
+        write_stdout(stdout_text)
+    for path in rendered:
+        print(f"wrote {path}", file=sys.stderr)
+    return Outcome.OK
+
+
+def output_dest(fmt: SnapshotFormat) -> str:
+    """The namespace attribute of a snapshot format's `--output-NAME` flag."""
+    return f"output_{fmt.name}"
+
+
+def audit_schema(args: argparse.Namespace) -> Outcome:
+    from peak_trade.schema import schema_text
+
+    write_stdout(schema_text())
+    return Outcome.OK
+
+
+# --------------------------------------------------------------------------- governance
+
+
+def audit_archive(args: argparse.Namespace) -> Outcome:
+    from peak_trade import app
+    from peak_trade.archive.store import append_entry, archive_output_predicate
+    from peak_trade.formats import snapshot_format
+    from peak_trade.readonly import ReadOnlyGuard
+
+    signing = None
+    if args.sign_key:
+        from peak_trade.archive.signing import load_private_key, signing_for
+
+        signing = signing_for(load_private_key(args.sign_key))
+    archive_dir = args.archive_dir
+    app.check_archive_dir(archive_dir)
+    if args.adopt:
+        for entry in app.adopt_exports(archive_dir, args.adopt, signing=signing):
+            write_stdout(f"adopted seq {entry.seq}: {', '.join(entry.files)}\n")
+        return Outcome.OK
+    as_json, as_markdown = snapshot_format("json"), snapshot_format("markdown")  # as archived
+    app.import_before_guard(*app.SNAPSHOT_MODULES, as_json.module, as_markdown.module)
+    with ReadOnlyGuard():
+        snapshot = app.snapshot_now(_assess(args))
+        json_text, markdown_text = as_json.render(snapshot), as_markdown.render(snapshot)
+    app.make_archive_dir(archive_dir)
+    recovered: list[str] = []
+    with ReadOnlyGuard(allow=archive_output_predicate(archive_dir)):
+        entry = append_entry(
+            archive_dir,
+            timestamp_utc=snapshot.timestamp_utc,
+            environment_id=snapshot.environment_id,
+            json_text=json_text,
+            markdown_text=markdown_text,
+            signing=signing,
+            recovered=recovered,
+        )
+    for line in recovered:
+        write_stdout(f"recovered: {line}\n")
+    names = ", ".join(entry.files)
+    signed = " (signed)" if entry.signature else ""
+    write_stdout(f"archived seq {entry.seq}{signed}: {names}\nentry_sha256 {entry.entry_sha256}\n")
+    return Outcome.OK
+
+
+def audit_verify(args: argparse.Namespace) -> Outcome:
+    from peak_trade.archive.verify import verify_archive
+    from peak_trade.readonly import ReadOnlyGuard
+    from peak_trade.views.governance import render_verify, verify_json
+
+    check = _signature_check(args.public_key)
+    with ReadOnlyGuard():
+        report = verify_archive(args.archive_dir, signature_check=check, expected_head=args.head)
+    write_stdout(verify_json(report) if args.format == "json" else render_verify(report))
+    return Outcome.OK if report.ok else Outcome.FINDING
+
+
+def _signature_check(public_key_file: str | None) -> SignatureCheck | None:
+    """The check of one entry's signature against the public key in that file (None: no key,
+    signatures stay unchecked)."""
+    if not public_key_file:
+        return None
+    from peak_trade.archive.signing import load_public_key, signature_valid
+
+    public_key = load_public_key(public_key_file)
+
+    def check(digest: str, signature: str) -> bool:
+        return signature_valid(public_key, digest, signature)
+
+    return check
+
+
+def audit_diff(args: argparse.Namespace) -> Outcome:
+    from peak_trade.archive.refs import BeforeTheFirstSnapshot, load_snapshot
+    from peak_trade.live.diff import diff_snapshots
+    from peak_trade.readonly import ReadOnlyGuard
+    from peak_trade.views.governance import diff_json, render_diff
+
+    with ReadOnlyGuard():
+        try:
+            old, old_label = load_snapshot(args.old, args.archive_dir)
+        except BeforeTheFirstSnapshot:
+            # the weekly `diff latest~1 latest` in week one: not an error, nothing to compare
+            new_label = load_snapshot(args.new, args.archive_dir)[1]
+            write_stdout(f"FIRST SNAPSHOT: nothing to compare ({new_label})\n")
+            return Outcome.OK
+        new, new_label = load_snapshot(args.new, args.archive_dir)
+        diff = diff_snapshots(old, new, old_label=old_label, new_label=new_label)
+    write_stdout(diff_json(diff) if args.format == "json" else render_diff(diff))
+    return Outcome.FINDING if diff.less_safe else Outcome.OK
+
+
+def audit_history(args: argparse.Namespace) -> Outcome:
+    from peak_trade.archive.refs import iter_entries
+    from peak_trade.live.history import SIGNATURE_INVALID, HistoryRow, iter_history
+    from peak_trade.readonly import ReadOnlyGuard
+    from peak_trade.views import to_json
+    from peak_trade.views.governance import history_lines, history_widths
+
+    damaged: list[int] = []  # seqs of damaged or badly signed rows, noted as they stream past
+
+    def noting_damage(rows: Iterator[HistoryRow]) -> Iterator[HistoryRow]:
+        for row in rows:
+            if not row.intact or row.signature == SIGNATURE_INVALID:
+                damaged.append(row.seq)
+            yield row
+
+    check = _signature_check(args.public_key)
+
+    with ReadOnlyGuard():
+        # streamed: a first pass over the ledger alone sizes the columns, the second prints
+        seq_width = environment_width = 0
+        for entry in iter_entries(args.archive_dir):
+            seq_width = max(seq_width, len(str(entry.seq)))
+            environment_width = max(environment_width, len(entry.environment_id))
+        rows = noting_damage(iter_history(args.archive_dir, signature_check=check))
+        if args.format == "json":
+            write_stdout("[")
+            for index, row in enumerate(rows):
+                item = to_json(row).rstrip("\n").replace("\n", "\n  ")
+                write_stdout(("," if index else "") + "\n  " + item)
+            write_stdout("\n]\n" if seq_width else "]\n")
+        else:
+            for line in history_lines(rows, history_widths(seq_width, environment_width)):
+                write_stdout(line + "\n")
+    return Outcome.FINDING if damaged else Outcome.OK
+
+
+def audit_check(args: argparse.Namespace) -> Outcome:
+    from peak_trade import app
+    from peak_trade.live.policy import Expectation, check_payload, check_snapshot
+    from peak_trade.readonly import ReadOnlyGuard
+    from peak_trade.views import to_json
+    from peak_trade.views.check import render_check
+
+    expect = Expectation(args.expect)
+    app.import_before_guard(*app.SNAPSHOT_MODULES)
+    with ReadOnlyGuard():
+        snapshot = app.snapshot_now(_assess(args))
+        violations = check_snapshot(snapshot, expect)
+    if args.format == "json":
+        write_stdout(to_json(check_payload(snapshot, expect, violations)))
+    else:
+        write_stdout(render_check(violations, expect, snapshot.environment_id))
+    return Outcome.FINDING if violations else Outcome.OK
+
+
+def audit_fleet(args: argparse.Namespace) -> Outcome:
+    from peak_trade import app
+    from peak_trade.live.fleet import FleetOutcome, expand_targets
+    from peak_trade.outputs import check_outputs, write_all
+    from peak_trade.readonly import ReadOnlyGuard
+    from peak_trade.views import to_json
+    from peak_trade.views.governance import render_fleet
+
+    outputs = [args.output_json] if args.output_json else []
+    paths = expand_targets(args.targets)
+    check_outputs(outputs, force=args.force, protected=paths)
+    app.import_before_guard("versions")
+    with ReadOnlyGuard(outputs=outputs):
+        report = app.audit_fleet_now(paths)
+        payload = report.payload()
+        write_all({path: to_json(payload).encode() for path in outputs}, force=args.force)
+    write_stdout(to_json(payload) if args.format == "json" else render_fleet(report))
+    outcome = report.outcome()
+    if outcome is FleetOutcome.FINDING:
+        return Outcome.FINDING
+    return Outcome.INVALID if outcome is FleetOutcome.INVALID else Outcome.OK
+
+
+def audit_keygen(args: argparse.Namespace) -> Outcome:
+    from peak_trade.archive.signing import generate_keypair, public_key_path
+    from peak_trade.errors import OutputError
+    from peak_trade.readonly import ReadOnlyGuard
+
+    parent = os.path.dirname(os.path.abspath(args.out))
+    if not os.path.isdir(parent):  # a new key's directory is private: 0700
+        try:
+            os.makedirs(parent, mode=0o700)
+        except OSError as exc:
+            raise OutputError(f"{parent}: cannot create ({exc.strerror})") from None
+    with ReadOnlyGuard(outputs=[args.out, public_key_path(args.out)]):
+        private, public = generate_keypair(args.out, force=args.force)
+    write_stdout(f"private key {private} (mode 0600, keep it secret)\npublic key {public}\n")
+    return Outcome.OK
+
+
+# --------------------------------------------------------------------------- status and drills
+
+
+def _use_rich(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def status(args: argparse.Namespace) -> Outcome:
+    from peak_trade import app
+    from peak_trade.readonly import ReadOnlyGuard
+    from peak_trade.views.status import build_status, render_json, render_rich, render_text
+
+    app.import_before_guard("views.status")
+    with ReadOnlyGuard():
+        report = build_status(_assess(args))
+    if args.format == "json":
+        write_stdout(render_json(report))
+    elif _use_rich(sys.stdout):
+        render_rich(report, sys.stdout)
+    else:
+        write_stdout(render_text(report))
+    return Outcome.OK
+
+
+def drills(args: argparse.Namespace) -> Outcome:
+    from peak_trade import app
+    from peak_trade.live.drills import select_scenarios
+    from peak_trade.readonly import ReadOnlyGuard
+    from peak_trade.views.drills import render_json, render_text
+
+    wanted = select_scenarios(args.scenario) if args.scenario else None
+    app.import_before_guard("views.drills")
+    with ReadOnlyGuard():
+        run = _assess(args, scenario_ids=wanted).drills
+    write_stdout(render_json(run) if args.format == "json" else render_text(run))
+    return Outcome.OK if run.failed == 0 else Outcome.FINDING
