@@ -72,3 +72,14 @@ def config_with_secrets(
 #: an environment variable a venue names for its key: set to a secret by the leak tests,
 #: whose value must never appear (only its presence may)
 ENV_CREDENTIAL = "PEAK_TRADE_LEAK_TEST_API_KEY"
+
+
+# --------------------------------------------------------------------------- secret shapes
+
+#: a password holding the characters that end a URL's authority or user info
+url_passwords = st.builds(
+    lambda a, sep, b: f"{a}{sep}{b}",
+    secrets_text,
+    st.sampled_from(["/", "?", "#", "@", "/x@", "?#", "%2F", ":"]),
+    secrets_text,
+)

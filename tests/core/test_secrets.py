@@ -100,10 +100,11 @@ def test_loaded_config_hides_every_secret(
         "storage.wallet_mnemonic",
     }
     leaky = loaded.redacted["exchange"]["leaky"]
-    assert leaky["base_url"] == "https://<redacted>@api.leaky.invalid:8443/v1?<redacted>"
-    assert leaky["private_ws_host"] == "wss://ws.leaky.invalid/private?<redacted>#<redacted>"
+    # a URL shows its scheme and host[:port]; user info, path, query, fragment are placeholders
+    assert leaky["base_url"] == "https://<redacted>@api.leaky.invalid:8443/<redacted>?<redacted>"
+    assert leaky["private_ws_host"] == "wss://ws.leaky.invalid/<redacted>?<redacted>#<redacted>"
     assert loaded.redacted["storage"]["db_url"] == (
-        "postgresql://<redacted>@db.internal:5432/trades"
+        "postgresql://<redacted>@db.internal:5432/<redacted>"
     )
     assert loaded.redacted["strategy"]["broker"]["accounts"][0] == {
         "name": "main",

@@ -42,11 +42,12 @@ VENUE_PLAIN: Final = frozenset({"default_type", "name", "enabled"})
 # a registry key is never secret by its name: the registry says what it is
 _REGISTRY_SHOWN: Final = frozenset({"environment.require_confirm_token"})
 
-# compiled on first use (re caches it): most configs hold no URL, and start-up counts
-_URL: Final = (
-    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>[^/?#@\s]*@)?"
-    r"(?P<host>[^/?#\s]*)(?P<path>[^?#\s]*)(?P<query>\?[^#\s]*)?(?P<fragment>#\S*)?"
-)
+# compiled on first use (re caches them): most configs hold no URL, and start-up counts
+_SCHEME: Final = r"[A-Za-z][A-Za-z0-9+.\-]*://"
+_HOST_PORT: Final = r"(?P<host>\[[0-9A-Fa-f:.]+\]|[\w.~\-]*)(?::(?P<port>[0-9]{0,5}))?"
+#: an authority ends at the first of these; a `\\` in it is in doubt (WHATWG and urllib3 end
+#: the authority there, Python's urlsplit and yarl do not)
+_AUTHORITY_END: Final = "/?#"
 
 
 def normalised(name: str) -> str:
@@ -92,26 +93,117 @@ def is_secret_key(path: tuple[str, ...], *, table: bool = False) -> bool:
     return has_secret_name(name)
 
 
+class _Url:
+    """One URL split as an HTTP client splits it (urllib3, yarl and WHATWG agree on this much):
+    the authority ends at the first `/`, `?` or `#`, the user info at its last `@`.
+
+    `hostport` is None when what a client would take as the host is in doubt: an `@` past the
+    authority (a password holding `/`, `?` or `#`), a `\\` in it (clients disagree), a host or
+    port that does not parse. Then nothing of the authority may be shown, since any part of it
+    may be user info.
+    """
+
+    __slots__ = ("scheme", "userinfo", "hostport", "origin", "path", "query", "fragment")
+
+    def __init__(self, scheme: str, rest: str) -> None:
+        self.scheme = scheme
+        end = next((i for i, c in enumerate(rest) if c in _AUTHORITY_END), len(rest))
+        authority, tail = rest[:end], rest[end:]
+        self.userinfo = "@" in authority
+        userinfo, _, hostport = authority.rpartition("@")
+        host = re.fullmatch(_HOST_PORT, hostport)
+        in_doubt = (
+            "@" in tail
+            or "\\" in authority
+            or "[" in userinfo
+            or "]" in userinfo
+            or host is None
+            or int(host["port"] or 0) > 65535
+            or (host["host"].startswith("[") and not _is_ipv6(host["host"][1:-1]))
+            or (not host["host"] and (self.userinfo or host["port"] is not None))
+        )
+        self.hostport: str | None = None if in_doubt else hostport
+        #: `host[:port]` as an origin shows it: lower-case, without an empty port
+        self.origin = "" if host is None else f"{host['host']}:{host['port'] or ''}".rstrip(":")
+        self.origin = self.origin.lower()
+        before_fragment, _, _ = tail.partition("#")
+        self.path = before_fragment.partition("?")[0]
+        self.query = "?" in before_fragment
+        self.fragment = "#" in tail
+
+    def redacted(self) -> str:
+        """`scheme://host[:port]`, a placeholder for user info, path, query and fragment."""
+        if self.hostport is None:
+            return f"{self.scheme}{REDACTED}"
+        return "".join(
+            (
+                self.scheme,
+                f"{REDACTED}@" if self.userinfo else "",
+                self.hostport,
+                self.path if self.path in ("", "/") else f"/{REDACTED}",
+                f"?{REDACTED}" if self.query else "",
+                f"#{REDACTED}" if self.fragment else "",
+            )
+        )
+
+
+def _is_ipv6(text: str) -> bool:
+    import ipaddress  # lazy: a bracketed host is rare
+
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def strip_url_secrets(text: str) -> str:
-    """Every URL in `text` without user info and query string (`<redacted>` in their place)."""
+    """Every URL in `text` as `scheme://host[:port]`, with `<redacted>` in place of its user
+    info, path, query string and fragment.
+
+    A URL runs from its scheme to the next white space. When it is in doubt what an HTTP client
+    would take as the host (an `@` past the authority: a password holding `/`, `?` or `#`; an
+    invalid port; white space inside), the URL and the rest of the text become
+    `scheme://<redacted>`: never a fragment of what may be user info.
+    """
     if "://" not in text:
         return text
-
-    def clean(match: re.Match[str]) -> str:
-        userinfo = f"{REDACTED}@" if match["userinfo"] else ""
-        query = f"?{REDACTED}" if match["query"] else ""
-        fragment = f"#{REDACTED}" if match["fragment"] else ""
-        return f"{match['scheme']}{userinfo}{match['host']}{match['path']}{query}{fragment}"
-
-    return re.sub(_URL, clean, text)
+    out: list[str] = []
+    position = 0
+    for match in re.finditer(_SCHEME, text):
+        if match.start() < position:
+            continue
+        out.append(text[position : match.start()])
+        end = len(text)
+        for i in range(match.end(), len(text)):
+            if text[i].isspace():
+                end = i
+                break
+        url = _Url(match[0], text[match.end() : end])
+        if url.hostport is not None and "@" in text[end:].split("://", 1)[0]:
+            url.hostport = None  # "https://u:p w@host": the "@" after a space is in doubt
+        if url.hostport is None:
+            out.append(url.redacted())
+            return "".join(out)
+        out.append(url.redacted())
+        position = end
+    out.append(text[position:])
+    return "".join(out)
 
 
 def endpoint_origin(text: str) -> str | None:
-    """`scheme://host[:port]` of a URL (user info, path, query dropped), or None."""
-    match = re.fullmatch(_URL, text.strip())
-    if match is None or not match["host"]:
+    """`scheme://host[:port]` of a URL (lower-cased; user info, path, query dropped), None for
+    a value that is not a URL, or `scheme://<redacted>` when the host is in doubt."""
+    stripped = text.strip()
+    match = re.match(_SCHEME, stripped)
+    if match is None:
         return None
-    return f"{match['scheme']}{match['host']}".lower()
+    url = _Url(match[0].lower(), stripped[match.end() :])
+    if url.hostport is None or any(c.isspace() for c in stripped):
+        return f"{url.scheme}{REDACTED}"
+    if not url.origin:
+        return None  # "file:///path": no host
+    return f"{url.scheme}{url.origin}"
 
 
 def redact(
