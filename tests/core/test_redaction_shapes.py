@@ -16,13 +16,28 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from peak_trade.core.config import decode_config, sha256_redacted
-from peak_trade.core.redaction import REDACTED, endpoint_origin, strip_url_secrets
+from peak_trade.core.redaction import (
+    REDACTED,
+    endpoint_origin,
+    is_secret_value,
+    strip_url_secrets,
+)
 from peak_trade.dialects import freqtrade
 from tests.secret_strategies import (
     assert_no_leak,
+    jwts,
+    mnemonics,
     secrets_text,
     url_passwords,
+    webhook_urls_by_provider,
 )
+
+
+def _path_tokens(url: str) -> list[str]:
+    """The segments of a webhook URL's path that are not the provider's fixed words."""
+    return [
+        p for p in url.split("/")[3:] if p not in {"api", "webhooks", "services", "sendMessage"}
+    ]
 
 
 def _leaks(text: str, secrets: list[str], where: str) -> None:
@@ -174,3 +189,134 @@ def test_a_shown_host_is_the_host_a_client_connects_to(rest: str) -> None:
 )
 def test_url_redaction_rule(text: str, shown: str) -> None:
     assert strip_url_secrets(text) == shown
+
+
+# --------------------------------------------------------------------------- 2. hash oracles
+
+
+def _peak_shapes(webhook: str, chat_id: int, jwt: str, words: str, a: str, b: str) -> str:
+    """Secrets under keys whose names do not look secret."""
+    return (
+        "[alerts.slack]\n"
+        f'url = "{webhook}"\n'
+        "[alerts.telegram]\n"
+        f"chat_id = {chat_id}\n"
+        f'endpoint = "{webhook}"\n'
+        "[alerts.pager]\n"
+        f'chatId = "{chat_id}"\n'
+        "[strategy.api]\n"
+        f'header = "Bearer {jwt}"\n'
+        f'session = "{jwt}"\n'
+        "[wallet]\n"
+        f'words = "{words}"\n'
+        f'backup = "{words.upper().lower()}"\n'
+        "[storage]\n"
+        f'db_url = "postgresql://trader:{a}/{b}@db.internal:5432/trades"\n'
+        f'db_pass = "{a}"\n'
+        f'userPw = "{b}"\n'
+    )
+
+
+def _shapes(provider: str) -> st.SearchStrategy[tuple[str, int, str, str]]:
+    return st.tuples(
+        webhook_urls_by_provider[provider],
+        st.integers(min_value=-(10**12), max_value=10**12),
+        jwts,
+        mnemonics,
+    )
+
+
+@pytest.mark.parametrize("provider", sorted(webhook_urls_by_provider))
+@given(data=st.data(), a=secrets_text, b=secrets_text, c=secrets_text, d=secrets_text)
+def test_shaped_secrets_do_not_change_the_hash(
+    provider: str, data: st.DataObject, a: str, b: str, c: str, d: str
+) -> None:
+    one = data.draw(_shapes(provider))
+    two = data.draw(_shapes(provider))
+    first = _peak(_peak_shapes(*one, a, b))
+    second = _peak(_peak_shapes(*two, c, d))
+    assert sha256_redacted(first) == sha256_redacted(second)
+    webhook, chat_id, jwt, words = one
+    secrets = [a, b, jwt, *jwt.split("."), words, *_path_tokens(webhook)]
+    _leaks(json.dumps(first.redacted), secrets, "redacted view")
+    assert str(chat_id) not in json.dumps(first.redacted)
+    assert {"alerts.telegram.chat_id", "alerts.pager.chatId", "strategy.api.header"} <= set(
+        first.redacted_keys
+    )
+
+
+def _freqtrade_shapes(s: str, t: str, webhook: str) -> tuple[dict[str, Any], dict[str, str]]:
+    data = _freqtrade_base(
+        strategy_params={"db_pass": s, "broker": {"pw": t, "dsn": f"postgresql://u:{s}/{t}@h/x"}},
+        webhook={"enabled": True, "url": webhook, "format": "json"},
+        telegram={"enabled": True, "token": s, "chat_id": t},
+    )
+    environ = {
+        "FREQTRADE__WEBHOOK__URL": webhook,
+        "FREQTRADE__WEBHOOK__WEBHOOKSTATUS__USER": s,  # Pushover's user key, in a payload
+        "FREQTRADE__WEBHOOK__WEBHOOKENTRY__VALUE1": t,
+        "FREQTRADE__STRATEGY_PARAMS__DB_PASS": t,
+        "FREQTRADE__TELEGRAM__CHAT_ID": s,
+    }
+    return data, environ
+
+
+@given(s1=secrets_text, t1=secrets_text, s2=secrets_text, t2=secrets_text, data=st.data())
+def test_freqtrade_secrets_do_not_change_the_hash(
+    s1: str, t1: str, s2: str, t2: str, data: st.DataObject
+) -> None:
+    w1, w2 = data.draw(
+        st.sampled_from(sorted(webhook_urls_by_provider)).flatmap(
+            lambda p: st.tuples(webhook_urls_by_provider[p], webhook_urls_by_provider[p])
+        )
+    )
+    first = _freqtrade(*_freqtrade_shapes(s1, t1, w1))
+    second = _freqtrade(*_freqtrade_shapes(s2, t2, w2))
+    assert sha256_redacted(first) == sha256_redacted(second)
+    text = json.dumps([first.redacted, [f.redacted for f in first.files]])
+    _leaks(text, [s1, t1, *_path_tokens(w1)], "freqtrade redacted view")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxMjM0NTY3ODkwIn0.",  # an unsigned JWT
+        "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLXNpZw",
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END",
+        "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",  # a Telegram bot token
+        "xoxb-123456789012-1234567890123-abcdefghijklmnop",
+        "ghp_" + "a1B2" * 9,
+        "AKIAIOSFODNN7EXAMPLE",
+        " ".join(["abandon"] * 11 + ["about"]),  # BIP-39's test vector
+        "legal winner thank year wave sausage worth useful legal winner thank yellow",
+        "たいる おじさん あまい ほいく つめた いこつ おうぶ てぬぐい つぶす まもる たいる ほいく",
+    ],
+)
+def test_secret_shapes(value: str) -> None:
+    assert is_secret_value(value)
+    loaded = _peak(f"[notes]\ntext = '''{value}'''\n")
+    assert loaded.redacted["notes"]["text"] == REDACTED
+    assert loaded.redacted_keys == ("notes.text",)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "momentum strategy on BTC/EUR, rebalanced hourly",
+        "the quick brown fox jumps over the lazy dog",  # 9 words
+        "0048163f96bc0758ae93e279a62fb94ffa9aca02431d5ed34dbc2a087500d7d1",  # a digest
+        "1.2.3",
+        "config/bounded_live.toml",
+        "EUR",
+    ],
+)
+def test_harmless_values_are_shown(value: str) -> None:
+    assert not is_secret_value(value)
+    assert _peak(f'[notes]\ntext = "{value}"\n').redacted["notes"]["text"] == value
+
+
+def test_a_lower_case_sentence_of_recovery_phrase_length_is_redacted() -> None:
+    """The price of the shape rule: twelve to twenty-five lower-case words without digits or
+    punctuation look like a recovery phrase and are redacted (never the other way round)."""
+    assert is_secret_value("buy the dip when the market is down and sell when it is up again")
+    assert not is_secret_value("buy the dip when the market is down, and sell when it is up.")

@@ -1,11 +1,15 @@
 """Which config values are secret, and the redacted view of a config. Pure.
 
-A value is secret when it lies under `[exchange]` and is not an allow-listed venue fact, or when
-its key name (NFKC-normalised, case-folded) contains a secret word. Keys the registry knows are
+A value is secret when it lies under `[exchange]` and is not an allow-listed venue fact, when
+its key name (NFKC-normalised, case-folded) contains a secret word or has a secret part
+(`db_pass`), or when the value has a secret's shape whatever its key (a JWT, a PEM private key,
+a provider token with a documented prefix, a recovery phrase). Keys the registry knows are
 classified by the registry (`require_confirm_token` is a gate, not a secret); a `*_env_var` key
-holds the NAME of a variable and is shown everywhere. In every string value, URL user info and
-query strings are redacted. Secret values never enter the redacted view, so its hash
-(`sha256_redacted`) cannot be used to guess one.
+holds the NAME of a variable and is shown everywhere. In every string value a URL shows only
+`scheme://host[:port]`: its user info, path, query and fragment are placeholders (tokens live
+in webhook paths), and a URL whose host is in doubt is `scheme://<redacted>` whole. Secret
+values never enter the redacted view, so its hash (`sha256_redacted`) cannot be used to guess
+one.
 """
 
 from __future__ import annotations
@@ -35,7 +39,12 @@ SECRET_WORDS: Final = (
     "seed_phrase",
     "private",
     "cookie",
+    "chat_id",  # a Telegram chat: with the bot token, where to send as the bot
+    "chatid",
 )
+#: secret only as a whole part of the name (`db_pass`, `userPw`, `totp_seed`), since as
+#: substrings they are inside harmless names (`bypass`, `compass`, `spin`, `sdsn`)
+SECRET_PARTS: Final = frozenset({"pass", "pw", "pin", "otp", "totp", "2fa", "dsn"})
 VENUE_TABLE: Final = "exchange"
 VENUE_FLAGS: Final = frozenset({"sandbox", "testnet", "use_sandbox", "validate_only"})
 VENUE_PLAIN: Final = frozenset({"default_type", "name", "enabled"})
@@ -48,6 +57,19 @@ _HOST_PORT: Final = r"(?P<host>\[[0-9A-Fa-f:.]+\]|[\w.~\-]*)(?::(?P<port>[0-9]{0
 #: an authority ends at the first of these; a `\\` in it is in doubt (WHATWG and urllib3 end
 #: the authority there, Python's urlsplit and yarl do not)
 _AUTHORITY_END: Final = "/?#"
+# Secrets recognised by their shape, whatever the key is called. Each is a prefix or a form a
+# provider documents; a value holding one is redacted whole.
+_SHAPES: Final = (
+    r"eyJ[A-Za-z0-9_\-]{2,}\.[A-Za-z0-9_\-]{2,}\.[A-Za-z0-9_\-]*"  # a JWT (JWS compact form)
+    r"|-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----"  # a PEM private key
+    r"|(?<![0-9])[0-9]{5,16}:[A-Za-z0-9_\-]{30,}"  # a Telegram bot token
+    r"|xox[abeoprs]-[A-Za-z0-9\-]{10,}"  # a Slack token
+    r"|gh[opsur]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}"  # a GitHub token
+    r"|(?:AKIA|ASIA)[0-9A-Z]{16}"  # an AWS access key id
+)
+#: a BIP-39 (12 to 24 words), Electrum (12, 13) or Monero (25) recovery phrase: words of up to
+#: eight lower-case letters, nothing else
+_MNEMONIC_WORDS: Final = range(12, 26)
 
 
 def normalised(name: str) -> str:
@@ -71,7 +93,11 @@ def is_venue_fact(name: str) -> bool:
 
 def has_secret_name(name: str) -> bool:
     n = normalised(name)
-    return any(word in n for word in SECRET_WORDS)
+    if any(word in n for word in SECRET_WORDS):
+        return True
+    # camelCase parts too: "dbPass" is "db_pass"
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", unicodedata.normalize("NFKC", name))
+    return any(part in SECRET_PARTS for part in re.split(r"[^0-9a-z]+", spaced.casefold()))
 
 
 def is_secret_key(path: tuple[str, ...], *, table: bool = False) -> bool:
@@ -206,6 +232,24 @@ def endpoint_origin(text: str) -> str | None:
     return f"{url.scheme}{url.origin}"
 
 
+def is_secret_value(value: str) -> bool:
+    """A value that is a secret by its shape alone: a JWT, a PEM private key, a provider token
+    with a documented prefix, or a recovery phrase (12 to 25 lower-case words).
+
+    `redact` asks this of a value whose URLs are already stripped (`strip_url_secrets`): a
+    token in a URL's path is a placeholder by the URL rule, whatever its shape, so that the
+    shape of a token cannot decide how the rest of the value is shown.
+    """
+    if len(value) < 20:
+        return False
+    if re.search(_SHAPES, value):
+        return True
+    words = value.split()
+    return len(words) in _MNEMONIC_WORDS and all(
+        w.isalpha() and len(w) <= 8 and w == w.lower() for w in words
+    )
+
+
 def redact(
     data: Mapping[str, Any], *, also_secret: Callable[[tuple[str, ...]], bool] | None = None
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -230,7 +274,7 @@ def redact(
                 )
                 out[str(key)] = walk(item, child, child_shown, hidden)
             return out
-        if secret:
+        if secret or (isinstance(value, str) and is_secret_value(strip_url_secrets(value))):
             redacted_paths.append(shown)
             return REDACTED
         if isinstance(value, list):

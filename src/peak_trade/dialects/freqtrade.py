@@ -61,6 +61,7 @@ _SECRET_PATHS: Final = frozenset(
     {
         ("telegram", "token"),
         ("telegram", "chat_id"),
+        ("telegram", "authorized_users"),
         ("discord", "webhook_url"),
         ("webhook", "url"),
         ("api_server", "username"),
@@ -89,9 +90,16 @@ _TEST_HOST_WORDS: Final = ("testnet", "sandbox", "demo", "test.", "-test")
 
 
 def is_freqtrade_secret(path: tuple[str, ...]) -> bool:
-    """Freqtrade's own secret keys, and every ccxt credential (or header) in a ccxt table."""
+    """Freqtrade's own secret keys, every ccxt credential (or header) in a ccxt table, and every
+    `webhook` value but its transport settings: a webhook's payloads carry the receiver's keys
+    under any name (Pushover's `user`, IFTTT's key in `value1`), from the file or from a
+    `FREQTRADE__WEBHOOK__…` variable."""
     if path[:2] in _SECRET_PATHS or path in _SECRET_PATHS:
         return True
+    if len(path) >= 2 and path[0] == "webhook":
+        return path[1] not in frozenset(
+            {"enabled", "format", "retries", "retry_delay", "timeout", "allow_custom_messages"}
+        )
     if len(path) >= 3 and path[0] == "exchange" and path[1] in _CCXT_TABLES:
         return any(normalised(part).replace("_", "") in _CCXT_SECRET_NAMES for part in path[2:])
     return False
