@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+from typing import Literal
 
 import pytest
 from hypothesis import given
@@ -174,3 +175,45 @@ def test_redacted_hash_cannot_be_used_to_guess_a_secret(first: str, second: str)
     one = decode_config(template.format(s=first).encode(), origin="c.toml")
     two = decode_config(template.format(s=second).encode(), origin="c.toml")
     assert sha256_redacted(one) == sha256_redacted(two)
+
+
+@given(secret=secrets_text)
+def test_validation_messages_never_quote_the_value(secret: str) -> None:
+    import msgspec
+
+    from peak_trade.core.redaction import validation_message
+
+    for type_, value in [
+        (float | Literal["unlimited"], secret),  # freqtrade's stake_amount
+        (Literal["paper", "testnet", "live"], secret),
+        (Literal[1, 2], 9_000_000_001),
+        (int, secret),
+        (dict[str, int], {"k": secret}),
+    ]:
+        with pytest.raises(msgspec.ValidationError) as info:
+            msgspec.convert(value, type=type_, strict=True)
+        message = validation_message(str(info.value))
+        assert_no_leak(message, [secret, str(value)], "validation message")
+        assert " - at " not in message
+        assert message[:1].islower()
+    assert validation_message("Invalid enum value 'x' - at `$.stake_amount`") == (
+        "not one of the allowed values"
+    )
+    assert validation_message("Expected `int`, got `str`") == "expected `int`, got `str`"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="dialects/freqtrade.py _caps must build its message with "
+    "redaction.validation_message (outside this branch's files)",
+)
+@given(secret=secrets_text)
+def test_freqtrade_cap_errors_never_quote_the_value(secret: str) -> None:
+    from peak_trade.dialects import freqtrade
+
+    data = {"dry_run": True, "stake_currency": "USDT", "stake_amount": secret}
+    overrides, names = freqtrade.env_overrides({"FREQTRADE__STAKE_AMOUNT": secret})
+    for merged, env_names in ((data, ()), (freqtrade.deep_merge(overrides, dict(data)), names)):
+        with pytest.raises(ConfigError) as info:
+            freqtrade.decode(merged, files=[("c.json", data)], env_override_names=env_names)
+        assert_no_leak(str(info.value), [secret], "ConfigError message")

@@ -250,6 +250,20 @@ def is_secret_value(value: str) -> bool:
     )
 
 
+def validation_message(text: str) -> str:
+    """A msgspec validation message, without its ` - at `$...`` suffix and without any value
+    it quotes from the input, with a lower-case first letter: `invalid enum value 'hunter2'`
+    (an enum or literal that did not match) becomes `not one of the allowed values`.
+
+    msgspec's other messages for our types name types, constraints and keys, never a value;
+    the enum one quotes the value, which may be a secret (`FREQTRADE__STAKE_AMOUNT=<a key>`).
+    """
+    message = text.split(" - at ", 1)[0]
+    if message.startswith("Invalid enum value"):
+        message = "not one of the allowed values"
+    return message[:1].lower() + message[1:]
+
+
 def redact(
     data: Mapping[str, Any], *, also_secret: Callable[[tuple[str, ...]], bool] | None = None
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
