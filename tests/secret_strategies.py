@@ -72,3 +72,62 @@ def config_with_secrets(
 #: an environment variable a venue names for its key: set to a secret by the leak tests,
 #: whose value must never appear (only its presence may)
 ENV_CREDENTIAL = "PEAK_TRADE_LEAK_TEST_API_KEY"
+
+
+# --------------------------------------------------------------------------- secret shapes
+
+#: a password holding the characters that end a URL's authority or user info
+url_passwords = st.builds(
+    lambda a, sep, b: f"{a}{sep}{b}",
+    secrets_text,
+    st.sampled_from(["/", "?", "#", "@", "/x@", "?#", "%2F", ":"]),
+    secrets_text,
+)
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+#: a JWT: `eyJ` (a JSON header) . payload . signature, base64url without padding
+_JWT_HEADER = _b64url(b'{"alg":"HS256","typ":"JWT"}')
+jwts = st.builds(
+    lambda payload, signature: f"{_JWT_HEADER}.{_b64url(payload)}.{_b64url(signature)}",
+    st.binary(min_size=12, max_size=60).filter(lambda raw: len(set(raw)) >= 10),
+    st.binary(min_size=32, max_size=32).filter(lambda raw: len(set(raw)) >= 10),
+)
+
+#: a BIP-39-like recovery phrase: 12, 15, 18, 21 or 24 lower-case words of 3 to 8 letters
+mnemonics = st.sampled_from([12, 15, 18, 21, 24]).flatmap(
+    lambda n: (
+        st.lists(
+            st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=8),
+            min_size=n,
+            max_size=n,
+        )
+        .filter(lambda words: len(set(words)) >= len(words) - 2)
+        .map(" ".join)
+    )
+)
+
+#: webhook and bot URLs whose token is in the path, as the providers document them: one
+#: strategy per provider (a provider's host is no secret; its tokens are)
+webhook_urls_by_provider = {
+    "slack": st.builds(
+        lambda t, b, x: f"https://hooks.slack.com/services/T{t}/B{b}/{x}",
+        secrets_text,
+        secrets_text,
+        secrets_text,
+    ),
+    "telegram": st.builds(
+        lambda bot, t: f"https://api.telegram.org/bot{bot}:{t}/sendMessage",
+        st.integers(min_value=10**8, max_value=10**10),
+        secrets_text,
+    ),
+    "discord": st.builds(
+        lambda i, t: f"https://discord.com/api/webhooks/{i}/{t}",
+        st.integers(min_value=10**17, max_value=10**19),
+        secrets_text,
+    ),
+}
+webhook_urls = st.one_of(*webhook_urls_by_provider.values())

@@ -1,17 +1,25 @@
-"""The package's exception hierarchy. Imports nothing from the package.
+"""The package's exception hierarchy. Imports only `core.text` (which imports nothing).
 
 `cli/entry.py` maps these to exit codes in one place:
 `UsageError`/`ConfigError`/`OutputError`/`ArchiveError`/`KeyFileError` and every other
 `PeakTradeError` -> 2 (bad input),
 `Finding` subclasses (`TamperError`, ...) -> 1, `ReadOnlyViolation` and anything else -> 3.
-Messages never contain secret values: they name keys and paths, not what those hold.
+Messages never contain secret values: they name keys and paths, not what those hold. Key
+names and paths come from the input, so `str()` of every error is one terminal-safe line
+(`core.text.printable`): a key named `"x\\x1b]0;PWNED\\x07"` cannot retitle the terminal, nor a
+`"\\r\\n"` in one forge a line of `fleet` output.
 """
 
 from __future__ import annotations
 
+from peak_trade.core.text import printable
+
 
 class PeakTradeError(Exception):
     """Root of every error this package raises on purpose."""
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 class UsageError(PeakTradeError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+from typing import Literal
 
 import pytest
 from hypothesis import given
@@ -100,10 +101,11 @@ def test_loaded_config_hides_every_secret(
         "storage.wallet_mnemonic",
     }
     leaky = loaded.redacted["exchange"]["leaky"]
-    assert leaky["base_url"] == "https://<redacted>@api.leaky.invalid:8443/v1?<redacted>"
-    assert leaky["private_ws_host"] == "wss://ws.leaky.invalid/private?<redacted>#<redacted>"
+    # a URL shows its scheme and host[:port]; user info, path, query, fragment are placeholders
+    assert leaky["base_url"] == "https://<redacted>@api.leaky.invalid:8443/<redacted>?<redacted>"
+    assert leaky["private_ws_host"] == "wss://ws.leaky.invalid/<redacted>?<redacted>#<redacted>"
     assert loaded.redacted["storage"]["db_url"] == (
-        "postgresql://<redacted>@db.internal:5432/trades"
+        "postgresql://<redacted>@db.internal:5432/<redacted>"
     )
     assert loaded.redacted["strategy"]["broker"]["accounts"][0] == {
         "name": "main",
@@ -173,3 +175,41 @@ def test_redacted_hash_cannot_be_used_to_guess_a_secret(first: str, second: str)
     one = decode_config(template.format(s=first).encode(), origin="c.toml")
     two = decode_config(template.format(s=second).encode(), origin="c.toml")
     assert sha256_redacted(one) == sha256_redacted(two)
+
+
+@given(secret=secrets_text)
+def test_validation_messages_never_quote_the_value(secret: str) -> None:
+    import msgspec
+
+    from peak_trade.core.redaction import validation_message
+
+    for type_, value in [
+        (float | Literal["unlimited"], secret),  # freqtrade's stake_amount
+        (Literal["paper", "testnet", "live"], secret),
+        (Literal[1, 2], 9_000_000_001),
+        (int, secret),
+        (dict[str, int], {"k": secret}),
+    ]:
+        with pytest.raises(msgspec.ValidationError) as info:
+            msgspec.convert(value, type=type_, strict=True)
+        message = validation_message(str(info.value))
+        assert_no_leak(message, [secret, str(value)], "validation message")
+        assert " - at " not in message
+        assert message[:1].islower()
+    assert validation_message("Invalid enum value 'x' - at `$.stake_amount`") == (
+        "not one of the allowed values"
+    )
+    assert validation_message("Expected `int`, got `str`") == "expected `int`, got `str`"
+
+
+@given(secret=secrets_text)
+def test_freqtrade_cap_errors_never_quote_the_value(secret: str) -> None:
+    from peak_trade.dialects.freqtrade import config as freqtrade
+
+    data = {"dry_run": True, "stake_currency": "USDT", "stake_amount": secret}
+    env = freqtrade.env_overrides({"FREQTRADE__STAKE_AMOUNT": secret})
+    merged_env = freqtrade.deep_merge(env.nested, dict(data), where="env")
+    for merged, overrides in ((data, None), (merged_env, env)):
+        with pytest.raises(ConfigError) as info:
+            freqtrade.decode(merged, files=[("c.json", data)], env=overrides)
+        assert_no_leak(str(info.value), [secret], "ConfigError message")

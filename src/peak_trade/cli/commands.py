@@ -83,7 +83,9 @@ def audit_export(args: argparse.Namespace) -> Outcome:
     if to_stdout:
         write_stdout(stdout_text)
     for path in rendered:
-        print(f"wrote {path}", file=sys.stderr)
+        from peak_trade.core.text import printable
+
+        print(f"wrote {printable(path)}", file=sys.stderr)
     return Outcome.OK
 
 
@@ -195,7 +197,7 @@ def audit_history(args: argparse.Namespace) -> Outcome:
     from peak_trade.archive.refs import iter_entries
     from peak_trade.live.history import SIGNATURE_INVALID, HistoryRow, iter_history
     from peak_trade.readonly import ReadOnlyGuard
-    from peak_trade.views import to_json
+    from peak_trade.views import cell, to_json
     from peak_trade.views.governance import history_lines, history_widths
 
     damaged: list[int] = []  # seqs of damaged or badly signed rows, noted as they stream past
@@ -213,7 +215,7 @@ def audit_history(args: argparse.Namespace) -> Outcome:
         seq_width = environment_width = 0
         for entry in iter_entries(args.archive_dir):
             seq_width = max(seq_width, len(str(entry.seq)))
-            environment_width = max(environment_width, len(entry.environment_id))
+            environment_width = max(environment_width, len(cell(entry.environment_id)))
         rows = noting_damage(iter_history(args.archive_dir, signature_check=check))
         if args.format == "json":
             write_stdout("[")

@@ -28,7 +28,7 @@ from peak_trade.core.caps import ConfiguredCap, contradictions
 from peak_trade.core.digest import sha256_hex
 from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig, TradingEnvironment
 from peak_trade.core.kinds import KIND
-from peak_trade.core.redaction import redact
+from peak_trade.core.redaction import redact, validation_message
 from peak_trade.core.registry import (
     CAPS,
     CURRENCY_PATTERN,
@@ -480,8 +480,7 @@ def _describe_validation_error(text: str) -> str:
         if path.endswith("confirm_token_sha256"):
             return f"{path}: expected a SHA-256 hex digest (64 hex characters)"
         return f"{path}: expected an upper-case currency code such as EUR"
-    words = re.sub(r"`([^`]*)`", _type_words, msg)
-    words = words[:1].lower() + words[1:]
+    words = re.sub(r"`([^`]*)`", _type_words, validation_message(msg))
     return f"{path}: {words}" if path else words
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import msgspec
 
+from peak_trade.core.redaction import validation_message
 from peak_trade.core.registry import (
     CAP,
     CURRENCY_PATTERN,
@@ -45,7 +46,7 @@ def _check(key: str, value: Any) -> None:
     try:
         msgspec.convert(value, type=row_type, strict=True)
     except msgspec.ValidationError as exc:
-        message = f"{key}: {str(exc).split(' - at ', 1)[0]}"
+        message = f"{key}: {validation_message(str(exc))}"
         if ", got `" in str(exc):
             raise TypeError(message) from None
         raise ValueError(message) from None

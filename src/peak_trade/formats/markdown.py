@@ -11,11 +11,13 @@ from __future__ import annotations
 from peak_trade.core.caps import is_bounded, unlimited_kinds
 from peak_trade.core.facts import NOT_SET, UNLIMITED
 from peak_trade.core.registry import EFFECTIVE_KINDS, SETTING, CapKind
+from peak_trade.core.text import LAYOUT
 from peak_trade.dialects import named
 from peak_trade.dialects.interface import MarkdownWords
 from peak_trade.live.snapshot import LiveAuditSnapshot
 
-_CONTROL = dict.fromkeys((*range(0x20), 0x7F), "\ufffd")
+#: C0, DEL, C1 and the characters that move or reorder text (bidi controls, line separators)
+_CONTROL = dict.fromkeys((*range(0x20), *range(0x7F, 0xA0), *LAYOUT), "\ufffd")
 
 
 def _inline(value: object) -> str:

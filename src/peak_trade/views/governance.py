@@ -17,7 +17,7 @@ from peak_trade.live.history import (
     SIGNATURE_VALID,
     HistoryRow,
 )
-from peak_trade.views import to_json
+from peak_trade.views import aligned, cell, to_json
 
 
 def render_verify(report: VerifyReport) -> str:
@@ -70,8 +70,9 @@ def render_diff(diff: SnapshotDiff) -> str:
         if change.risk is not Risk.NEUTRAL:
             label = "less safe" if change.risk is Risk.LESS_SAFE else "safer"
             note = f"    # {label}: {change.why}"
-        lines.append(f"- {change.key}: {_value(change.old)}")
-        lines.append(f"+ {change.key}: {_value(change.new)}{note}")
+        key = cell(change.key)
+        lines.append(f"- {key}: {cell(_value(change.old))}")
+        lines.append(f"+ {key}: {cell(_value(change.new))}{note}")
     return "\n".join(lines) + "\n"
 
 
@@ -82,12 +83,6 @@ def diff_json(diff: SnapshotDiff) -> str:
         **msgspec.structs.asdict(diff),
     }
     return to_json(payload)
-
-
-def _aligned(table: Sequence[Sequence[str]]) -> list[str]:
-    """Rows as lines with every column padded to its widest cell."""
-    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in table]
 
 
 HISTORY_HEADER: Final = (
@@ -136,7 +131,7 @@ def history_lines(rows: Iterable[HistoryRow], widths: Sequence[int]) -> Iterator
         flag = "" if row.intact else "[DAMAGED: run verify] "
         flag += "[BAD SIGNATURE] " if row.signature == SIGNATURE_INVALID else ""
         flag += "[LESS SAFE] " if row.less_safe else ""
-        yield f"    {flag}" + ("; ".join(row.changes) or "no change")
+        yield f"    {flag}" + (cell("; ".join(row.changes)) or "no change")
 
 
 def history_widths(seq_width: int, environment_width: int) -> tuple[int, ...]:
@@ -147,13 +142,13 @@ def history_widths(seq_width: int, environment_width: int) -> tuple[int, ...]:
 
 
 def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
-    return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+    return "  ".join(cell(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
 
 def render_history(rows: Sequence[HistoryRow]) -> str:
     widths = history_widths(
         max((len(str(r.seq)) for r in rows), default=3),
-        max((len(r.environment_id) for r in rows), default=11),
+        max((len(cell(r.environment_id)) for r in rows), default=11),
     )
     return "\n".join(history_lines(rows, widths)) + "\n"
 
@@ -185,12 +180,13 @@ def render_fleet(report: FleetReport) -> str:
                 ",".join(row.blockers) or "none",
             )
         )
-    lines = _aligned(table)
+    lines = aligned(table)
     for row in report.rows:
+        path = cell(row.path)
         if row.error:
-            lines.append(f"  {row.path}: {row.error}")
+            lines.append(f"  {path}: {cell(row.error)}")
         for violation in row.violations:
-            fix = f" (fix: {violation.fix})" if violation.fix else ""
-            lines.append(f"  {row.path}: {violation.code}: {violation.message}{fix}")
+            fix = f" (fix: {cell(violation.fix)})" if violation.fix else ""
+            lines.append(f"  {path}: {violation.code}: {cell(violation.message)}{fix}")
     lines.append(report.summary())
     return "\n".join(lines) + "\n"

@@ -20,7 +20,7 @@ from peak_trade.core.registry import (
 from peak_trade.core.venues import Venue
 from peak_trade.dialects import DEFAULT, named
 from peak_trade.live.assessment import Assessment
-from peak_trade.views import to_json
+from peak_trade.views import cell, to_json
 
 
 class BlockerView(msgspec.Struct, frozen=True, kw_only=True):
@@ -103,7 +103,10 @@ def _venue_line(venue: Venue) -> str:
         f"{c.key} {c.kind}{'' if c.kind == 'inline' else (' set' if c.present else ' not set')}"
         for c in venue.credentials
     )
-    return f"{venue.name}: {enabled}, {sandbox}" + (f"; credentials: {creds}" if creds else "")
+    # every part comes from the config (a venue's name, its credential keys): escaped once here
+    return cell(
+        f"{venue.name}: {enabled}, {sandbox}" + (f"; credentials: {creds}" if creds else "")
+    )
 
 
 def _shown(value: bool | str) -> str:
@@ -136,7 +139,7 @@ def headline(report: StatusReport) -> str:
 def _config_line(report: StatusReport) -> str:
     dialect = "" if report.dialect == DEFAULT.name else f", {report.dialect}"
     return (
-        f"Config: {report.config_path or 'embedded default'} ({report.config_source},"
+        f"Config: {cell(report.config_path or 'embedded default')} ({report.config_source},"
         f" found by {report.config_resolved_from}{dialect})"
     )
 
@@ -173,7 +176,7 @@ def render_text(report: StatusReport) -> str:
     for gate in report.gates:
         state = "open" if gate.open else "CLOSED"
         value = _token_text(report) if gate.key == TOKEN_SETTING else _shown(gate.value)
-        lines.append(f"  {gate.gate:<{width}}  {state:<6}  {gate.key} = {value}")
+        lines.append(f"  {gate.gate:<{width}}  {state:<6}  {cell(gate.key)} = {cell(value)}")
     armed = "yes: the file alone opens every gate" if report.config_armed else "no"
     lines += ["", f"Config armed: {armed}", _limits_line(report)]
     lines += [f"Venue {line}" for line in report.venues]
@@ -211,7 +214,8 @@ def render_rich(report: StatusReport, stream: TextIO, *, width: int | None = Non
     for gate in report.gates:
         state = "[green]open[/]" if gate.open else "[red]CLOSED[/]"
         value = _token_text(report) if gate.key == TOKEN_SETTING else _shown(gate.value)
-        console.print(f"  {escape(gate.gate)}: {state}  {escape(gate.key)} = {escape(value)}")
+        key, shown = escape(cell(gate.key)), escape(cell(value))
+        console.print(f"  {escape(gate.gate)}: {state}  {key} = {shown}")
     armed = "yes: the file alone opens every gate" if report.config_armed else "no"
     console.print(f"Config armed: {armed}", style="bold red" if report.config_armed else None)
     limits_style = None if report.risk_limits_enabled else "bold red"

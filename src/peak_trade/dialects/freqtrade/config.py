@@ -32,7 +32,13 @@ from peak_trade.core.config import (
     source_of,
 )
 from peak_trade.core.environment import TradingEnvironment
-from peak_trade.core.redaction import endpoint_origin, is_secret_key, normalised, redact
+from peak_trade.core.redaction import (
+    endpoint_origin,
+    is_secret_key,
+    normalised,
+    redact,
+    validation_message,
+)
 from peak_trade.core.registry import CURRENCY_PATTERN, FULL_MATCH
 from peak_trade.core.venues import Credential, Venue
 from peak_trade.dialects.freqtrade import jsonc
@@ -65,6 +71,7 @@ _SECRET_PATHS: Final = frozenset(
     {
         ("telegram", "token"),
         ("telegram", "chat_id"),
+        ("telegram", "authorized_users"),
         ("discord", "webhook_url"),
         ("webhook", "url"),
         ("api_server", "username"),
@@ -101,10 +108,21 @@ _ORDER_CLIENT_TABLES: Final = ("ccxt_config", "ccxt_sync_config")
 _TEST_HOST_LABELS: Final = frozenset({"test", "testnet", "sandbox", "demo", "paper"})
 
 
+#: a webhook's transport settings; every other webhook value may carry the receiver's key
+_WEBHOOK_SETTINGS: Final = frozenset(
+    {"enabled", "format", "retries", "retry_delay", "timeout", "allow_custom_messages"}
+)
+
+
 def is_freqtrade_secret(path: tuple[str, ...]) -> bool:
-    """Freqtrade's own secret keys, and every ccxt credential (or header) in a ccxt table."""
+    """Freqtrade's own secret keys, every ccxt credential (or header) in a ccxt table, and every
+    `webhook` value but its transport settings: a webhook's payloads carry the receiver's keys
+    under any name (Pushover's `user`, IFTTT's key in `value1`), from the file or from a
+    `FREQTRADE__WEBHOOK__…` variable."""
     if path[:2] in _SECRET_PATHS or path in _SECRET_PATHS:
         return True
+    if len(path) >= 2 and path[0] == "webhook":
+        return path[1] not in _WEBHOOK_SETTINGS
     if len(path) >= 3 and path[0] == "exchange" and path[1] in _CCXT_TABLES:
         return any(normalised(part).replace("_", "") in _CCXT_SECRET_NAMES for part in path[2:])
     return False
@@ -458,9 +476,8 @@ def _caps(
         value = data[row.key]
         try:
             msgspec.convert(value, type=row.type, strict=True)
-        except msgspec.ValidationError as exc:
-            message = str(exc).split(" - at ", 1)[0]
-            raise ConfigError(f"{where}: {row.key}: {message[:1].lower()}{message[1:]}") from None
+        except msgspec.ValidationError as exc:  # never echo the value: it may be a secret
+            raise ConfigError(f"{where}: {row.key}: {validation_message(str(exc))}") from None
         unlimited = value in row.unlimited and type(value) is type(row.unlimited[0])
         source = "environment" if (row.key,) in env_paths else source_of(row.key, precedence)
         caps.append(
