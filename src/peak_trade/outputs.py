@@ -37,6 +37,29 @@ def check_outputs(paths: Sequence[str], *, force: bool, protected: Sequence[str]
             raise OutputError(f"{path}: exists; refusing to overwrite without --force")
 
 
+def refuse_inputs(outputs: Sequence[str], inputs: Sequence[str]) -> None:
+    """Refuse an output that is a file this run read (a config, its overlay, an include), under
+    any spelling: the same real path, or the same file by device and inode (a hard link). Called
+    once the inputs are known, before anything is written; `--force` never overrides it."""
+    read = {os.path.realpath(p) for p in inputs}
+    identities = set()
+    for path in inputs:
+        with contextlib.suppress(OSError, ValueError):
+            info = os.stat(path)
+            identities.add((info.st_dev, info.st_ino))
+    for path in outputs:
+        same = os.path.realpath(path) in read
+        if not same:
+            with contextlib.suppress(OSError, ValueError):
+                info = os.stat(path)
+                same = (info.st_dev, info.st_ino) in identities
+        if same:
+            raise OutputError(
+                f"{path}: is a file this run read (a config, an overlay or an include);"
+                " refusing to write it, --force or not"
+            )
+
+
 def write_all(outputs: Mapping[str, bytes], *, force: bool) -> None:
     """Write each output atomically; if one fails, remove those this call created.
 

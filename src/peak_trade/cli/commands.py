@@ -65,7 +65,7 @@ def _assess(args: argparse.Namespace, *, scenario_ids: list[str] | None = None) 
 def audit_export(args: argparse.Namespace) -> Outcome:
     from peak_trade import app
     from peak_trade.formats import SNAPSHOT_FORMATS, snapshot_format
-    from peak_trade.outputs import check_outputs, write_all
+    from peak_trade.outputs import check_outputs, refuse_inputs, write_all
     from peak_trade.readonly import ReadOnlyGuard
 
     files = [(path, fmt) for fmt in SNAPSHOT_FORMATS if (path := getattr(args, output_dest(fmt)))]
@@ -76,7 +76,9 @@ def audit_export(args: argparse.Namespace) -> Outcome:
     used = [fmt for _, fmt in files] + ([stdout_format] if to_stdout else [])
     app.import_before_guard(*app.SNAPSHOT_MODULES, *dict.fromkeys(f.module for f in used))
     with ReadOnlyGuard(outputs=paths):
-        snapshot = app.snapshot_now(_assess(args))
+        assessment = _assess(args)
+        refuse_inputs(paths, [f.path for f in assessment.loaded.files])
+        snapshot = app.snapshot_now(assessment)
         rendered = {path: fmt.render(snapshot).encode() for path, fmt in files}
         stdout_text = stdout_format.render(snapshot) if to_stdout else ""
         write_all(rendered, force=args.force)
@@ -251,7 +253,7 @@ def audit_check(args: argparse.Namespace) -> Outcome:
 def audit_fleet(args: argparse.Namespace) -> Outcome:
     from peak_trade import app
     from peak_trade.live.fleet import FleetOutcome, expand_targets
-    from peak_trade.outputs import check_outputs, write_all
+    from peak_trade.outputs import check_outputs, refuse_inputs, write_all
     from peak_trade.readonly import ReadOnlyGuard
     from peak_trade.views import to_json
     from peak_trade.views.governance import render_fleet
@@ -262,6 +264,7 @@ def audit_fleet(args: argparse.Namespace) -> Outcome:
     app.import_before_guard("versions")
     with ReadOnlyGuard(outputs=outputs):
         report = app.audit_fleet_now(paths)
+        refuse_inputs(outputs, report.inputs)
         payload = report.payload()
         write_all({path: to_json(payload).encode() for path in outputs}, force=args.force)
     write_stdout(to_json(payload) if args.format == "json" else render_fleet(report))

@@ -48,6 +48,8 @@ class FleetRow(msgspec.Struct, frozen=True, kw_only=True):
 
 class FleetReport(msgspec.Struct, frozen=True, kw_only=True):
     rows: tuple[FleetRow, ...]
+    #: every file the fleet read (configs, overlays, includes): never an output
+    inputs: tuple[str, ...] = ()
 
     @property
     def allowed(self) -> int:
@@ -131,12 +133,15 @@ def audit_fleet(
     environ: Mapping[str, str] | None = None,
 ) -> FleetReport:
     rows = []
+    inputs: list[str] = []
     for path in paths:
+        inputs.append(path)
         try:
             loaded = load([path], environ=environ)
         except ConfigError as error:
             rows.append(_invalid_row(path, error))
             continue
+        inputs.extend(f.path for f in loaded.files)
         assessment = assess(loaded)
         snapshot = snapshot_of(assessment, timestamp_utc=timestamp_utc, versions=versions)
         verdict, drills = assessment.verdict, assessment.drills
@@ -155,7 +160,7 @@ def audit_fleet(
                 violations=check_snapshot(snapshot, Expectation.BLOCKED),
             )
         )
-    return FleetReport(rows=tuple(rows))
+    return FleetReport(rows=tuple(rows), inputs=tuple(dict.fromkeys(inputs)))
 
 
 def _invalid_row(path: str, error: ConfigError) -> FleetRow:
