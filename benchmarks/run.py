@@ -160,8 +160,8 @@ def _per_call(fn: Callable[[], object], repeats: int) -> float:
 
 
 def in_process(repeats: int) -> dict[str, float]:
-    from peak_trade.core.config import load_config
     from peak_trade.core.order import Order
+    from peak_trade.dialects.peak_trade.config import load_config
     from peak_trade.formats import OutputFormat, render
     from peak_trade.live.audit import LiveAuditVersions, audit_loaded_config
     from peak_trade.live.drills import risk_limits_of, run_drills
@@ -179,8 +179,8 @@ def in_process(repeats: int) -> dict[str, float]:
 
     snapshot = build()
     raw = CONFIG.read_bytes()
-    from peak_trade.core.config import decode_config
     from peak_trade.dialects.freqtrade import jsonc
+    from peak_trade.dialects.peak_trade.config import decode_config
     from peak_trade.files import MAX_CONFIG_BYTES
 
     # the costliest JSON a config file may be: 1 MiB, a comment every five bytes, tabs between
@@ -214,7 +214,7 @@ def _scratch() -> str:
 
 def _build_archive(directory: str, count: int) -> None:
     from peak_trade.archive.store import append_entry
-    from peak_trade.core.config import load_config
+    from peak_trade.dialects.peak_trade.config import load_config
     from peak_trade.formats import OutputFormat, render
     from peak_trade.live.audit import LiveAuditVersions, audit_loaded_config
 
@@ -244,7 +244,7 @@ def _write_archive_directly(directory: str, count: int) -> None:
     import hashlib
 
     from peak_trade.archive.ledger import LEDGER, LedgerEntry, planned_names
-    from peak_trade.core.config import load_config
+    from peak_trade.dialects.peak_trade.config import load_config
     from peak_trade.formats import OutputFormat, render
     from peak_trade.live.audit import LiveAuditVersions, audit_loaded_config
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from peak_trade.core.config import decode_config, sha256_redacted
+from peak_trade.core.loaded import sha256_redacted
+from peak_trade.dialects.peak_trade.config import decode_config
 from peak_trade.formats import OutputFormat, render
 
 ASSETS = Path(__file__).resolve().parent / "assets"

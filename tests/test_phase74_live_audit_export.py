@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 
 from peak_trade import __version__
-from peak_trade.core.config import decode_config, load_config
+from peak_trade.dialects.peak_trade.config import decode_config, load_config
 from peak_trade.formats import OutputFormat, render
 from peak_trade.live.audit import (
     LiveAuditSnapshot,

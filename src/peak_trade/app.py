@@ -52,8 +52,8 @@ def assess_config(
     """Find, load and assess one config: the shared first half of export, archive, check,
     status and drills. No paths: Peak_Trade's resolution order, down to the embedded default,
     which is refused unless `allow_default`."""
-    from peak_trade.core.config import DEFAULT_CONFIG_PATH
     from peak_trade.dialects import assess, load
+    from peak_trade.dialects.peak_trade.config import DEFAULT_CONFIG_PATH
     from peak_trade.errors import ConfigError
 
     loaded = load(paths, dialect=dialect, bounded_live=bounded_live)

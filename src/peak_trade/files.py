@@ -3,7 +3,8 @@ than a config can be.
 
 A FIFO, a device or a socket passed as a config, a key or an archive file would make a read hang
 or read forever; a read-only audit refuses them instead. Errors are `OSError`s (with `strerror`)
-so that each caller turns them into its own one-line error naming the path.
+so that each caller turns them into its own one-line error naming the path;
+`read_config_bytes` does that for a config file (a `ConfigError`).
 
 The bounds on one config file, whatever its dialect: `MAX_CONFIG_BYTES` (1 MiB) and
 `MAX_NESTING` (32 levels of tables/objects and arrays). A real config is a few kilobytes (the
@@ -19,6 +20,8 @@ import os
 import stat
 from io import BufferedReader
 from typing import Any, Final
+
+from peak_trade.errors import ConfigError
 
 MAX_CONFIG_BYTES: Final = 1024 * 1024
 MAX_NESTING: Final = 32
@@ -76,3 +79,35 @@ def nesting_depth(data: Any, limit: int = MAX_NESTING) -> int:
 
 
 _CONTAINERS: Final[frozenset[type]] = frozenset({dict, list})
+
+
+def read_config_bytes(path: str) -> bytes:
+    """Read a config file, with one clear `ConfigError` for every way that can fail.
+
+    Opened without blocking and refused unless it is a regular file: a FIFO or a device
+    cannot make the audit hang.
+    """
+    try:
+        with open_regular(path) as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a config file") from None
+    except NotARegularFile as exc:
+        what = (
+            "is a directory, not a config file"
+            if exc.strerror == "a directory"
+            else ("not a regular file; refusing to read it")
+        )
+        raise ConfigError(f"{path}: {what}") from None
+    except PermissionError:
+        raise ConfigError(f"{path}: permission denied") from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "invalid path"
+        raise ConfigError(f"{path}: cannot read config ({reason or 'I/O error'})") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"{path}: larger than {MAX_CONFIG_BYTES // 1024 // 1024} MiB; not a config file"
+        )
+    return raw

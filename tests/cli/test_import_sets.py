@@ -116,7 +116,7 @@ def test_version_and_help_import_no_msgspec_and_no_config_code(argv: list[str]) 
     light = (
         *HEAVY,
         "msgspec",
-        "peak_trade.core.config",
+        "peak_trade.dialects.peak_trade.config",
         "peak_trade.dialects.freqtrade.config",
         "peak_trade.dialects.peak_trade.assessment",
     )

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from peak_trade.core.config import load_config
 from peak_trade.dialects import assess
+from peak_trade.dialects.peak_trade.config import load_config
 from peak_trade.views.status import build_status, render_rich, render_text
 from tests.conftest import EXAMPLE_CONFIG, EXAMPLE_TOKEN, CliResult, toml_config, write
 from tests.live.test_safety_truth_table import CASES, TOKENS, case_config, oracle

@@ -7,14 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from peak_trade.core.config import (
-    EMBEDDED_DEFAULT,
-    MAX_CONFIG_BYTES,
-    decode_config,
-    load_config,
-)
 from peak_trade.core.environment import TradingEnvironment
+from peak_trade.dialects.peak_trade.config import EMBEDDED_DEFAULT, decode_config, load_config
 from peak_trade.errors import ConfigError
+from peak_trade.files import MAX_CONFIG_BYTES
 from peak_trade.live.safety import EffectiveMode, evaluate_gates
 from tests.conftest import EXAMPLE_CONFIG, EXAMPLE_TOKEN, toml_config
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from peak_trade.core.config import LoadedConfig, decode_config
+from peak_trade.core.loaded import LoadedConfig
+from peak_trade.dialects.peak_trade.config import decode_config
 from peak_trade.errors import ConfigError
 from peak_trade.live.safety import SafetyGuard, evaluate_gates
 

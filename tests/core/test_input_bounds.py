@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from peak_trade.core.config import decode_config, parse_toml, read_config_bytes
 from peak_trade.dialects.freqtrade import config as freqtrade
 from peak_trade.dialects.freqtrade import jsonc
+from peak_trade.dialects.peak_trade.config import decode_config, parse_toml
 from peak_trade.errors import ConfigError
-from peak_trade.files import MAX_CONFIG_BYTES, MAX_NESTING, nesting_depth
+from peak_trade.files import MAX_CONFIG_BYTES, MAX_NESTING, nesting_depth, read_config_bytes
 
 DIGIT_LIMIT = sys.get_int_max_str_digits()
 BASE = '[environment]\nmode = "paper"\n'

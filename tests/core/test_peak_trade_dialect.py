@@ -11,10 +11,10 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from peak_trade.core.config import CONFIG_PATH_ENV_VAR, decode_config, load_config
 from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig, TradingEnvironment
 from peak_trade.core.registry import CAPS, SETTINGS, keys_of_table
 from peak_trade.dialects import assess
+from peak_trade.dialects.peak_trade.config import CONFIG_PATH_ENV_VAR, decode_config, load_config
 from peak_trade.errors import ConfigError
 from tests.conftest import EXAMPLE_CONFIG, CliResult, toml_config, write
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peak_trade.core.config import decode_config, sha256_redacted
+from peak_trade.core.loaded import sha256_redacted
 from peak_trade.core.redaction import (
     REDACTED,
     endpoint_origin,
@@ -23,6 +23,7 @@ from peak_trade.core.redaction import (
     strip_url_secrets,
 )
 from peak_trade.dialects.freqtrade import config as freqtrade
+from peak_trade.dialects.peak_trade.config import decode_config
 from tests.secret_strategies import (
     assert_no_leak,
     jwts,

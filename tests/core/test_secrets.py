@@ -10,9 +10,10 @@ from typing import Literal
 import pytest
 from hypothesis import given
 
-from peak_trade.core.config import decode_config, sha256_redacted
+from peak_trade.core.loaded import sha256_redacted
 from peak_trade.core.redaction import REDACTED, is_secret_key, redact
 from peak_trade.core.secret import Secret
+from peak_trade.dialects.peak_trade.config import decode_config
 from peak_trade.errors import ConfigError
 from tests.secret_strategies import assert_no_leak, config_with_secrets, secrets_text
 

@@ -23,7 +23,7 @@ from peak_trade.archive.signing import (
 )
 from peak_trade.archive.store import Signing, append_entry
 from peak_trade.archive.verify import verify_archive
-from peak_trade.core.config import decode_config
+from peak_trade.dialects.peak_trade.config import decode_config
 from peak_trade.errors import ArchiveError
 from peak_trade.formats import OutputFormat, render
 from peak_trade.live.audit import LiveAuditVersions, audit_loaded_config

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from peak_trade.core.config import decode_config
+from peak_trade.dialects.peak_trade.config import decode_config
 from peak_trade.live.audit import LiveAuditSnapshot, LiveAuditVersions, audit_loaded_config
 from peak_trade.live.diff import Risk, diff_snapshots
 from peak_trade.live.policy import Expectation, check_snapshot

@@ -7,14 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peak_trade.core.config import (
-    LoadedConfig,
+from peak_trade.core.environment import EnvironmentConfig
+from peak_trade.core.environment import LiveRiskConfig as RiskConfig
+from peak_trade.core.loaded import LoadedConfig
+from peak_trade.dialects.peak_trade.config import (
     decode_config,
     embedded_default_config,
     load_config,
 )
-from peak_trade.core.environment import EnvironmentConfig
-from peak_trade.core.environment import LiveRiskConfig as RiskConfig
 from peak_trade.live.drills import SCENARIO_IDS, SCENARIO_NAMES, SCENARIOS, run_drills
 from peak_trade.live.safety import SafetyGuard
 from peak_trade.readonly import ReadOnlyGuard

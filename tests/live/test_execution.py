@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 import peak_trade
-from peak_trade.core.config import decode_config
 from peak_trade.core.environment import LiveRiskConfig as RiskConfig
+from peak_trade.dialects.peak_trade.config import decode_config
 from peak_trade.live.execution import REAL_ORDER_TRANSPORT, Order, Step, submit
 from peak_trade.live.risk_limits import LiveRiskLimits
 from peak_trade.live.safety import SafetyGuard

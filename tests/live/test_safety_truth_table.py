@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from peak_trade.core.config import decode_config
+from peak_trade.dialects.peak_trade.config import decode_config
 from peak_trade.live.safety import SafetyGuard, evaluate_gates, is_live_execution_allowed
 from tests.conftest import toml_config
 

@@ -2,9 +2,10 @@
 
 Each row states a config key path, its type and constraint, its safe default (what an absent
 key means), its label in reports, and which direction of change is *less safe*. Gates add their
-blocker code, message and remedy. Decoding (`core.config`), gate evaluation (`live.safety`), the
-snapshot (`live.snapshot`), the Markdown and status labels, `diff`'s judges and the JSON Schema
-descriptions all read these rows; none of them spells a key, label or direction itself.
+blocker code, message and remedy. Decoding (`dialects.peak_trade.config`), gate evaluation
+(`live.safety`), the snapshot (`live.snapshot`), the Markdown and status labels, `diff`'s judges
+and the JSON Schema descriptions all read these rows; none of them spells a key, label or
+direction itself.
 
 Adding a cap of an existing kind is one `CapRow` here plus its test. Adding a reported setting
 is one `SettingRow` plus a field in the public type that carries it (`EnvironmentConfig` or

@@ -17,7 +17,7 @@ from peak_trade.dialects.peak_trade.dialect import PEAK_TRADE
 from peak_trade.errors import ConfigError
 
 if TYPE_CHECKING:
-    from peak_trade.core.config import LoadedConfig
+    from peak_trade.core.loaded import LoadedConfig
     from peak_trade.live.assessment import Assessment
 
 DIALECTS: Final[tuple[Dialect, ...]] = (PEAK_TRADE, FREQTRADE)
@@ -65,7 +65,7 @@ def load(
     bounded_live: bool = True,
 ) -> LoadedConfig:
     """Load the config the command names (no path: the default dialect's own resolution)."""
-    from peak_trade.core.config import read_config_bytes
+    from peak_trade.files import read_config_bytes
 
     env = os.environ if environ is None else environ
     chosen = named(dialect) if dialect is not None else None

@@ -16,8 +16,8 @@ from typing import Any
 import msgspec
 
 from peak_trade.core.caps import EffectiveCaps
-from peak_trade.core.config import LoadedConfig
 from peak_trade.core.facts import GateState
+from peak_trade.core.loaded import LoadedConfig
 from peak_trade.live.drills import DrillRun
 from peak_trade.live.safety import Verdict
 

@@ -20,8 +20,8 @@ from typing import Any
 import msgspec
 
 from peak_trade.core.caps import ConfiguredCap
-from peak_trade.core.config import LoadedConfig
 from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig
+from peak_trade.core.loaded import LoadedConfig
 from peak_trade.core.redaction import redact
 from peak_trade.core.registry import CAPS, SETTINGS, CapRow, SettingRow
 from peak_trade.core.secret import Secret

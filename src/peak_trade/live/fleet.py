@@ -15,7 +15,7 @@ from enum import IntEnum
 
 import msgspec
 
-from peak_trade.core.config import name_and_stem
+from peak_trade.core.loaded import name_and_stem
 from peak_trade.dialects import assess, file_patterns, is_overlay, load
 from peak_trade.errors import ConfigError
 from peak_trade.live.policy import Expectation, PolicyViolation, check_snapshot

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 import msgspec
 
 from peak_trade.core.caps import ConfiguredCap, EffectiveCaps
-from peak_trade.core.config import LoadedConfig, sha256_of_redacted, sha256_redacted
 from peak_trade.core.environment import TradingEnvironment
+from peak_trade.core.loaded import LoadedConfig, sha256_of_redacted, sha256_redacted
 from peak_trade.core.venues import Venue
 from peak_trade.live.assessment import Assessment
 from peak_trade.live.drills import SCENARIO_NAMES, LiveAuditDrillResult

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Final
 
 from peak_trade.core.caps import effective_caps
-from peak_trade.core.config import LoadedConfig
 from peak_trade.core.facts import GateState
+from peak_trade.core.loaded import LoadedConfig
 from peak_trade.core.registry import BlockerCode
 from peak_trade.dialects.freqtrade.config import FreqtradeFacts, facts_of
 from peak_trade.dialects.freqtrade.rows import REMEDY

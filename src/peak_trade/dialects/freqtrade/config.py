@@ -23,15 +23,8 @@ from typing import Any, Final, NamedTuple
 import msgspec
 
 from peak_trade.core.caps import ConfiguredCap
-from peak_trade.core.config import (
-    LoadedConfig,
-    ResolvedFrom,
-    file_infos,
-    name_and_stem,
-    read_config_bytes,
-    source_of,
-)
 from peak_trade.core.environment import TradingEnvironment
+from peak_trade.core.loaded import LoadedConfig, ResolvedFrom, file_infos, name_and_stem, source_of
 from peak_trade.core.redaction import (
     endpoint_origin,
     is_secret_key,
@@ -44,7 +37,7 @@ from peak_trade.core.venues import Credential, Venue
 from peak_trade.dialects.freqtrade import jsonc
 from peak_trade.dialects.freqtrade.rows import CAPS
 from peak_trade.errors import ConfigError
-from peak_trade.files import MAX_NESTING
+from peak_trade.files import MAX_NESTING, read_config_bytes
 
 DIALECT: Final = "freqtrade"
 ENV_PREFIX: Final = "FREQTRADE__"

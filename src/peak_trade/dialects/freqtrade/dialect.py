@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Final
 from peak_trade.dialects.interface import MarkdownWords
 
 if TYPE_CHECKING:
-    from peak_trade.core.config import LoadedConfig
+    from peak_trade.core.loaded import LoadedConfig
     from peak_trade.live.assessment import Assessment
     from peak_trade.live.rules import Policy, PolicyWords
     from peak_trade.live.snapshot import LiveAuditSnapshot

@@ -1,3 +1,4 @@
-"""Peak_Trade (DESIGN §2, §3): `dialect.py` (the light descriptor `DIALECTS` lists),
-`assessment.py` (its gates, the seed's drills and its words), `policy.py` (its rules). Its
-decoding and loading live at the seed's module paths (`core.config`, `core.environment`)."""
+"""Peak_Trade (DESIGN §2, §3): `dialect.py` (the light descriptor `DIALECTS` lists), `config.py`
+(finding, reading and strictly decoding its TOML and the bounded_live.toml overlay),
+`assessment.py` (its gates, the seed's drills and its words), `policy.py` (its rules). Its rows
+(`core.registry`) and settings types (`core.environment`) stay at the seed's module paths."""

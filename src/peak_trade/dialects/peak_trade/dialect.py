@@ -1,6 +1,6 @@
 """Peak_Trade (DESIGN §2, §3): one TOML file (`config/config.toml`) with a `bounded_live.toml`
 merged beside it, its own gates (mode, Gate 1, Gate 2, dry-run, confirm token), the seed's drills
-A-G. Decoding and loading: `core.config` (the seed's module paths); its assessment and words:
+A-G. Decoding and loading: `config.py`; its assessment and words:
 `assessment.py`; its policy rules: `policy.py`. This module stays light (no parser imported).
 """
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Final
 from peak_trade.dialects.interface import MarkdownWords
 
 if TYPE_CHECKING:
-    from peak_trade.core.config import LoadedConfig
+    from peak_trade.core.loaded import LoadedConfig
     from peak_trade.live.assessment import Assessment
     from peak_trade.live.rules import Policy, PolicyWords
     from peak_trade.live.snapshot import LiveAuditSnapshot
@@ -50,7 +50,7 @@ class PeakTradeDialect:
 
     def default_paths(self, environ: Mapping[str, str]) -> tuple[str, ...]:
         """`PEAK_TRADE_CONFIG_PATH`, else `config/config.toml` when it exists."""
-        from peak_trade.core.config import resolve_config_path
+        from peak_trade.dialects.peak_trade.config import resolve_config_path
 
         path, _ = resolve_config_path(None, environ)
         return (path,) if path is not None else ()
@@ -66,7 +66,7 @@ class PeakTradeDialect:
         bounded_live: bool,
         raw: bytes | None,
     ) -> LoadedConfig:
-        from peak_trade.core.config import load_config
+        from peak_trade.dialects.peak_trade.config import load_config
 
         return load_config(
             paths[0] if paths else None, environ=environ, bounded_live=bounded_live, raw=raw

@@ -19,15 +19,22 @@ import os
 import re
 import sys
 import tomllib
-from collections.abc import Callable, Collection, Iterator, Mapping
-from typing import Any, Final, Literal
+from collections.abc import Collection, Iterator, Mapping
+from typing import Any, Final
 
 import msgspec
 
 from peak_trade.core.caps import ConfiguredCap, contradictions
-from peak_trade.core.digest import sha256_hex
 from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig, TradingEnvironment
 from peak_trade.core.kinds import KIND
+from peak_trade.core.loaded import (
+    ConfigSource,
+    LoadedConfig,
+    ResolvedFrom,
+    file_infos,
+    name_and_stem,
+    source_of,
+)
 from peak_trade.core.redaction import redact, validation_message
 from peak_trade.core.registry import (
     CAPS,
@@ -41,14 +48,12 @@ from peak_trade.core.registry import (
     keys_of_table,
 )
 from peak_trade.core.secret import Secret
-from peak_trade.core.venues import Venue, venues_of
+from peak_trade.core.venues import venues_of
 from peak_trade.errors import ConfigError
 from peak_trade.files import (
-    MAX_CONFIG_BYTES,
     MAX_NESTING,
-    NotARegularFile,
     nesting_depth,
-    open_regular,
+    read_config_bytes,
 )
 
 DEFAULT_CONFIG_PATH: Final = "config/config.toml"
@@ -58,8 +63,6 @@ BOUNDED_LIVE_FILE: Final = "bounded_live.toml"
 EMBEDDED_DEFAULT: Final = "embedded-default"
 MAX_DEPTH: Final = MAX_NESTING  # the bounds of every config file: `peak_trade.files`
 
-ConfigSource = Literal["file", "embedded-default", "api"]
-ResolvedFrom = Literal["option", "env", "default-path", "embedded-default", "api"]
 
 EMBEDDED_DEFAULT_TOML: Final = """\
 # peak-trade embedded default: the safest state. Used when no config file exists.
@@ -112,45 +115,6 @@ _ConfigFile = msgspec.defstruct(
     [(name, t, msgspec.field(default_factory=t)) for name, t in _TABLES.items()],
     kw_only=True,
 )
-
-
-class ConfigFileInfo(msgspec.Struct, frozen=True, kw_only=True):
-    """One file read for a config, and its redacted content (hashed for the provenance)."""
-
-    path: str
-    redacted: dict[str, Any]
-
-
-class LoadedConfig(msgspec.Struct, frozen=True, kw_only=True):
-    """A decoded config and where it came from. Holds secrets only inside `Secret`.
-
-    Neutral facts every dialect states: the trading `mode`, the `base_currency` of money caps,
-    whether the system checks caps at all (`limits_enabled`), the caps, venues and provenance.
-    `dialect` names the system (`peak_trade.dialects`); what only that system has is read only
-    by its own package: `facts` (a bot's own gates), and Peak_Trade's settings objects
-    (`environment`, `risk`: its call forms, None for any other system).
-    """
-
-    dialect: str
-    mode: TradingEnvironment
-    base_currency: str
-    limits_enabled: bool
-    caps: tuple[ConfiguredCap, ...]
-    venues: tuple[Venue, ...]
-    source: ConfigSource
-    resolved_from: ResolvedFrom
-    path: str | None
-    files: tuple[ConfigFileInfo, ...]
-    limits_source: str
-    default_environment_id: str
-    redacted: dict[str, Any]
-    redacted_keys: tuple[str, ...]
-    env_overrides: tuple[str, ...] = ()
-    #: caps that count only while an overlay (Peak_Trade's bounded live) is enabled
-    bounded_live_enabled: bool = False
-    facts: msgspec.Struct | None = None
-    environment: EnvironmentConfig | None = None
-    risk: LiveRiskConfig | None = None
 
 
 def peak_trade_settings(loaded: LoadedConfig) -> tuple[EnvironmentConfig, LiveRiskConfig]:
@@ -365,22 +329,6 @@ def decode_config(
     )
 
 
-def file_infos(
-    parsed: list[tuple[str, dict[str, Any]]],
-    merged: Mapping[str, Any],
-    merged_redacted: dict[str, Any],
-    *,
-    also_secret: Callable[[tuple[str, ...]], bool] | None = None,
-) -> tuple[ConfigFileInfo, ...]:
-    """Each file's own redacted view. A single file whose data is the merged config shares the
-    merged view (the same object, so it is redacted and hashed once)."""
-    if len(parsed) == 1 and parsed[0][1] == merged:
-        return (ConfigFileInfo(path=parsed[0][0], redacted=merged_redacted),)
-    return tuple(
-        ConfigFileInfo(path=p, redacted=redact(d, also_secret=also_secret)[0]) for p, d in parsed
-    )
-
-
 def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
@@ -416,28 +364,6 @@ def _value_problems(values: Mapping[str, Any]) -> list[str]:
         if value is not None and not FULL_MATCH[pattern].fullmatch(value):
             problems.append(f"{key}: expected {what}")
     return problems
-
-
-def source_of(key: str, parsed: list[tuple[str, dict[str, Any]]]) -> str:
-    """The file a key's value came from: the last file that sets it, with `parsed` in merge
-    precedence order (lowest first)."""
-    parts = key.split(".")
-    for path, data in reversed(parsed):
-        node: Any = data
-        for part in parts:
-            if not isinstance(node, Mapping) or part not in node:
-                break
-            node = node[part]
-        else:
-            return name_and_stem(path)[0]
-    return name_and_stem(parsed[0][0])[0]
-
-
-def name_and_stem(origin: str) -> tuple[str, str]:
-    """File name and stem of a config path: the stem is the default environment id."""
-    name = origin.replace("\\", "/").rsplit("/", 1)[-1] or origin
-    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
-    return name, stem
 
 
 # patterns for error messages only: compiled on first use (re caches them), not at start-up
@@ -494,38 +420,6 @@ def embedded_default_config(token: str | None = None) -> LoadedConfig:
         resolved_from="embedded-default",
         token_from_env=token,
     )
-
-
-def read_config_bytes(path: str) -> bytes:
-    """Read a config file, with one clear `ConfigError` for every way that can fail.
-
-    Opened without blocking and refused unless it is a regular file: a FIFO or a device
-    cannot make the audit hang.
-    """
-    try:
-        with open_regular(path) as handle:
-            raw = handle.read(MAX_CONFIG_BYTES + 1)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, not a config file") from None
-    except NotARegularFile as exc:
-        what = (
-            "is a directory, not a config file"
-            if exc.strerror == "a directory"
-            else ("not a regular file; refusing to read it")
-        )
-        raise ConfigError(f"{path}: {what}") from None
-    except PermissionError:
-        raise ConfigError(f"{path}: permission denied") from None
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "invalid path"
-        raise ConfigError(f"{path}: cannot read config ({reason or 'I/O error'})") from None
-    if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError(
-            f"{path}: larger than {MAX_CONFIG_BYTES // 1024 // 1024} MiB; not a config file"
-        )
-    return raw
 
 
 def resolve_config_path(
@@ -599,14 +493,3 @@ def _token(env: Mapping[str, str]) -> str | None:
         except UnicodeEncodeError:
             raise ConfigError(f"{TOKEN_ENV_VAR}: not valid UTF-8") from None
     return token
-
-
-def sha256_redacted(loaded: LoadedConfig) -> str:
-    """SHA-256 of the RFC 8785 canonical JSON of the redacted (merged) config."""
-    return sha256_of_redacted(loaded.redacted)
-
-
-def sha256_of_redacted(redacted: Mapping[str, Any]) -> str:
-    import rfc8785  # lazy: only the audit needs it
-
-    return sha256_hex(rfc8785.dumps(redacted))
