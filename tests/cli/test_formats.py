@@ -11,7 +11,7 @@ import importlib
 import json
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,7 @@ from peak_trade.formats import (
     render,
     stdout_formats,
 )
-from tests.conftest import EXAMPLE_CONFIG, CliResult
+from tests.conftest import EXAMPLE_CONFIG, CliResult, toml_config, write
 from tests.test_phase74_live_audit_export import example_snapshot
 
 Cli = Callable[..., CliResult]
@@ -62,7 +62,7 @@ def test_the_stdout_formats_are_exports_format_choices() -> None:
 def test_names_and_flags_are_unique_and_the_built_in_formats_are_registered() -> None:
     assert len(set(NAMES)) == len(NAMES)
     assert {f.value for f in OutputFormat} <= set(NAMES)
-    findings = [n for name, aliases in FINDINGS_FORMATS.items() for n in (name, *aliases)]
+    findings = [n for f in FINDINGS_FORMATS for n in (f.name, *f.aliases)]
     assert len(set(findings)) == len(findings)
 
 
@@ -116,3 +116,36 @@ def test_the_stdout_format_is_imported_before_the_guard(name: str) -> None:
     argv = ["audit", "export", "--stdout", "--format", name, "--config", str(EXAMPLE_CONFIG)]
     module = next(f.module for f in SNAPSHOT_FORMATS if f.name == name)
     assert f"peak_trade.{module}" in _modules_before_the_guard(argv)
+
+
+def test_a_findings_format_is_one_module_and_one_entry(
+    cli: Callable[..., CliResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new findings format (say, a CSV of the policy's violations) needs its module and one
+    `FindingsFormat` entry: the parser offers it where it serves, the command renders it."""
+    import sys
+    import types
+
+    from peak_trade import formats
+
+    module = types.ModuleType("peak_trade.formats.csvcheck")
+
+    def render_check(snapshot: object, expect: object, violations: Sequence[object]) -> str:
+        return "code,keys\n" + "".join(
+            f"{v.code},{' '.join(v.keys)}\n"  # type: ignore[attr-defined]
+            for v in violations
+        )
+
+    module.render_check = render_check  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "peak_trade.formats.csvcheck", module)
+    entry = formats.FindingsFormat("csvcheck", module="formats.csvcheck", reports=("check",))
+    monkeypatch.setattr(formats, "FINDINGS_FORMATS", (*formats.FINDINGS_FORMATS, entry))
+    write(tmp_path / "config.toml", toml_config())
+    result = cli(
+        "audit", "check", "--config", str(tmp_path / "config.toml"), "--format", "csvcheck"
+    )
+    assert result.code == 1
+    assert result.out.startswith("code,keys\nconfig_armed,environment.mode ")
+    # it serves check only: fleet does not offer it
+    refused = cli("audit", "fleet", str(tmp_path), "--format", "csvcheck")
+    assert refused.code == 2 and "invalid choice: 'csvcheck'" in refused.err

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from enum import Enum
 from typing import TYPE_CHECKING, TextIO
 
+from peak_trade.formats import plugged_findings, render_findings
+
 if TYPE_CHECKING:
     from peak_trade.archive.verify import SignatureCheck
     from peak_trade.formats import SnapshotFormat
@@ -212,6 +214,8 @@ def audit_history(args: argparse.Namespace) -> Outcome:
 
     check = _signature_check(args.public_key)
 
+    if (plugged := plugged_findings(args.format)) is not None and plugged.module:
+        __import__(f"peak_trade.{plugged.module}")  # before the guard, as every renderer
     with ReadOnlyGuard():
         # streamed: a first pass over the ledger alone sizes the columns, the second prints
         seq_width = environment_width = 0
@@ -219,7 +223,9 @@ def audit_history(args: argparse.Namespace) -> Outcome:
             seq_width = max(seq_width, len(str(entry.seq)))
             environment_width = max(environment_width, len(cell(entry.environment_id)))
         rows = noting_damage(iter_history(args.archive_dir, signature_check=check))
-        if args.format == "json":
+        if plugged_findings(args.format):
+            write_stdout(render_findings(args.format, "history", rows))
+        elif args.format == "json":
             write_stdout("[")
             for index, row in enumerate(rows):
                 item = to_json(row).rstrip("\n").replace("\n", "\n  ")
@@ -243,7 +249,9 @@ def audit_check(args: argparse.Namespace) -> Outcome:
     with ReadOnlyGuard():
         snapshot = app.snapshot_now(_assess(args))
         violations = check_snapshot(snapshot, expect)
-    if args.format == "json":
+    if plugged_findings(args.format):
+        write_stdout(render_findings(args.format, "check", snapshot, expect, violations))
+    elif args.format == "json":
         write_stdout(to_json(check_payload(snapshot, expect, violations)))
     else:
         write_stdout(render_check(violations, expect, snapshot.environment_id))
@@ -267,7 +275,10 @@ def audit_fleet(args: argparse.Namespace) -> Outcome:
         refuse_inputs(outputs, report.inputs)
         payload = report.payload()
         write_all({path: to_json(payload).encode() for path in outputs}, force=args.force)
-    write_stdout(to_json(payload) if args.format == "json" else render_fleet(report))
+    if plugged_findings(args.format):
+        write_stdout(render_findings(args.format, "fleet", report))
+    else:
+        write_stdout(to_json(payload) if args.format == "json" else render_fleet(report))
     outcome = report.outcome()
     if outcome is FleetOutcome.FINDING:
         return Outcome.FINDING

@@ -84,29 +84,10 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _findings_format(value: str) -> str:
-    from peak_trade.formats import FINDINGS_FORMATS, findings_format
+def _add_format(parser: argparse.ArgumentParser, report: str) -> None:
+    from peak_trade.formats import format_argument
 
-    if (name := findings_format(value)) is None:
-        choices = ", ".join(FINDINGS_FORMATS)
-        raise argparse.ArgumentTypeError(f"invalid choice: {value!r} (choose from {choices})")
-    return name
-
-
-def _add_format(parser: argparse.ArgumentParser) -> None:
-    from peak_trade.formats import FINDINGS_FORMATS
-
-    default = next(iter(FINDINGS_FORMATS))
-    aliases = "".join(
-        f"; {a!r} is accepted for {n}" for n in FINDINGS_FORMATS for a in FINDINGS_FORMATS[n]
-    )
-    parser.add_argument(
-        "--format",
-        type=_findings_format,
-        default=default,
-        metavar="{" + ",".join(FINDINGS_FORMATS) + "}",
-        help=f"output format (default: {default}{aliases})",
-    )
+    parser.add_argument("--format", **format_argument(report))  # type: ignore[arg-type]
 
 
 def _add_allow_default(parser: argparse.ArgumentParser) -> None:
@@ -174,14 +155,14 @@ def _args_verify(p: argparse.ArgumentParser) -> None:
         metavar="SEQ:SHA256",
         help="fail unless this entry (recorded elsewhere) is still in the chain",
     )
-    _add_format(p)
+    _add_format(p, "verify")
 
 
 def _args_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("old", metavar="OLD")
     p.add_argument("new", metavar="NEW")
     _add_archive_dir(p)
-    _add_format(p)
+    _add_format(p, "diff")
 
 
 def _args_history(p: argparse.ArgumentParser) -> None:
@@ -191,7 +172,7 @@ def _args_history(p: argparse.ArgumentParser) -> None:
         metavar="KEYFILE",
         help="Ed25519 public key (PEM): check each entry's signature (without: 'unchecked')",
     )
-    _add_format(p)
+    _add_format(p, "history")
 
 
 def _args_check(p: argparse.ArgumentParser) -> None:
@@ -203,12 +184,12 @@ def _args_check(p: argparse.ArgumentParser) -> None:
         default="blocked",
         help="blocked (default, the v1.0 guarantee) or allowed (a deliberate live release)",
     )
-    _add_format(p)
+    _add_format(p, "check")
 
 
 def _args_fleet(p: argparse.ArgumentParser) -> None:
     p.add_argument("targets", nargs="+", metavar="DIR|GLOB|FILE")
-    _add_format(p)
+    _add_format(p, "fleet")
     p.add_argument("--output-json", metavar="PATH", help="also write the report as JSON")
     p.add_argument("--force", action="store_true", help="replace an existing --output-json")
 
@@ -220,7 +201,7 @@ def _args_keygen(p: argparse.ArgumentParser) -> None:
 
 def _args_status(p: argparse.ArgumentParser) -> None:
     _add_config(p)
-    _add_format(p)
+    _add_format(p, "status")
 
 
 def _args_drills(p: argparse.ArgumentParser) -> None:
@@ -231,7 +212,7 @@ def _args_drills(p: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="run only this drill: A, B, C, D, E, F or G (repeatable)",
     )
-    _add_format(p)
+    _add_format(p, "drills")
 
 
 class _Command(NamedTuple):

@@ -7,7 +7,10 @@ import before the read-only guard is armed. Adding a format: write `formats/<nam
 `render` and add one `SnapshotFormat` entry below; no CLI edit.
 
 Findings formats (`FINDINGS_FORMATS`): what `--format` of check, fleet, history, verify, diff,
-status and drills accepts; each command's view (`views/`) renders it.
+status and drills accepts. The built-in `text` and `json` are rendered by each command's view
+(`views/`); any other is a module under `formats/` exposing `render_<report>(...)` for the reports
+it names (`check`: snapshot, expectation and violations; `fleet`: the report; `history`: the
+rows). Adding one: write the module and add one `FindingsFormat` entry; no CLI edit.
 
 Importing this module is cheap (no msgspec, no enum or named-tuple class to create): the parser
 reads it on every run that takes --format.
@@ -22,7 +25,14 @@ if TYPE_CHECKING:
     from peak_trade.formats.names import OutputFormat
     from peak_trade.live.snapshot import LiveAuditSnapshot
 
-__all__ = ["FINDINGS_FORMATS", "SNAPSHOT_FORMATS", "OutputFormat", "SnapshotFormat", "render"]
+__all__ = [
+    "FINDINGS_FORMATS",
+    "SNAPSHOT_FORMATS",
+    "FindingsFormat",
+    "OutputFormat",
+    "SnapshotFormat",
+    "render",
+]
 
 
 class SnapshotFormat:
@@ -64,17 +74,83 @@ SNAPSHOT_FORMATS: Final = (
 DEFAULT_SNAPSHOT_FORMAT: Final = "markdown"
 
 
-#: every `--format` of the commands that report findings, each with the older names still
-#: accepted for it; the first is the default
-FINDINGS_FORMATS: Final[dict[str, tuple[str, ...]]] = {"text": ("table",), "json": ()}
+class FindingsFormat:
+    """One `--format` of the commands that report findings: its name, the older names still
+    accepted for it, and (for a format that is not built in) its module and the reports it
+    renders. A plain class with slots: created on every run."""
+
+    __slots__ = ("aliases", "module", "name", "reports")
+
+    def __init__(
+        self,
+        name: str,
+        aliases: tuple[str, ...] = (),
+        *,
+        module: str | None = None,
+        reports: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.aliases = aliases
+        self.module = module  #: under `peak_trade.`, exposing `render_<report>`; None: built in
+        self.reports = reports  #: what it renders; a built-in format renders every report
+
+    def serves(self, report: str) -> bool:
+        return self.module is None or report in self.reports
 
 
-def findings_format(value: str) -> str | None:
-    """The findings format `value` names (an alias resolved), or None."""
-    for name, aliases in FINDINGS_FORMATS.items():
-        if value == name or value in aliases:
-            return name
+#: every findings format; the first is the default
+FINDINGS_FORMATS: Final = (FindingsFormat("text", ("table",)), FindingsFormat("json"))
+
+
+def findings_formats(report: str) -> tuple[FindingsFormat, ...]:
+    """The findings formats one report (a command's output) can be written in."""
+    return tuple(f for f in FINDINGS_FORMATS if f.serves(report))
+
+
+def findings_format(value: str, report: str = "") -> str | None:
+    """The findings format `value` names for that report (an alias resolved), or None."""
+    for fmt in FINDINGS_FORMATS if not report else findings_formats(report):
+        if value == fmt.name or value in fmt.aliases:
+            return fmt.name
     return None
+
+
+def plugged_findings(name: str) -> FindingsFormat | None:
+    """The findings format of that name when a module of its own renders it (not built in)."""
+    return next((f for f in FINDINGS_FORMATS if f.name == name and f.module), None)
+
+
+def render_findings(name: str, report: str, *values: object) -> str:
+    """A report in a findings format that a module of its own renders."""
+    fmt = plugged_findings(name)
+    if fmt is None or fmt.module is None or report not in fmt.reports:
+        raise ValueError(f"format {name!r} does not render {report}")
+    module = f"peak_trade.{fmt.module}"
+    __import__(module)
+    text: str = getattr(sys.modules[module], f"render_{report}")(*values)
+    return text
+
+
+def format_argument(report: str) -> dict[str, object]:
+    """`add_argument("--format", ...)` keywords for one report: its choices, aliases and help."""
+    formats = findings_formats(report)
+    default = formats[0].name
+    aliases = "".join(f"; {a!r} is accepted for {f.name}" for f in formats for a in f.aliases)
+
+    def parse(value: str) -> str:
+        import argparse
+
+        if (name := findings_format(value, report)) is None:
+            choices = ", ".join(f.name for f in formats)
+            raise argparse.ArgumentTypeError(f"invalid choice: {value!r} (choose from {choices})")
+        return name
+
+    return {
+        "type": parse,
+        "default": default,
+        "metavar": "{" + ",".join(f.name for f in formats) + "}",
+        "help": f"output format (default: {default}{aliases})",
+    }
 
 
 def __getattr__(name: str) -> type[OutputFormat]:
