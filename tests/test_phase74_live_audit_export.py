@@ -468,7 +468,7 @@ def _bad_inputs(tmp: Path) -> list[tuple[list[str], str]]:
         (["--config", example, "--environment-id", ""], "argument --environment-id"),
         (["--config", example, "--bogus"], "unrecognized arguments: --bogus"),
         (["--config", example, "extra-positional"], "unrecognized arguments: extra-positional"),
-        (["--config"], "argument --config: expected one argument"),
+        (["--config"], "argument -c/--config: expected one argument"),
         (
             ["--config", example, "--output-json", out, "--output-markdown", str(existing)],
             "exists; refusing",

@@ -50,8 +50,12 @@ def write_stdout(text: str) -> None:
 def _assess(args: argparse.Namespace, *, scenario_ids: list[str] | None = None) -> Assessment:
     """The config the command names, assessed (`app.assess_config` with the parsed options)."""
     from peak_trade import app
+    from peak_trade.dialects import is_overlay
 
-    return app.assess_config(
+    for path in args.config or []:
+        if is_overlay(path):
+            _note(f"{path} is an overlay merged into the config beside it; audited alone here")
+    assessment = app.assess_config(
         args.config or [],
         dialect=args.dialect,
         bounded_live=not args.no_bounded_live,
@@ -59,6 +63,19 @@ def _assess(args: argparse.Namespace, *, scenario_ids: list[str] | None = None) 
         environment_id=getattr(args, "environment_id", None),
         scenario_ids=scenario_ids,
     )
+    if assessment.loaded.source == "embedded-default":
+        _note(
+            "no config file found: this audits the embedded safe default, not a deployed"
+            " system (name one with --config)"
+        )
+    return assessment
+
+
+def _note(message: str) -> None:
+    """A one-line note on stderr: what the audit did that the user may not expect."""
+    from peak_trade.core.text import printable
+
+    print(f"peak-trade: note: {printable(message)}", file=sys.stderr)
 
 
 # --------------------------------------------------------------------------- the snapshot

@@ -19,6 +19,7 @@ import peak_trade.cli.help as texts
 from peak_trade import __version__
 from peak_trade._startup import help_formatter, import_msgspec_without_typing_extensions
 from peak_trade.cli.commands import Outcome
+from peak_trade.cli.usage import did_you_mean, misplaced_option
 from peak_trade.errors import Finding, PeakTradeError, ReadOnlyViolation, UsageError
 
 EXIT_OK, EXIT_FINDING, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -42,7 +43,7 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+        raise UsageError(f"{did_you_mean(message)} (see '{self.prog} --help')")
 
 
 def _environment_id(value: str) -> str:
@@ -66,6 +67,7 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
     several = ", ".join(d.title for d in DIALECTS if d.several_files)
 
     parser.add_argument(
+        "-c",
         "--config",
         metavar="PATH",
         action="append",
@@ -255,7 +257,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="peak-trade", description=texts.PROG_DESCRIPTION, epilog=texts.PROG_EPILOG
     )
-    parser.add_argument("--version", action="version", version=f"peak-trade {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"peak-trade {__version__}")
     top = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=_Parser, prog="peak-trade"
     )
@@ -307,6 +309,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code. Never raises, never prints a traceback."""
     try:
         arguments = sys.argv[1:] if argv is None else list(argv)
+        if not arguments:  # a bare `peak-trade`: the help, as a usage error
+            build_parser([]).print_help()
+            return EXIT_BAD_INPUT
+        if (misplaced := misplaced_option(arguments, [*TOP_COMMANDS, "audit"])) is not None:
+            raise UsageError(misplaced)
         handler: Handler = (args := parse(arguments)).handler
         import_msgspec_without_typing_extensions()  # before a command imports it
         return EXIT_CODES[handler(args)]
