@@ -19,7 +19,7 @@ import os
 import re
 import sys
 import tomllib
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any, Final
 
 import msgspec
@@ -110,6 +110,29 @@ _TABLES: Final[dict[str, type[msgspec.Struct]]] = {
     "bounded_live": _BoundedLive,
 }
 # Unknown top-level tables are allowed: a real trading config holds far more than we read.
+# One spelt almost like a table we read is a typo that would silently drop its settings
+# (`[enviroment]`: the config would read as paper): an error naming the table meant.
+_READ_TABLES: Final = (*_TABLES, "exchange")
+_TYPO_RATIO: Final = 0.85
+
+
+def _nearest(name: str, known: Sequence[str], cutoff: float = 0.75) -> str | None:
+    import difflib  # only for a key or table that is not known
+
+    near = difflib.get_close_matches(name, known, n=1, cutoff=cutoff)
+    return near[0] if near else None
+
+
+def _misspelt_tables(data: Mapping[str, Any]) -> list[str]:
+    return [
+        f"[{name}]: unknown table; did you mean [{near}]? (its settings would be ignored)"
+        for name, value in data.items()
+        if isinstance(value, Mapping)
+        and name not in _READ_TABLES
+        and (near := _nearest(name, _READ_TABLES, _TYPO_RATIO)) is not None
+    ]
+
+
 _ConfigFile = msgspec.defstruct(
     "_ConfigFile",
     [(name, t, msgspec.field(default_factory=t)) for name, t in _TABLES.items()],
@@ -223,6 +246,9 @@ def decode_files(
     for _, extra in parsed[1:]:
         data = merge_bounded(data, extra)
     where = " + ".join(path for path, _ in parsed)
+    misspelt = _misspelt_tables(data)
+    if misspelt:
+        raise ConfigError(f"{where}: {misspelt[0]}")
     try:
         tables = msgspec.convert(data, type=_ConfigFile, strict=True)
     except msgspec.ValidationError as exc:
@@ -390,8 +416,10 @@ def _describe_validation_error(text: str) -> str:
     unknown = re.match(_UNKNOWN_FIELD, msg)
     if unknown:
         key = unknown["key"]
-        known = ", ".join(keys_of_table(path)) if path in STRICT_TABLES else ""
-        hint = f" (known keys: {known})" if known else ""
+        keys = keys_of_table(path) if path in STRICT_TABLES else ()
+        near = _nearest(key, keys)
+        hint = f" (known keys: {', '.join(keys)})" if keys else ""
+        hint += f"; did you mean {near!r}?" if near else ""
         return f"{path}.{key}: unknown key{hint}" if path else f"{key}: unknown key"
     if path == "environment.mode" and msg.startswith("Invalid enum value"):
         value = msg.removeprefix("Invalid enum value ").strip("'\"")
