@@ -182,3 +182,35 @@ def test_verify_says_when_signatures_were_not_checked(cli: Cli, workdir: Path) -
     result = cli("audit", "verify")
     assert "signatures: 1 entries signed, NOT checked (pass --public-key to check)" in result.out
     assert "signatures: checked" in cli("audit", "verify", "--public-key", "k.pem.pub").out
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("", 0),  # an empty config: every default, paper
+        ('[environment]\nmode = "paper"\n', 0),
+        ('[environment]\nmode = "testnet"\n', 0),
+        ('[environment]\nmode = "paper"\n[live_risk]\nenabled = false\n', 0),
+        ('[environment]\nmode = "live"\n', 1),  # live-capable: drill E must prove its caps
+    ],
+)
+def test_a_config_that_cannot_trade_passes_without_caps(
+    cli: Callable[..., CliResult], tmp_path: Path, text: str, code: int
+) -> None:
+    path = write(tmp_path / "config.toml", text)
+    result = cli("audit", "check", "--config", path)
+    assert result.code == code, result.out
+    if code:
+        assert "drill_failed: drill(s) failing: E" in result.out
+
+
+def test_an_armed_config_without_caps_still_fails_drill_e(
+    cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    text = toml_config(mode="paper").replace(
+        "max_live_notional_per_order = 1000.0\nmax_live_notional_total = 5000.0\n", ""
+    )
+    path = write(tmp_path / "config.toml", text)
+    assert "drill_failed" not in cli("audit", "check", "--config", path).out
+    armed = write(tmp_path / "armed.toml", text.replace('mode = "paper"', 'mode = "live"'))
+    assert "drill_failed: drill(s) failing: E" in cli("audit", "check", "--config", armed).out

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Final
 
+from peak_trade.core.kinds import CapKind
 from peak_trade.core.registry import GATES
 from peak_trade.live.rules import (
     Expectation,
@@ -92,17 +93,36 @@ class DrillsNotExecutable:
 
 
 class DrillFailed:
+    """A failing drill. Drill E proves the per-order and total caps; in a config that cannot
+    trade live (mode not live, not armed) caps that are not configured leave nothing to prove
+    and nothing to protect, so E failing for that reason alone is no finding: a paper-only
+    repository passes. Once the config is live or armed, or a cap is set and E still fails, it
+    is one."""
+
     code = PeakTradeRule.DRILL_FAILED
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
     ) -> Sequence[PolicyViolation]:
         failed = [r.id for r in snapshot.drills.results if not r.passed]
+        if "E" in failed and _nothing_to_prove(snapshot):
+            failed.remove("E")
         if not failed:
             return ()
         fix, keys = _drill_e_fix(snapshot) if "E" in failed else ("", ())
         message = f"drill(s) failing: {', '.join(failed)}"
         return (PolicyViolation(self.code, message, fix, keys),)
+
+
+def _nothing_to_prove(snapshot: LiveAuditSnapshot) -> bool:
+    """Drill E has nothing to prove (limits off or warn-only, or no per-order or no total cap)
+    in a config that cannot trade live."""
+    risk = snapshot.risk
+    uncapped = (
+        risk.effective.of(CapKind.PER_ORDER) is None or risk.effective.of(CapKind.TOTAL) is None
+    )
+    off = not risk.limits_enabled or risk.block_on_violation is False
+    return (uncapped or off) and not _live_capable(snapshot)
 
 
 def _drill_e_fix(snapshot: LiveAuditSnapshot) -> tuple[str, tuple[str, ...]]:
