@@ -586,3 +586,32 @@ def test_another_tools_config_json_is_not_taken_for_a_bot(
     monkeypatch.chdir(tmp_path)
     data = export(cli)
     assert data["config"]["source"] == "embedded-default"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("key", "before", "after", "less_safe"),
+    [
+        ("stake_amount", 10, 5, False),  # tightened
+        ("stake_amount", 5, 10, True),
+        ("stoploss", -0.5, -0.1, False),  # a floor: a smaller loss allowed is tighter
+        ("stoploss", -0.1, -0.5, True),
+        ("max_open_trades", 3, -1, True),  # made unlimited
+    ],
+)
+def test_diff_judges_freqtrade_caps_by_their_kind(
+    cli: Cli, tmp_path: Path, key: str, before: float, after: float, less_safe: bool
+) -> None:
+    base = {"dry_run": True, "stake_currency": "USDT", "exchange": {"name": "binance"}}
+    for name, value in (("old", before), ("new", after)):
+        write(tmp_path / f"{name}.json", json.dumps({**base, key: value}))
+        result = cli(
+            "audit",
+            "export",
+            "--config",
+            str(tmp_path / f"{name}.json"),
+            "--output-json",
+            str(tmp_path / f"{name}.snap.json"),
+        )
+        assert result.code == 0, result.err
+    diff = cli("audit", "diff", str(tmp_path / "old.snap.json"), str(tmp_path / "new.snap.json"))
+    assert diff.code == (1 if less_safe else 0), diff.out

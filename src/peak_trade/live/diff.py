@@ -11,7 +11,7 @@ in that schema, and not judged.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any, Final
 
@@ -254,15 +254,35 @@ UNLIMITED: Final = "unlimited"
 NOT_COMPARED: Final = frozenset({("snapshot", "timestamp_utc")})
 
 
-def judge_for(section: str, key: str) -> Judge | None:
+def judge_for(section: str, key: str, cap_kinds: Mapping[str, str] | None = None) -> Judge | None:
+    """The judge of one field. A configured cap (`risk.limits.<key>`) is judged by its kind,
+    which each `limits` entry carries (`cap_kinds`: key -> kind, from the snapshots compared),
+    whatever the dialect: raising a ceiling or lowering a floor is less safe. A cap of no
+    known kind has no judge (the caller then counts every change as less safe)."""
     if section == VENUES_SECTION:
         return _venue
     if section == "risk" and key.startswith(LIMITS_PREFIX):
         cap_key = key.removeprefix(LIMITS_PREFIX)
-        if cap_key in CAP:
-            return _cap(floor=CAP[cap_key].kind in FLOOR_KINDS, what=cap_key)
-        return None
+        kind = (cap_kinds or {}).get(cap_key)
+        if kind is None and cap_key in CAP:  # a Peak_Trade row judged without snapshots
+            kind = CAP[cap_key].kind.value
+        if kind is None or kind not in {k.value for k in CapKind}:
+            return None
+        return _cap(floor=CapKind(kind) in FLOOR_KINDS, what=cap_key)
     return JUDGES.get((section, key))
+
+
+def _cap_kinds(snapshot: Mapping[str, Any]) -> dict[str, str]:
+    """Each configured cap's kind, as the snapshot's `risk.limits` entries state it."""
+    risk = snapshot.get("risk")
+    limits = risk.get("limits") if isinstance(risk, Mapping) else None
+    if not isinstance(limits, list | tuple):
+        return {}
+    return {
+        str(cap.get("key")): str(cap.get("kind"))
+        for cap in limits
+        if isinstance(cap, Mapping) and "kind" in cap
+    }
 
 
 def _dynamic(field: tuple[str, str]) -> bool:
@@ -320,8 +340,9 @@ def diff_snapshots(
     old_label: str = "old",
     new_label: str = "new",
 ) -> SnapshotDiff:
-    before = _fields(live_audit_snapshot_to_dict(old))
-    after = _fields(live_audit_snapshot_to_dict(new))
+    old_dict, new_dict = live_audit_snapshot_to_dict(old), live_audit_snapshot_to_dict(new)
+    before, after = _fields(old_dict), _fields(new_dict)
+    cap_kinds = {**_cap_kinds(old_dict), **_cap_kinds(new_dict)}
     changes = []
     for field in dict.fromkeys([*after, *before]):
         if field in NOT_COMPARED:
@@ -335,7 +356,7 @@ def diff_snapshots(
         new_value = _comparable(section, key, None if new_raw is _MISSING else new_raw)
         if old_value == new_value:
             continue
-        judge = judge_for(section, key) or _fail_closed
+        judge = judge_for(section, key, cap_kinds) or _fail_closed
         risk, why = judge(old_value, new_value)
         changes.append(
             Change(section=section, key=key, old=old_value, new=new_value, risk=risk, why=why)
