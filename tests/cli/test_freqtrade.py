@@ -485,14 +485,26 @@ def _live_bot(root: Path, exchange: dict[str, object]) -> str:
         ({"ccxt_config": {"sandbox": True}, "ccxt_sync_config": {"sandbox": False}}, False),
         # freqtrade's demo_trading: the venue's demo endpoint (or freqtrade refuses to start)
         ({"demo_trading": True}, True),
-        # only the API URLs order calls use count; latest./fastest. are no test hosts
+        # a URL is never proof by its host name: its owner names it (fail closed)
         ({"ccxt_config": {"urls": {"logo": "https://demo.example.com/l.png"}}}, False),
         ({"ccxt_config": {"urls": {"api": {"private": "https://fastest.example.com"}}}}, False),
         ({"ccxt_config": {"urls": {"api": "https://latest.example.com"}}}, False),
-        ({"ccxt_config": {"urls": {"api": "https://api-demo.example.com/v1"}}}, True),
-        ({"ccxt_sync_config": {"urls": {"api": "https://x.sandbox.example.com"}}}, True),
-        # a table replaces only the entries it names: the others stay production
+        ({"ccxt_config": {"urls": {"api": "https://api-demo.example.com/v1"}}}, False),
+        ({"ccxt_sync_config": {"urls": {"api": "https://x.sandbox.example.com"}}}, False),
         ({"ccxt_config": {"urls": {"api": {"private": "https://api-demo.example.com"}}}}, False),
+        # the switch sends orders to urls.test: the config's own urls.test could be production
+        (
+            {
+                "ccxt_config": {
+                    "sandbox": True,
+                    "urls": {"test": {"private": "https://api.binance.com/api/v3"}},
+                }
+            },
+            False,
+        ),
+        ({"demo_trading": True, "ccxt_config": {"urls": {"demo": "https://api.x.com"}}}, False),
+        # a link for people changes nothing: the switch still proves the sandbox
+        ({"ccxt_config": {"sandbox": True, "urls": {"logo": "https://x/l.png"}}}, True),
     ],
 )
 def test_orders_go_where_the_order_client_points(
@@ -615,3 +627,61 @@ def test_diff_judges_freqtrade_caps_by_their_kind(
         assert result.code == 0, result.err
     diff = cli("audit", "diff", str(tmp_path / "old.snap.json"), str(tmp_path / "new.snap.json"))
     assert diff.code == (1 if less_safe else 0), diff.out
+
+
+# --------------------------------------------------------------------------- credentials
+
+
+@pytest.mark.parametrize("table", ["ccxt_config", "ccxt_sync_config"])
+def test_credentials_in_a_ccxt_table_sign_orders_and_are_a_finding(
+    cli: Cli, tmp_path: Path, table: str
+) -> None:
+    exchange = {"name": "binance", table: {"apiKey": "AAAA1111", "secret": "BBBB2222"}}
+    config = {"dry_run": False, "stake_currency": "USDT", "exchange": exchange}
+    path = write(tmp_path / "bot.json", json.dumps(config))
+    data = export(cli, "--config", path)
+    assert data["safety"]["is_live_execution_allowed"] is True  # type: ignore[index]
+    assert data["safety"]["real_orders_possible"] is True  # type: ignore[index]
+    check = cli("audit", "check", "--config", path)
+    assert check.code == 1 and f"exchange.{table}.apiKey" in check.out
+    assert "AAAA1111" not in check.out + json.dumps(data)
+    dry = write(tmp_path / "dry.json", json.dumps({**config, "dry_run": True}))
+    assert "inline_credential" in cli("audit", "check", "--config", dry).out
+
+
+def test_async_client_credentials_are_stored_secrets_but_sign_no_order(
+    cli: Cli, tmp_path: Path
+) -> None:
+    exchange = {"name": "binance", "ccxt_async_config": {"apiKey": "AAAA1", "secret": "BBBB2"}}
+    config = {"dry_run": False, "stake_currency": "USDT", "exchange": exchange}
+    path = write(tmp_path / "bot.json", json.dumps(config))
+    data = export(cli, "--config", path)
+    assert [b["code"] for b in data["safety"]["blockers"]] == ["credentials_missing"]  # type: ignore[index]
+    assert "inline_credential" in cli("audit", "check", "--config", path).out
+
+
+def test_a_dex_wallet_can_sign_orders(cli: Cli, tmp_path: Path) -> None:
+    exchange = {"name": "hyperliquid", "wallet_address": "0xabc", "private_key": "0xdead"}
+    config = {"dry_run": False, "stake_currency": "USDC", "exchange": exchange}
+    data = export(cli, "--config", write(tmp_path / "dex.json", json.dumps(config)))
+    assert data["safety"]["real_orders_possible"] is True  # type: ignore[index]
+    assert data["safety"]["blockers"] == []  # type: ignore[index]
+
+
+def test_demo_trading_from_the_environment_is_typed_as_freqtrade_types_it(
+    cli: Cli, bots: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FREQTRADE__EXCHANGE__DEMO_TRADING", "true")
+    data = export(cli, "--config", "spot.json")
+    assert data["venues"][0]["sandbox"] is True  # type: ignore[index]
+
+
+def test_a_long_jwt_key_from_the_environment_protects_the_api_server(
+    cli: Cli, bots: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FREQTRADE__API_SERVER__JWT_SECRET_KEY", "r" * 80)
+    assert cli("audit", "check", "--config", "spot.json").code == 0
+    monkeypatch.setenv("FREQTRADE__API_SERVER__JWT_SECRET_KEY", "somethingrandom")
+    result = cli("audit", "check", "--config", "spot.json")
+    assert result.code == 1 and "api_server_unprotected" in result.out
+    assert "somethingrandom" not in result.out

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, NamedTuple
 
@@ -27,7 +26,7 @@ from peak_trade.core.environment import TradingEnvironment
 from peak_trade.core.loaded import LoadedConfig, ResolvedFrom, file_infos, name_and_stem, source_of
 from peak_trade.core.redaction import (
     endpoint_origin,
-    is_secret_key,
+    has_secret_name,
     normalised,
     redact,
     validation_message,
@@ -58,6 +57,18 @@ CREDENTIAL_KEYS: Final = (
     "walletAddress",
     "private_key",
     "privateKey",
+)
+#: ccxt's own credential names (case-sensitive), as they may stand in a ccxt table
+CCXT_CREDENTIALS: Final = (
+    "apiKey",
+    "secret",
+    "password",
+    "uid",
+    "login",
+    "privateKey",
+    "walletAddress",
+    "token",
+    "twofa",
 )
 #: secrets the general name rule does not catch; freqtrade's list plus what it misses
 _SECRET_PATHS: Final = frozenset(
@@ -98,7 +109,6 @@ _SAMPLE_JWT_KEYS: Final = frozenset(
 #: variables whose last name part freqtrade keeps as a string (case-sensitive, as freqtrade)
 _NO_CONVERT: Final = ("CHAT_ID", "PASSWORD")
 _ORDER_CLIENT_TABLES: Final = ("ccxt_config", "ccxt_sync_config")
-_TEST_HOST_LABELS: Final = frozenset({"test", "testnet", "sandbox", "demo", "paper"})
 
 
 #: a webhook's transport settings; every other webhook value may carry the receiver's key
@@ -272,6 +282,8 @@ class EnvOverrides(NamedTuple):
     nested: dict[str, Any]
     names: tuple[str, ...]
     paths: dict[tuple[str, ...], str]
+    #: whether a `FREQTRADE__API_SERVER__JWT_SECRET_KEY` is usable (None: none set one)
+    jwt_usable: bool | None = None
 
 
 def env_overrides(environ: Mapping[str, str]) -> EnvOverrides:
@@ -281,6 +293,7 @@ def env_overrides(environ: Mapping[str, str]) -> EnvOverrides:
     nested: dict[str, Any] = {}
     names = []
     paths: dict[tuple[str, ...], str] = {}
+    jwt_usable: bool | None = None
     for name in sorted(environ):
         path = env_key_path(name)
         if path is None:
@@ -289,8 +302,10 @@ def env_overrides(environ: Mapping[str, str]) -> EnvOverrides:
             raise ConfigError(f"{name[:60]}...: a variable nested deeper than {MAX_NESTING} levels")
         names.append(name)
         raw = environ[name]
-        if is_secret_key(path) or is_freqtrade_secret(path):
+        if _secret_variable(path):
             value: Any = ENV_PLACEHOLDER if raw else ""
+            if path == _JWT_PATH:  # judged here, from the value, which goes no further
+                jwt_usable = _usable_jwt_key({"jwt_secret_key": raw})
         elif _raw_parts(name)[-1] in _NO_CONVERT:
             value = raw
         else:
@@ -299,7 +314,7 @@ def env_overrides(environ: Mapping[str, str]) -> EnvOverrides:
             value = {part: value}
         nested = deep_merge(value, nested, where=name)
         paths[path] = name
-    return EnvOverrides(nested, tuple(names), paths)
+    return EnvOverrides(nested, tuple(names), paths, jwt_usable if _JWT_PATH in paths else None)
 
 
 #: where freqtrade looks without `--config` (its `constants.DEFAULT_CONFIG`, under the user
@@ -402,9 +417,6 @@ def decode(
     exchange = data.get("exchange")
     exchange = exchange if isinstance(exchange, Mapping) else {}
     credentials = _credentials(exchange, env.paths)
-    present = {c.key.rsplit(".", 1)[1].lower() for c in credentials if c.present}
-    has_key = bool(present & {"key", "api_key", "apikey"})
-    has_secret = "secret" in present
     sandbox, endpoints = _sandbox(exchange, where)
     stake_currency = data.get("stake_currency", "")
     if not isinstance(stake_currency, str) or not FULL_MATCH[CURRENCY_PATTERN].fullmatch(
@@ -413,7 +425,12 @@ def decode(
         raise ConfigError(f"{where}: stake_currency: expected an upper-case currency code")
     api_server = data.get("api_server")
     api_server = api_server if isinstance(api_server, Mapping) else {}
-    unprotected = api_server.get("enabled") is True and not _usable_jwt_key(api_server)
+    usable = (
+        env.jwt_usable
+        if env.paths.get(_JWT_PATH) is not None and env.jwt_usable is not None
+        else _usable_jwt_key(api_server)
+    )
+    unprotected = api_server.get("enabled") is True and not usable
 
     redacted, redacted_keys = redact(data, also_secret=is_freqtrade_secret)
     venue = Venue(
@@ -444,11 +461,23 @@ def decode(
         facts=FreqtradeFacts(
             dry_run=dry_run,
             dry_run_variable=dry_run_variable,
-            credentials_present=has_key and has_secret,
+            credentials_present=can_sign(credentials),
             sandbox=sandbox,
             api_server_unprotected=unprotected,
         ),
     )
+
+
+_JWT_PATH: Final = ("api_server", "jwt_secret_key")
+
+
+def _secret_variable(path: tuple[str, ...]) -> bool:
+    """A `FREQTRADE__…` variable whose value is read for presence only: freqtrade's secrets, a
+    credential of the exchange, or any key named like a secret. Other settings under `exchange`
+    (`demo_trading`, `name`) are typed as freqtrade types them, so they are judged by value."""
+    if is_freqtrade_secret(path) or has_secret_name(path[-1]):
+        return True
+    return len(path) == 2 and path[0] == "exchange" and path[1] in CREDENTIAL_KEYS
 
 
 def _usable_jwt_key(api_server: Mapping[str, Any]) -> bool:
@@ -491,14 +520,33 @@ def _credentials(
     """Each credential freqtrade reads: from the environment when a variable set it last (then
     its value here is a placeholder or empty), else inline when the file holds a non-empty one."""
     found = []
-    for key in CREDENTIAL_KEYS:
-        value = exchange.get(key)
-        if ("exchange", key) in env_paths:
+    places: list[tuple[tuple[str, ...], Any]] = [
+        (("exchange", key), exchange.get(key)) for key in CREDENTIAL_KEYS
+    ]
+    for table in _CCXT_TABLES:  # freqtrade hands these to ccxt as they are (`_init_ccxt`)
+        config = exchange.get(table)
+        if isinstance(config, Mapping):
+            places += [(("exchange", table, key), config.get(key)) for key in CCXT_CREDENTIALS]
+    for path, value in places:
+        if path in env_paths:
             present = value not in (None, "")
-            found.append(Credential(key=f"exchange.{key}", kind="env_var", present=present))
+            found.append(Credential(key=".".join(path), kind="env_var", present=present))
         elif isinstance(value, str) and value:
-            found.append(Credential(key=f"exchange.{key}", kind="inline", present=True))
+            found.append(Credential(key=".".join(path), kind="inline", present=True))
     return tuple(found)
+
+
+def can_sign(credentials: tuple[Credential, ...]) -> bool:
+    """Whether the order client holds what a venue signs orders with: a key and a secret, or
+    a private key (a DEX's wallet: ccxt's hyperliquid needs `walletAddress` and `privateKey`
+    only). A credential of the market-data client (`ccxt_async_config`) signs no order. Fail
+    closed: any private key counts, whatever else the venue may need."""
+    names = {
+        c.key.rsplit(".", 1)[1].lower().replace("_", "")
+        for c in credentials
+        if c.present and not c.key.startswith("exchange.ccxt_async_config.")
+    }
+    return bool(names & {"key", "apikey"}) and "secret" in names or "privatekey" in names
 
 
 def order_client_config(exchange: Mapping[str, Any], where: str) -> dict[str, Any]:
@@ -548,17 +596,15 @@ def _ccxt_sandbox(client: Mapping[str, Any]) -> bool:
     return client.get("sandbox") is True or client.get("testnet") is True
 
 
-def is_test_host(origin: str) -> bool:
-    """A host one of whose labels (split at `.` and `-`) names a test venue: `testnet.x`,
-    `api-demo.x`, `x.sandbox.y`; never `latest.x` or `fastest.x`."""
-    host = origin.split("://", 1)[-1].split(":", 1)[0]
-    return any(label in _TEST_HOST_LABELS for label in re.split(r"[.\-]", host))
-
-
 def _sandbox(exchange: Mapping[str, Any], where: str) -> tuple[bool, tuple[str, ...]]:
-    """Whether the order client talks to a test venue, and its `urls.api` hosts: ccxt's
-    sandbox switch, freqtrade's `demo_trading` (the venue's demo endpoint, or freqtrade refuses
-    to start where the venue has none), or a `urls.api` string on a test host."""
+    """Whether the order client provably talks to a test venue, and its `urls.api` hosts.
+
+    Proof is ccxt's sandbox switch (it then sends orders to the venue's `urls.test`) or
+    freqtrade's `demo_trading` (the venue's `urls.demo`, or freqtrade refuses to start where the
+    venue has none), each only while the config does not override the URLs that switch selects:
+    a `urls.test` or `urls.demo` of the config's own could point anywhere, production included.
+    A URL override is never proof by its host name either: a host called `demo.` or `paper.` is
+    whatever its owner says it is. Without proof the orders count as real (fail closed)."""
     client = order_client_config(exchange, where)
     endpoints = _endpoints(client)
     demo = exchange.get("demo_trading", False)
@@ -567,8 +613,7 @@ def _sandbox(exchange: Mapping[str, Any], where: str) -> tuple[bool, tuple[str, 
             f"{where}: exchange.demo_trading: expected bool, got {type(demo).__name__}"
         )
     urls = client.get("urls")
-    api = urls.get("api") if isinstance(urls, Mapping) else None
-    # a string replaces every API URL of the venue (ccxt's deep_extend); a table replaces only
-    # the entries it names, and which entry an order uses depends on the market: no proof
-    test_url = isinstance(api, str) and bool(endpoints) and is_test_host(endpoints[0])
-    return _ccxt_sandbox(client) or demo or test_url, endpoints
+    overridden = set(urls) if isinstance(urls, Mapping) else set()
+    switched = _ccxt_sandbox(client) and "test" not in overridden
+    demo_endpoint = demo and "demo" not in overridden
+    return switched or demo_endpoint, endpoints
