@@ -314,3 +314,39 @@ def test_adopting_a_deeply_nested_json_is_bad_input(home: Path) -> None:
     assert result.returncode == 2, result.stderr
     assert "deep.json: not a JSON audit snapshot" in one_line(result)
     assert not (home / "arc").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["audit", "check", "--config", "armed.toml"], 1),
+        (["drills", "--config", "nocaps.toml"], 1),
+        (["status", "--config", "armed.toml"], 0),
+    ],
+)
+def test_a_reader_that_went_away_never_hides_the_outcome(
+    home: Path, argv: list[str], code: int
+) -> None:
+    """`peak-trade audit check ... | head -0` under `set -o pipefail` must not pass a finding."""
+    write(home / "armed.toml", toml_config())
+    write(home / "nocaps.toml", '[environment]\nmode = "live"\n')
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first byte
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from peak_trade.cli import console_main; console_main()",
+                *argv,
+            ],
+            cwd=home,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            timeout=20,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == code, done.stderr
+    assert b"Traceback" not in done.stderr

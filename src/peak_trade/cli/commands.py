@@ -31,7 +31,11 @@ class Outcome(Enum):
 
 
 def write_stdout(text: str) -> None:
-    """Print a command's output; a closed or full standard output is bad input (exit 2)."""
+    """Print a command's output; a closed or full standard output is bad input (exit 2).
+
+    A reader that went away (`| head`) is not an error, but it never decides the exit code:
+    the rest of the output goes nowhere and the command still exits with its own outcome, so
+    `peak-trade audit check ... | head -0` stays 1 for a finding."""
     from peak_trade.errors import OutputError
 
     if sys.stdout is None:
@@ -40,11 +44,21 @@ def write_stdout(text: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
-        raise
+        silence_stdout()
     except OSError as exc:
         raise OutputError(
             f"cannot write to standard output ({exc.strerror or 'I/O error'})"
         ) from None
+
+
+def silence_stdout() -> None:
+    """Point standard output at the null device: its reader went away (`| head`), and the
+    interpreter's final flush must stay quiet too."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _assess(args: argparse.Namespace, *, scenario_ids: list[str] | None = None) -> Assessment:

@@ -332,7 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error("interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        _silence_stdout()
+        commands.silence_stdout()
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into exit 3
         _error(f"internal error: {_where(exc)} (please report)")
@@ -358,15 +358,6 @@ def _where(exc: BaseException) -> str:
     return f"{type(exc).__name__}{place}"
 
 
-def _silence_stdout() -> None:
-    # stdout's reader went away (`| head`); make the interpreter's final flush quiet too
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-
-
 def console_main() -> NoReturn:
     """Entry point of the `peak-trade` script: run, flush, and end the process.
 
@@ -379,7 +370,7 @@ def console_main() -> NoReturn:
         if sys.stdout is not None:
             sys.stdout.flush()
     except BrokenPipeError:
-        _silence_stdout()
+        commands.silence_stdout()
     except (OSError, ValueError):
         _error("cannot write to standard output")
         code = code or EXIT_BAD_INPUT
