@@ -685,3 +685,21 @@ def test_a_long_jwt_key_from_the_environment_protects_the_api_server(
     result = cli("audit", "check", "--config", "spot.json")
     assert result.code == 1 and "api_server_unprotected" in result.out
     assert "somethingrandom" not in result.out
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1e999", "stake_amount: must be a finite number"),
+        ("inf", "stake_amount: must be a finite number"),
+        ("-1e999", "stake_amount: expected `float` > 0.0"),  # msgspec's own range check
+        ("nan", "stake_amount: "),
+    ],
+)
+def test_a_non_finite_cap_from_the_environment_is_bad_input(
+    cli: Cli, bots: Path, monkeypatch: pytest.MonkeyPatch, value: str, message: str
+) -> None:
+    monkeypatch.setenv("FREQTRADE__STAKE_AMOUNT", value)
+    result = cli("audit", "check", "--config", "spot.json")
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert message in result.err

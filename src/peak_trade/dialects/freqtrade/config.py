@@ -500,6 +500,8 @@ def _caps(
             msgspec.convert(value, type=row.type, strict=True)
         except msgspec.ValidationError as exc:  # never echo the value: it may be a secret
             raise ConfigError(f"{where}: {row.key}: {validation_message(str(exc))}") from None
+        if isinstance(value, float) and not math.isfinite(value):  # `1e999` from the environment
+            raise ConfigError(f"{where}: {row.key}: must be a finite number")
         unlimited = value in row.unlimited and type(value) is type(row.unlimited[0])
         source = "environment" if (row.key,) in env_paths else source_of(row.key, precedence)
         caps.append(
