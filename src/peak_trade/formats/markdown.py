@@ -20,13 +20,41 @@ from peak_trade.live.snapshot import LiveAuditSnapshot
 _CONTROL = dict.fromkeys((*range(0x20), *range(0x7F, 0xA0), *LAYOUT), "\ufffd")
 
 
+#: what a key name or path taken from a config could use to leave plain text: a backtick (ends
+#: or starts a code span), `<` and `>` (raw HTML: `<img onerror=...>`), `&` (an entity)
+_MARKUP = {ord(c): "\\" + c for c in "`<>&"}
+_TEXT = {**_CONTROL, **_MARKUP}
+
+
 def _inline(value: object) -> str:
-    """One line of text: control characters (a newline in an id, say) cannot start a section."""
-    return str(value).translate(_CONTROL)
+    """One line of plain text: control characters (a newline in an id, say) cannot start a
+    section, and markup characters are escaped, so no value becomes HTML or code."""
+    return str(value).translate(_TEXT)
+
+
+def _code(value: object) -> str:
+    """A value as a code span: fenced by more backticks than any run inside it (CommonMark),
+    so a backtick in a key name cannot end the span early; inside a span `<` is literal."""
+    text = str(value).translate(_CONTROL)
+    fence = "`" * (max((len(run) for run in _backtick_runs(text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _backtick_runs(text: str) -> list[str]:
+    if "`" not in text:
+        return []
+    import re  # only for a value with a backtick in it
+
+    return re.findall(r"`+", text)
 
 
 def _cell(value: object) -> str:
     return _inline(value).replace("|", "\\|")
+
+
+def _code_cell(value: object) -> str:
+    return _code(value).replace("|", "\\|")
 
 
 def _shown(value: object) -> str:
@@ -172,7 +200,7 @@ def _effective_limits_section(snapshot: LiveAuditSnapshot) -> list[str]:
         counts = "no (disabled)" if is_bounded(cap.key) and not r.bounded_live_enabled else "yes"
         shown = UNLIMITED if cap.unlimited else _shown(cap.value)
         lines.append(
-            f"| `{_cell(cap.key)}` | {cap.kind.value} | {shown} | {_cell(cap.source or '-')}"
+            f"| {_code_cell(cap.key)} | {cap.kind.value} | {shown} | {_cell(cap.source or '-')}"
             f" | {counts} |"
         )
     return [*lines, ""]
@@ -202,16 +230,16 @@ def _venues_section(snapshot: LiveAuditSnapshot) -> list[str]:
     for venue in snapshot.venues:
         credentials = (
             ", ".join(
-                f"`{c.key}` {c.kind}"
+                f"{_code(c.key)} {c.kind}"
                 + ("" if c.kind == "inline" else (" (set)" if c.present else " (not set)"))
                 for c in venue.credentials
             )
             or "none"
         )
         lines.append(
-            f"| `{_cell(venue.name)}` | {_cell(_shown(venue.label))} | {_shown(venue.enabled)}"
+            f"| {_code_cell(venue.name)} | {_cell(_shown(venue.label))} | {_shown(venue.enabled)}"
             f" | {_shown(venue.sandbox)} | {_cell(', '.join(venue.endpoints) or '-')}"
-            f" | {_cell(credentials)} |"
+            f" | {credentials.replace('|', chr(92) + '|')} |"
         )
     return [
         *lines,
@@ -261,9 +289,9 @@ def _drill_results_section(snapshot: LiveAuditSnapshot) -> list[str]:
 
 def _provenance_section(snapshot: LiveAuditSnapshot) -> list[str]:
     c, v, g = snapshot.config, snapshot.versions, snapshot.gating
-    redacted = ", ".join(f"`{_inline(k)}`" for k in c.redacted_keys) or "none"
+    redacted = ", ".join(_code(k) for k in c.redacted_keys) or "none"
     token_valid = {True: "True", False: "False", None: "not checked"}[g.confirm_token_valid]
-    files = [f"  - `{_inline(f.path)}` sha256_redacted `{f.sha256_redacted}`" for f in c.files]
+    files = [f"  - {_code(f.path)} sha256_redacted `{f.sha256_redacted}`" for f in c.files]
     return [
         "## Config Provenance",
         "",
