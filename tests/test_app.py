@@ -27,7 +27,9 @@ def test_assess_config_refuses_the_embedded_default_unless_allowed(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("PEAK_TRADE_CONFIG_PATH", raising=False)
-    with pytest.raises(ConfigError, match="no config at config/config.toml"):
+    with pytest.raises(
+        ConfigError, match=r"no config at \$PEAK_TRADE_CONFIG_PATH, else config/config.toml"
+    ):
         app.assess_config([], allow_default=False)
     assert app.assess_config([]).environment_id == "embedded-default"
     assert app.configs_read([]) == []

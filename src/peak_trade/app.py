@@ -52,14 +52,13 @@ def assess_config(
     """Find, load and assess one config: the shared first half of export, archive, check,
     status and drills. No paths: Peak_Trade's resolution order, down to the embedded default,
     which is refused unless `allow_default`."""
-    from peak_trade.dialects import assess, load
-    from peak_trade.dialects.peak_trade.config import DEFAULT_CONFIG_PATH
+    from peak_trade.dialects import assess, default_locations, load
     from peak_trade.errors import ConfigError
 
     loaded = load(paths, dialect=dialect, bounded_live=bounded_live)
     if loaded.source == "embedded-default" and not allow_default:
         raise ConfigError(
-            f"no config at {DEFAULT_CONFIG_PATH} (and PEAK_TRADE_CONFIG_PATH is not set);"
+            f"no config at {default_locations()};"
             " name one with --config, or pass --allow-default to judge the embedded default"
         )
     return assess(loaded, environment_id=environment_id, scenario_ids=scenario_ids)

@@ -54,7 +54,9 @@ def test_check_and_archive_refuse_the_embedded_default(
 ) -> None:
     result = cli("audit", command)
     assert result.code == 2
-    assert result.err.startswith("peak-trade: no config at config/config.toml")
+    assert result.err.startswith(
+        "peak-trade: no config at $PEAK_TRADE_CONFIG_PATH, else config/config.toml"
+    )
     assert "--allow-default" in result.err
     assert not (workdir / "audit").exists()
     assert cli("audit", command, "--allow-default").code == 0

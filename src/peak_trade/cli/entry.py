@@ -62,7 +62,7 @@ def _head(value: str) -> tuple[int, str]:
 
 
 def _add_config(parser: argparse.ArgumentParser) -> None:
-    from peak_trade.dialects import DIALECT_NAMES, DIALECTS
+    from peak_trade.dialects import DIALECT_NAMES, DIALECTS, default_locations
 
     several = ", ".join(d.title for d in DIALECTS if d.several_files)
 
@@ -71,8 +71,11 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
         "--config",
         metavar="PATH",
         action="append",
-        help="config file (default: $PEAK_TRADE_CONFIG_PATH, else config/config.toml,"
-        " else the embedded safe default); repeat for " + several + " files, which merge",
+        help="config file (default: the first found of "
+        + default_locations()
+        + "; else the embedded safe default); repeat for "
+        + several
+        + " files, which merge",
     )
     parser.add_argument(
         "--dialect",

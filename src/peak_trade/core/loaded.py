@@ -105,3 +105,11 @@ def sha256_of_redacted(redacted: Mapping[str, Any]) -> str:
     import rfc8785  # lazy: only the audit needs it
 
     return sha256_hex(rfc8785.dumps(redacted))
+
+
+def peak_trade_settings(loaded: LoadedConfig) -> tuple[EnvironmentConfig, LiveRiskConfig]:
+    """Peak_Trade's settings objects of a config (its call forms: the seed's drills and gates
+    read them); a TypeError for any other system's config."""
+    if loaded.environment is None or loaded.risk is None:
+        raise TypeError(f"not a Peak_Trade config ({loaded.dialect})")
+    return loaded.environment, loaded.risk

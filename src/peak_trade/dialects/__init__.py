@@ -83,6 +83,11 @@ def load(
     return chosen.load(paths, environ=env, bounded_live=bounded_live, raw=raw)
 
 
+def default_locations() -> str:
+    """Where a command without `--config` looks, every dialect in list order, in words."""
+    return "; ".join(d.default_locations for d in DIALECTS)
+
+
 def default_paths(environ: Mapping[str, str]) -> tuple[str, ...]:
     """The files a command without `--config` and `--dialect` reads (none: the default
     dialect's embedded default)."""

@@ -46,6 +46,9 @@ class Dialect(Protocol):
     def several_files(self) -> bool: ...  # `--config` may repeat (the files merge)
 
     @property
+    def default_locations(self) -> str: ...  # where it looks without --config, in words
+
+    @property
     def markdown(self) -> MarkdownWords: ...
 
     @property

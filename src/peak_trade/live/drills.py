@@ -20,11 +20,10 @@ import msgspec
 
 from peak_trade.core.digest import sha256_hex
 from peak_trade.core.environment import EnvironmentConfig, TradingEnvironment
-from peak_trade.core.loaded import LoadedConfig
+from peak_trade.core.loaded import LoadedConfig, peak_trade_settings
 from peak_trade.core.order import Order
 from peak_trade.core.registry import CapKind
 from peak_trade.core.secret import Secret
-from peak_trade.dialects.peak_trade.config import peak_trade_settings
 from peak_trade.errors import PeakTradeError
 from peak_trade.live.execution import ExecutionReport, Step, submit
 from peak_trade.live.risk_limits import LiveRiskLimits

@@ -25,6 +25,7 @@ class FreqtradeDialect:
     title = "freqtrade"
     file_patterns = ("*.json",)
     several_files = True
+    default_locations = "user_data/config.json or config.json (a freqtrade bot)"
     allowed_headline = "LIVE EXECUTION ALLOWED: every gate is open (orders go to a sandbox venue)"
     markdown = MarkdownWords(
         absent_field="not applicable to freqtrade",

@@ -8,7 +8,7 @@ from typing import Any
 
 from peak_trade.core.caps import ConfiguredCap, effective_caps
 from peak_trade.core.facts import GateState
-from peak_trade.core.loaded import LoadedConfig
+from peak_trade.core.loaded import LoadedConfig, peak_trade_settings
 from peak_trade.core.registry import (
     GATES,
     REMEDY,
@@ -17,7 +17,6 @@ from peak_trade.core.registry import (
     TOKEN_GATE,
     TOKEN_SETTING,
 )
-from peak_trade.dialects.peak_trade.config import peak_trade_settings
 from peak_trade.live.assessment import Assessment, DialectReport
 from peak_trade.live.drills import run_drills
 from peak_trade.live.execution import REAL_ORDER_TRANSPORT

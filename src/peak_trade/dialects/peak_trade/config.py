@@ -140,13 +140,6 @@ _ConfigFile = msgspec.defstruct(
 )
 
 
-def peak_trade_settings(loaded: LoadedConfig) -> tuple[EnvironmentConfig, LiveRiskConfig]:
-    """Peak_Trade's settings objects of a config its dialect loaded."""
-    if loaded.environment is None or loaded.risk is None:
-        raise TypeError(f"not a Peak_Trade config ({loaded.dialect})")
-    return loaded.environment, loaded.risk
-
-
 # --------------------------------------------------------------------------- decoding (pure)
 
 

@@ -30,6 +30,7 @@ class PeakTradeDialect:
     title = "Peak_Trade"
     file_patterns = ("*.toml",)
     several_files = False
+    default_locations = "$PEAK_TRADE_CONFIG_PATH, else config/config.toml"
     markdown = MarkdownWords()
     allowed_headline = (
         "LIVE EXECUTION ALLOWED: every gate is open (orders still simulated: no transport)"
