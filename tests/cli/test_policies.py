@@ -216,3 +216,27 @@ def test_an_armed_config_without_caps_still_fails_drill_e(
     assert "drill_failed" not in cli("audit", "check", "--config", path).out
     armed = write(tmp_path / "armed.toml", text.replace('mode = "paper"', 'mode = "live"'))
     assert "drill_failed: drill(s) failing: E" in cli("audit", "check", "--config", armed).out
+
+
+@pytest.mark.parametrize(
+    ("tables", "key"),
+    [
+        ('[exchange.kraken.sub]\napi_key = "AAAA1111"\n', "exchange.kraken.sub.api_key"),
+        (
+            '[[exchange.kraken.accounts]]\napi_secret = "BBBB2222"\n',
+            "exchange.kraken.accounts[0].api_secret",
+        ),
+        ('[[exchange.accounts]]\npassphrase = "CCCC3333"\n', "exchange.accounts[0].passphrase"),
+    ],
+)
+def test_a_credential_stored_deeper_in_a_venue_is_a_finding(
+    cli: Callable[..., CliResult], tmp_path: Path, tables: str, key: str
+) -> None:
+    text = '[environment]\nmode = "paper"\n[exchange.kraken]\nenabled = true\n' + tables
+    path = write(tmp_path / "config.toml", text)
+    result = cli("audit", "check", "--config", path)
+    assert (
+        result.code == 1
+        and f"inline_credential: credential(s) stored in the config file: {key}" in result.out
+    )
+    assert "1111" not in result.out and "2222" not in result.out and "3333" not in result.out

@@ -46,23 +46,49 @@ def venues_of(data: Mapping[str, Any], present_env: Collection[str]) -> tuple[Ve
     table = data.get(VENUE_TABLE)
     if not isinstance(table, Mapping):
         return ()
-    found = [_venue(VENUE_TABLE, table, present_env)]
+    found = [_venue(VENUE_TABLE, table, present_env, nested=False)]
     for name, sub in table.items():
         if isinstance(sub, Mapping):
             found.append(_venue(f"{VENUE_TABLE}.{name}", sub, present_env))
     return tuple(found)
 
 
-def _venue(path: str, table: Mapping[str, Any], present_env: Collection[str]) -> Venue:
+def _stored_credentials(path: str, value: Any) -> list[Credential]:
+    """Credentials stored deeper in a venue: in its sub-tables and arrays of tables
+    (`[exchange.kraken.sub]`, `[[exchange.kraken.accounts]]`), each by its full path."""
+    if isinstance(value, Mapping):
+        return [
+            credential
+            for key, item in value.items()
+            for credential in (
+                [Credential(key=f"{path}.{key}", kind="inline", present=True)]
+                if is_inline_credential(key, item)
+                else _stored_credentials(f"{path}.{key}", item)
+            )
+        ]
+    if isinstance(value, list):
+        return [
+            c for i, item in enumerate(value) for c in _stored_credentials(f"{path}[{i}]", item)
+        ]
+    return []
+
+
+def _venue(
+    path: str, table: Mapping[str, Any], present_env: Collection[str], *, nested: bool = True
+) -> Venue:
+    """One venue. `nested`: its sub-tables belong to it (they are not venues of their own, as
+    those of the bare `[exchange]` table are)."""
     label = table.get("name")
     enabled = table.get("enabled")
     flags = [v for k, v in table.items() if normalised(k) in VENUE_FLAGS and isinstance(v, bool)]
     endpoints: list[str] = []
     credentials: list[Credential] = []
     for key, value in table.items():
-        if isinstance(value, Mapping):
-            continue
         dotted = f"{path}.{key}"
+        if isinstance(value, Mapping | list):
+            if nested or isinstance(value, list):
+                credentials += _stored_credentials(dotted, value)
+            continue
         if is_env_var_key(key):
             if isinstance(value, str) and value:
                 credentials.append(
