@@ -703,3 +703,17 @@ def test_a_non_finite_cap_from_the_environment_is_bad_input(
     result = cli("audit", "check", "--config", "spot.json")
     assert result.code == 2 and result.err.count("\n") == 1
     assert message in result.err
+
+
+def test_user_data_config_is_read_whenever_it_is_a_file(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """freqtrade reads user_data/config.json whenever it exists; a config.json beside it is
+    not what the bot runs, even when only that one looks like a bot's."""
+    monkeypatch.delenv("PEAK_TRADE_CONFIG_PATH", raising=False)
+    (tmp_path / "user_data").mkdir()
+    write(tmp_path / "user_data" / "config.json", '{"strategy": "S"}')  # incomplete, but the one
+    write(tmp_path / "config.json", '{"dry_run": true, "stake_currency": "USDT", "exchange": {}}')
+    monkeypatch.chdir(tmp_path)
+    result = cli("audit", "export", "--stdout")
+    assert result.code == 2 and "user_data/config.json" in result.err

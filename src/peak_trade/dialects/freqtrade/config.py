@@ -323,16 +323,19 @@ DEFAULT_PATHS: Final = ("user_data/config.json", "config.json")
 
 
 def default_paths(exists: Callable[[str], bool] = os.path.isfile) -> tuple[str, ...]:
-    """The first of freqtrade's default locations that holds a freqtrade config, or none (a
-    `config.json` of another tool is not taken for a bot's)."""
-    for path in DEFAULT_PATHS:
-        if exists(path):
-            try:
-                raw = read_config_bytes(path)
-            except ConfigError:
-                return (path,)  # unreadable: loading says why, never a silent default
-            if claims(path, raw):
-                return (path,)
+    """Where freqtrade looks without `--config` (`commands/arguments.py`): `user_data/config.json`
+    whenever it is a file, else `config.json`. The latter only when it holds a freqtrade config:
+    a `config.json` of another tool is not taken for a bot's."""
+    first, second = DEFAULT_PATHS
+    if exists(first):
+        return (first,)  # freqtrade's own layout: what the bot reads, whatever it holds
+    if exists(second):
+        try:
+            raw = read_config_bytes(second)
+        except ConfigError:
+            return (second,)  # unreadable: loading says why, never a silent default
+        if claims(second, raw):
+            return (second,)
     return ()
 
 
