@@ -128,3 +128,47 @@ def test_target_matching_nothing_is_bad_input(cli: Cli, tmp_path: Path) -> None:
     result = cli("audit", "fleet", str(tmp_path / "*.toml"))
     assert result.code == 2
     assert result.err == f"peak-trade: {tmp_path / '*.toml'}: matches no config file\n"
+
+
+def _accounts(root: Path) -> None:
+    for name, mode in (("acct-a", "paper"), ("acct-b", "live")):
+        (root / name / "config").mkdir(parents=True)
+        text = toml_config(mode="paper") if mode == "paper" else toml_config()
+        write(root / name / "config" / "config.toml", text)
+    (root / "bot" / "user_data").mkdir(parents=True)
+    write(
+        root / "bot" / "user_data" / "config.json",
+        json.dumps({"dry_run": True, "stake_currency": "USDT", "exchange": {}}),
+    )
+    # what a directory search must pass by
+    write(root / "pyproject.toml", "[tool.x]\n")
+    (root / ".venv" / "lib").mkdir(parents=True)
+    write(root / ".venv" / "lib" / "config.json", "{}")
+    (root / "node_modules" / "pkg").mkdir(parents=True)
+    write(root / "node_modules" / "pkg" / "config.json", '{"name": "pkg"}')
+    (root / "docs").mkdir()
+    write(root / "docs" / "config.json", '{"theme": "dark"}')  # not a bot's: skipped
+
+
+def test_fleet_searches_a_directory_recursively_and_tells_accounts_apart(
+    cli: Callable[..., CliResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _accounts(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = cli("audit", "fleet", ".", "--format", "json")
+    assert result.code == 1  # acct-b is armed
+    rows = json.loads(result.out)["rows"]
+    assert sorted(r["path"] for r in rows) == [
+        "./acct-a/config/config.toml",
+        "./acct-b/config/config.toml",
+        "./bot/user_data/config.json",
+    ]
+    assert sorted(r["environment_id"] for r in rows) == ["acct-a", "acct-b", "bot"]
+
+
+def test_a_file_named_explicitly_is_audited_whatever_its_name(
+    cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    path = write(tmp_path / "pyproject.toml", '[environment]\nmode = "paper"\n')
+    result = cli("audit", "fleet", path, "--format", "json")
+    assert [r["path"] for r in json.loads(result.out)["rows"]] == [path]

@@ -52,6 +52,44 @@ def file_patterns() -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for d in DIALECTS for p in d.file_patterns))
 
 
+def nested_patterns() -> tuple[str, ...]:
+    """What `fleet DIR` takes from DIR's subdirectories: every dialect's, each once."""
+    return tuple(dict.fromkeys(p for d in DIALECTS for p in d.nested_patterns))
+
+
+def claimed(path: str) -> bool:
+    """Whether some dialect recognises the file's content (an unreadable file: no)."""
+    from peak_trade.files import read_config_bytes
+
+    try:
+        raw = read_config_bytes(path)
+        return any(d.claims(path, raw) for d in DIALECTS)
+    except ConfigError:
+        return False
+
+
+#: other tools' config files a directory search meets, never a trading system's
+_FOREIGN: Final = frozenset(
+    {
+        "pyproject.toml",
+        "ruff.toml",
+        ".ruff.toml",
+        "Cargo.toml",
+        "rustfmt.toml",
+        "netlify.toml",
+        "package.json",
+        "package-lock.json",
+        "tsconfig.json",
+        "composer.json",
+    }
+)
+
+
+def is_foreign(path: str) -> bool:
+    """A file a directory search skips: another tool's config (named explicitly, it is audited)."""
+    return os.path.basename(path) in _FOREIGN
+
+
 def is_overlay(path: str) -> bool:
     """A file some dialect merges into its neighbour and never audits alone."""
     return any(d.is_overlay(path) for d in DIALECTS)

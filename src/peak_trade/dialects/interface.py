@@ -40,7 +40,10 @@ class Dialect(Protocol):
     def title(self) -> str: ...  # the system's name in prose
 
     @property
-    def file_patterns(self) -> tuple[str, ...]: ...  # what `fleet DIR` looks for
+    def file_patterns(self) -> tuple[str, ...]: ...  # what `fleet DIR` looks for in DIR
+
+    @property
+    def nested_patterns(self) -> tuple[str, ...]: ...  # ... and below it (`name`, `dir/name`)
 
     @property
     def several_files(self) -> bool: ...  # `--config` may repeat (the files merge)

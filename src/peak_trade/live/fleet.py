@@ -8,15 +8,25 @@ is invalid, else 0.
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from enum import IntEnum
+from typing import Final
 
 import msgspec
 
 from peak_trade.core.loaded import name_and_stem
-from peak_trade.dialects import assess, file_patterns, is_overlay, load
+from peak_trade.dialects import (
+    assess,
+    claimed,
+    file_patterns,
+    is_foreign,
+    is_overlay,
+    load,
+    nested_patterns,
+)
 from peak_trade.errors import ConfigError
 from peak_trade.live.policy import Expectation, PolicyViolation, check_snapshot
 from peak_trade.live.safety import config_invalid_verdict
@@ -114,15 +124,71 @@ def expand_targets(targets: Sequence[str]) -> list[str]:
                 for pattern in file_patterns()
                 for p in glob.glob(os.path.join(glob.escape(target), pattern))
             )
+            found += _nested(target)
         elif glob.has_magic(target):
             found = sorted(p for p in glob.glob(target, recursive=True) if os.path.isfile(p))
         else:
             found = [target]
         found = [p for p in found if not is_overlay(p)]
+        if found != [target]:  # found by a search, not named: another tool's file is passed by
+            found = [p for p in found if not is_foreign(p)]
         if not found:
             raise ConfigError(f"{target}: matches no config file")
         paths.extend(found)
     return list(dict.fromkeys(paths))
+
+
+#: directories a search never enters: tools' caches and environments, not deployments
+_SKIPPED_DIRS: Final = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "env"})
+
+
+def _nested(root: str) -> list[str]:
+    """Config files below `root` (not in it): the files the dialects' nested patterns name
+    (`acct-a/config/config.toml`, `bot/user_data/config.json`) whose content some dialect
+    recognises; hidden directories and tools' environments are not searched."""
+    patterns = nested_patterns()
+    found = []
+    for directory, subdirs, files in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
+        if directory == root:
+            continue
+        parent = os.path.basename(directory)
+        for name in sorted(files):
+            if any(_matches(pattern, parent, name) for pattern in patterns):
+                path = os.path.join(directory, name)
+                if claimed(path):
+                    found.append(path)
+    return found
+
+
+def _matches(pattern: str, parent: str, name: str) -> bool:
+    if "/" in pattern:
+        folder, _, file_pattern = pattern.partition("/")
+        return fnmatch.fnmatch(parent, folder) and fnmatch.fnmatch(name, file_pattern)
+    return fnmatch.fnmatch(name, pattern)
+
+
+#: directory names every install of a system has, which tell no account apart
+_LAYOUT_DIRS: Final = frozenset({"config", "user_data", "conf"})
+
+
+def distinct_ids(paths: Sequence[str]) -> dict[str, str]:
+    """Each config's environment id in a fleet: its file stem, or, where several configs share
+    one (every account's file is `config.toml`), the directories that tell them apart."""
+    stems = {path: name_and_stem(path)[1] for path in paths}
+    counts: dict[str, int] = {}
+    for stem in stems.values():
+        counts[stem] = counts.get(stem, 0) + 1
+    ids = {}
+    for path, stem in stems.items():
+        if counts[stem] == 1:
+            ids[path] = stem
+            continue
+        parts = os.path.dirname(os.path.normpath(path)).split(os.sep)
+        while len(parts) > 1 and parts[-1] in _LAYOUT_DIRS:  # acct-a/config -> acct-a
+            parts.pop()
+        ids[path] = "/".join(p for p in parts if p not in ("", ".")) or stem
+    return ids
 
 
 def audit_fleet(
@@ -134,15 +200,17 @@ def audit_fleet(
 ) -> FleetReport:
     rows = []
     inputs: list[str] = []
+    paths = list(paths)
+    ids = distinct_ids(paths)
     for path in paths:
         inputs.append(path)
         try:
             loaded = load([path], environ=environ)
         except ConfigError as error:
-            rows.append(_invalid_row(path, error))
+            rows.append(_invalid_row(path, ids[path], error))
             continue
         inputs.extend(f.path for f in loaded.files)
-        assessment = assess(loaded)
+        assessment = assess(loaded, environment_id=ids[path])
         snapshot = snapshot_of(assessment, timestamp_utc=timestamp_utc, versions=versions)
         verdict, drills = assessment.verdict, assessment.drills
         rows.append(
@@ -163,12 +231,12 @@ def audit_fleet(
     return FleetReport(rows=tuple(rows), inputs=tuple(dict.fromkeys(inputs)))
 
 
-def _invalid_row(path: str, error: ConfigError) -> FleetRow:
+def _invalid_row(path: str, environment_id: str, error: ConfigError) -> FleetRow:
     verdict = config_invalid_verdict(error)
     return FleetRow(
         path=path,
         dialect="unknown",
-        environment_id=name_and_stem(path)[1],
+        environment_id=environment_id,
         effective_mode=verdict.effective_mode.value,
         live_allowed=False,
         config_armed=False,

@@ -24,6 +24,7 @@ class FreqtradeDialect:
     name = NAME
     title = "freqtrade"
     file_patterns = ("*.json",)
+    nested_patterns = ("config*.json", "user_data/*.json")
     several_files = True
     default_locations = "user_data/config.json or config.json (a freqtrade bot)"
     allowed_headline = "LIVE EXECUTION ALLOWED: every gate is open (orders go to a sandbox venue)"

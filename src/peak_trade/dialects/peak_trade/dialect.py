@@ -29,6 +29,8 @@ class PeakTradeDialect:
     name = NAME
     title = "Peak_Trade"
     file_patterns = ("*.toml",)
+    #: what `fleet DIR` takes from DIR's subdirectories: the files an install calls its config
+    nested_patterns = ("config.toml", "config/*.toml")
     several_files = False
     default_locations = "$PEAK_TRADE_CONFIG_PATH, else config/config.toml"
     markdown = MarkdownWords()
