@@ -240,3 +240,29 @@ def test_a_credential_stored_deeper_in_a_venue_is_a_finding(
         and f"inline_credential: credential(s) stored in the config file: {key}" in result.out
     )
     assert "1111" not in result.out and "2222" not in result.out and "3333" not in result.out
+
+
+@pytest.mark.parametrize("value", ["sk_live_51Habc/def+xyz", "abc def", "1STARTS_WITH_DIGIT", "é"])
+def test_a_secret_pasted_into_an_env_var_key_is_redacted_and_a_finding(
+    cli: Callable[..., CliResult], tmp_path: Path, value: str
+) -> None:
+    text = f'[environment]\nmode = "paper"\n[exchange.kraken]\napi_key_env_var = "{value}"\n'
+    path = write(tmp_path / "config.toml", text)
+    check = cli("audit", "check", "--config", path)
+    assert check.code == 1 and "exchange.kraken.api_key_env_var" in check.out
+    exported = cli("audit", "export", "--config", path, "--format", "json").out
+    assert value not in exported and value not in check.out
+
+
+def test_a_variable_name_in_an_env_var_key_is_shown(
+    cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    text = '[environment]\nmode = "paper"\n[exchange.kraken]\napi_key_env_var = "KRAKEN_KEY"\n'
+    path = write(tmp_path / "config.toml", text)
+    assert cli("audit", "check", "--config", path).code == 0
+    data = json.loads(cli("audit", "export", "--config", path, "--format", "json").out)
+    venue = next(v for v in data["venues"] if v["name"] == "exchange.kraken")
+    assert venue["credentials"] == [
+        {"key": "exchange.kraken.api_key_env_var", "kind": "env_var", "present": False}
+    ]
+    assert "exchange.kraken.api_key_env_var" not in data["config"]["redacted_keys"]

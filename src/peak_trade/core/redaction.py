@@ -76,6 +76,18 @@ def normalised(name: str) -> str:
     return unicodedata.normalize("NFKC", name).casefold()
 
 
+def is_env_var_name(value: object) -> bool:
+    """A value an `*_env_var` key may hold: the NAME of a variable (letters, digits, `_`, not
+    starting with a digit). Anything else there is likely the secret itself, pasted into the
+    wrong key: it is redacted like one."""
+    if not isinstance(value, str) or not value or len(value) > 256:
+        return False
+    head = value[0]
+    return (head.isascii() and (head.isalpha() or head == "_")) and all(
+        c.isascii() and (c.isalnum() or c == "_") for c in value
+    )
+
+
 def is_env_var_key(name: str) -> bool:
     return normalised(name).endswith("_env_var")
 
@@ -288,7 +300,12 @@ def redact(
                 )
                 out[str(key)] = walk(item, child, child_shown, hidden)
             return out
-        if secret or (isinstance(value, str) and is_secret_value(strip_url_secrets(value))):
+        misplaced = bool(path) and is_env_var_key(path[-1]) and not is_env_var_name(value)
+        if (
+            secret
+            or misplaced
+            or (isinstance(value, str) and is_secret_value(strip_url_secrets(value)))
+        ):
             redacted_paths.append(shown)
             return REDACTED
         if isinstance(value, list):

@@ -18,6 +18,7 @@ from peak_trade.core.redaction import (
     has_secret_name,
     is_endpoint_key,
     is_env_var_key,
+    is_env_var_name,
     is_venue_fact,
     normalised,
 )
@@ -90,10 +91,12 @@ def _venue(
                 credentials += _stored_credentials(dotted, value)
             continue
         if is_env_var_key(key):
-            if isinstance(value, str) and value:
+            if is_env_var_name(value):
                 credentials.append(
                     Credential(key=dotted, kind="env_var", present=value in present_env)
                 )
+            elif isinstance(value, str) and value:  # not a variable's name: a pasted secret
+                credentials.append(Credential(key=dotted, kind="inline", present=True))
         elif is_endpoint_key(key) and isinstance(value, str):
             origin = endpoint_origin(value)
             if origin is not None and origin not in endpoints:
