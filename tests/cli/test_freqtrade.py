@@ -717,3 +717,16 @@ def test_user_data_config_is_read_whenever_it_is_a_file(
     monkeypatch.chdir(tmp_path)
     result = cli("audit", "export", "--stdout")
     assert result.code == 2 and "user_data/config.json" in result.err
+
+
+def test_several_files_are_detected_by_any_of_them(cli: Cli, tmp_path: Path) -> None:
+    """freqtrade merges `-c private.json -c config.json`: the keys file alone names no bot."""
+    keys = write(tmp_path / "private.json", json.dumps({"exchange": {"key": "k", "secret": "s"}}))
+    config = {"dry_run": False, "stake_currency": "USDT", "exchange": {"name": "binance"}}
+    main = write(tmp_path / "config.json", json.dumps(config))
+    data = export(cli, "--config", keys, "--config", main)
+    assert data["config"]["dialect"] == "freqtrade"  # type: ignore[index]
+    assert data["safety"]["real_orders_possible"] is True  # type: ignore[index]
+    other = write(tmp_path / "other.json", '{"name": "x"}')
+    result = cli("status", "--config", other, "--config", keys)
+    assert result.code == 2 and "cannot tell which system" in result.err

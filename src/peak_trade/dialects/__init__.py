@@ -47,6 +47,25 @@ def detect(path: str, raw: bytes) -> Dialect:
     raise ConfigError(f"{path}: {HINT}")
 
 
+def _detect_any(paths: Sequence[str], first: bytes) -> Dialect:
+    """The dialect of several files that merge: the first file any dialect claims decides
+    (`-c exchange-keys.json -c config.json`: the keys file alone says nothing), among those
+    dialects whose files merge."""
+    try:
+        return detect(paths[0], first)
+    except ConfigError:
+        if len(paths) == 1:
+            raise
+    from peak_trade.files import read_config_bytes
+
+    for path in paths[1:]:
+        raw = read_config_bytes(path)
+        found = next((d for d in DIALECTS if d.several_files and d.claims(path, raw)), None)
+        if found is not None:
+            return found
+    raise ConfigError(f"{paths[0]}: {HINT}")
+
+
 def file_patterns() -> tuple[str, ...]:
     """What `fleet DIR` looks for: every dialect's patterns, each once."""
     return tuple(dict.fromkeys(p for d in DIALECTS for p in d.file_patterns))
@@ -111,7 +130,7 @@ def load(
     if chosen is None:
         if paths:
             raw = read_config_bytes(paths[0])
-            chosen = detect(paths[0], raw)
+            chosen = _detect_any(paths, raw)
         else:
             chosen = _with_default_files(env)
     if len(paths) > 1 and not chosen.several_files:
