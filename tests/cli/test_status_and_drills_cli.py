@@ -174,3 +174,20 @@ def test_the_terminal_view_never_cuts_the_key_the_code_or_the_remedy(width: int)
     for blocker in report.blockers:
         assert blocker.code in flowing
         assert blocker.remedy in flowing
+
+
+def test_status_json_reports_venues_as_objects(cli: object, tmp_path: Path) -> None:
+    text = toml_config(mode="paper") + (
+        '\n[exchange.kraken]\nenabled = true\nsandbox = false\nbase_url = "https://api.kraken.com/0"\n'
+        'api_key_env_var = "KRAKEN_KEY"\n'
+    )
+    path = write(tmp_path / "config.toml", text)
+    data = json.loads(cli("status", "--config", path, "--format", "json").out)  # type: ignore[operator]
+    kraken = next(v for v in data["venues"] if v["name"] == "exchange.kraken")
+    assert kraken["enabled"] is True and kraken["sandbox"] is False
+    assert kraken["endpoints"] == ["https://api.kraken.com"]
+    assert kraken["credentials"] == [
+        {"key": "exchange.kraken.api_key_env_var", "kind": "env_var", "present": False}
+    ]
+    text_view = cli("status", "--config", path).out  # type: ignore[operator]
+    assert "Venue exchange.kraken: enabled, NOT sandbox" in text_view

@@ -50,7 +50,7 @@ class StatusReport(msgspec.Struct, frozen=True, kw_only=True):
     limits_source: str
     testnet_dry_run: bool | None
     bounded_pilot_mode: bool | None
-    venues: tuple[str, ...]
+    venues: tuple[Venue, ...]  # as the snapshot reports them: objects, not display strings
     blockers: tuple[BlockerView, ...]
     real_orders_possible: bool
 
@@ -86,7 +86,7 @@ def build_status(assessment: Assessment) -> StatusReport:
             for k in EFFECTIVE_KINDS
         },
         limits_source=loaded.limits_source,
-        venues=tuple(_venue_line(v) for v in loaded.venues),
+        venues=loaded.venues,
         blockers=tuple(
             BlockerView(code=b.code.value, gate=b.gate, message=b.message, remedy=remedy)
             for b, remedy in zip(verdict.blockers, report.remedies, strict=True)
@@ -179,7 +179,7 @@ def render_text(report: StatusReport) -> str:
         lines.append(f"  {gate.gate:<{width}}  {state:<6}  {cell(gate.key)} = {cell(value)}")
     armed = "yes: the file alone opens every gate" if report.config_armed else "no"
     lines += ["", f"Config armed: {armed}", _limits_line(report)]
-    lines += [f"Venue {line}" for line in report.venues]
+    lines += [f"Venue {_venue_line(venue)}" for venue in report.venues]
     lines.append("")
     if report.blockers:
         lines.append("Blockers (what to change to clear each):")
@@ -220,7 +220,7 @@ def render_rich(report: StatusReport, stream: TextIO, *, width: int | None = Non
     console.print(f"Config armed: {armed}", style="bold red" if report.config_armed else None)
     limits_style = None if report.risk_limits_enabled else "bold red"
     console.print(escape(_limits_line(report)), style=limits_style)
-    for line in report.venues:
+    for line in map(_venue_line, report.venues):
         console.print(escape(f"Venue {line}"))
     if report.blockers:
         console.print("[bold]Blockers (what to change to clear each)[/]")
