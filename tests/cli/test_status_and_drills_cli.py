@@ -191,3 +191,29 @@ def test_status_json_reports_venues_as_objects(cli: object, tmp_path: Path) -> N
     ]
     text_view = cli("status", "--config", path).out  # type: ignore[operator]
     assert "Venue exchange.kraken: enabled, NOT sandbox" in text_view
+
+
+@pytest.mark.parametrize(
+    ("text", "headline"),
+    [
+        (toml_config(mode="paper"), "\x1b[1;32mLive execution BLOCKED"),  # blocked: green
+        (toml_config(require_token=False), "\x1b[1;33mLIVE EXECUTION ALLOWED"),  # simulated: yellow
+    ],
+)
+def test_the_terminal_view_colours_by_safety(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, headline: str
+) -> None:
+    """A closed gate is the safe state (green), an open one a caution (yellow); a blocked
+    system's headline is green, a live-allowed one's never is."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    report = build_status(assess(load_config(write(tmp_path / "c.toml", text), environ={})))
+    stream = io.StringIO()
+    render_rich(report, stream, width=100)
+    out = stream.getvalue()
+    assert out.startswith(headline), out[:60]
+    if "BLOCKED" in headline:
+        assert "\x1b[32mCLOSED" in out and "\x1b[33mopen" in out
+    else:
+        assert "\x1b[33mopen" in out and "\x1b[32mCLOSED" not in out

@@ -204,7 +204,11 @@ def render_rich(report: StatusReport, stream: TextIO, *, width: int | None = Non
     from rich.markup import escape
 
     console = Console(file=stream, highlight=False, width=width, soft_wrap=False)
-    style = "bold green" if report.live_execution_allowed else "bold red"
+    # coloured by safety, not by open/closed: a blocked system is the safe state
+    if report.live_execution_allowed:
+        style = "bold red" if report.real_orders_possible else "bold yellow"
+    else:
+        style = "bold green"
     console.print(escape(headline(report)), style=style)
     console.print(escape(_config_line(report)))  # a path may contain [brackets]
     console.print(
@@ -212,7 +216,7 @@ def render_rich(report: StatusReport, stream: TextIO, *, width: int | None = Non
     )
     console.print("[bold]Gates[/]")
     for gate in report.gates:
-        state = "[green]open[/]" if gate.open else "[red]CLOSED[/]"
+        state = "[yellow]open[/]" if gate.open else "[green]CLOSED[/]"  # closed is safe
         value = _token_text(report) if gate.key == TOKEN_SETTING else _shown(gate.value)
         key, shown = escape(cell(gate.key)), escape(cell(value))
         console.print(f"  {escape(gate.gate)}: {state}  {key} = {shown}")
