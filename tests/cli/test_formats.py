@@ -56,7 +56,10 @@ def test_the_stdout_formats_are_exports_format_choices() -> None:
     for name in stdout_formats():
         argv = ["audit", "export", "--format", name]
         assert build_parser(argv).parse_args(argv).format == name
-    assert build_parser(["audit", "export"]).parse_args(["audit", "export"]).format == "markdown"
+    # no --format: None, which export reads as the default (and which an --output-* flag
+    # without --stdout requires: a --format there would be ignored)
+    assert build_parser(["audit", "export"]).parse_args(["audit", "export"]).format is None
+    assert DEFAULT_SNAPSHOT_FORMAT == "markdown"
 
 
 def test_names_and_flags_are_unique_and_the_built_in_formats_are_registered() -> None:
@@ -149,3 +152,29 @@ def test_a_findings_format_is_one_module_and_one_entry(
     # it serves check only: fleet does not offer it
     refused = cli("audit", "fleet", str(tmp_path), "--format", "csvcheck")
     assert refused.code == 2 and "invalid choice: 'csvcheck'" in refused.err
+
+
+def test_a_format_an_output_file_would_ignore_is_refused(
+    cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    config = write(tmp_path / "config.toml", toml_config(mode="paper"))
+    out = tmp_path / "snap.json"
+    refused = cli(
+        "audit", "export", "--config", config, "--format", "json", "--output-json", str(out)
+    )
+    assert refused.code == 2 and "chooses what --stdout prints" in refused.err
+    assert not out.exists()
+    both = cli(
+        "audit",
+        "export",
+        "--config",
+        config,
+        "--format",
+        "json",
+        "--output-json",
+        str(out),
+        "--stdout",
+    )
+    assert both.code == 0 and json.loads(both.out)["schema_version"] == 2 and out.exists()
+    plain = cli("audit", "export", "--config", config, "--stdout")
+    assert plain.out.startswith("# Peak_Trade - Live Audit Snapshot")

@@ -97,7 +97,8 @@ def _note(message: str) -> None:
 
 def audit_export(args: argparse.Namespace) -> Outcome:
     from peak_trade import app
-    from peak_trade.formats import SNAPSHOT_FORMATS, snapshot_format
+    from peak_trade.errors import UsageError
+    from peak_trade.formats import DEFAULT_SNAPSHOT_FORMAT, SNAPSHOT_FORMATS, snapshot_format
     from peak_trade.outputs import check_outputs, refuse_inputs, write_all
     from peak_trade.readonly import ReadOnlyGuard
 
@@ -105,7 +106,13 @@ def audit_export(args: argparse.Namespace) -> Outcome:
     paths = [path for path, _ in files]
     check_outputs(paths, force=args.force, protected=app.configs_read(args.config or []))
     to_stdout = args.stdout or not files
-    stdout_format = snapshot_format(args.format)
+    if args.format is not None and files and not args.stdout:
+        # an --output-* flag names its own format: a --format beside it would be ignored
+        raise UsageError(
+            f"--format {args.format} chooses what --stdout prints; each --output-* file has"
+            " its flag's format: add --stdout, or drop --format"
+        )
+    stdout_format = snapshot_format(args.format or DEFAULT_SNAPSHOT_FORMAT)
     used = [fmt for _, fmt in files] + ([stdout_format] if to_stdout else [])
     app.import_before_guard(*app.SNAPSHOT_MODULES, *dict.fromkeys(f.module for f in used))
     with ReadOnlyGuard(outputs=paths):

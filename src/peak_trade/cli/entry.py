@@ -127,8 +127,9 @@ def _args_export(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format",
         choices=stdout_formats(),
-        default=DEFAULT_SNAPSHOT_FORMAT,
-        help=f"format for stdout (default: {DEFAULT_SNAPSHOT_FORMAT})",
+        default=None,
+        help=f"format for stdout (default: {DEFAULT_SNAPSHOT_FORMAT}); with an --output-* flag"
+        " it needs --stdout (each file's format is its flag's)",
     )
     for fmt in SNAPSHOT_FORMATS:
         p.add_argument(
