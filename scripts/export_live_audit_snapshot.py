@@ -15,4 +15,4 @@ except ImportError:  # run from a checkout without installing
     from peak_trade.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main(["audit", "export", *sys.argv[1:]]))
+    sys.exit(main(["audit", "export", *sys.argv[1:]], name="export_live_audit_snapshot.py"))

@@ -15,4 +15,6 @@ except ImportError:  # run from a checkout without installing
     from peak_trade.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main(["status", *sys.argv[1:]]))
+    # the seed's habit: `--stdout` (this command always prints to standard output)
+    arguments = [a for a in sys.argv[1:] if a != "--stdout"]
+    sys.exit(main(["status", *arguments], name="live_operator_status.py"))

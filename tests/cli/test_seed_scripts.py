@@ -81,3 +81,22 @@ def test_console_script_reports_bad_input_without_traceback(project: Path) -> No
     assert result.returncode == 2
     assert result.stderr == "peak-trade: nope.toml: config file not found\n"
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("script", ["live_operator_status.py", "run_live_dry_run_drills.py"])
+def test_the_seed_scripts_accept_stdout_and_name_themselves(tmp_path: Path, script: str) -> None:
+    path = REPO / "scripts" / script
+    config = tmp_path / "config.toml"
+    config.write_text('[environment]\nmode = "paper"\n')
+    ok = subprocess.run(
+        [sys.executable, str(path), "--stdout", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ok.returncode in (0, 1), ok.stderr  # drills may fail E for a capless config
+    assert ok.stdout
+    bad = subprocess.run(
+        [sys.executable, str(path), "--bogus"], capture_output=True, text=True, check=False
+    )
+    assert bad.returncode == 2 and bad.stderr.startswith(f"{script}: unrecognized arguments")

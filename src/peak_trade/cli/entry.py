@@ -309,8 +309,9 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     return build_parser().parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return its exit code. Never raises, never prints a traceback."""
+def main(argv: Sequence[str] | None = None, *, name: str = "peak-trade") -> int:
+    """Run one command; return its exit code. Never raises, never prints a traceback.
+    `name` starts each error line (the seed's wrapper scripts name themselves)."""
     try:
         arguments = sys.argv[1:] if argv is None else list(argv)
         if not arguments:  # a bare `peak-trade`: the help, as a usage error
@@ -324,31 +325,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # --help and --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
     except Finding as finding:
-        _error(str(finding))
+        _error(str(finding), name)
         return EXIT_FINDING
     except ReadOnlyViolation as violation:
-        _error(f"read-only violation: {violation}")
+        _error(f"read-only violation: {violation}", name)
         return EXIT_INTERNAL
     except PeakTradeError as error:
-        _error(str(error))
+        _error(str(error), name)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        _error("interrupted")
+        _error("interrupted", name)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         commands.silence_stdout()
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into exit 3
-        _error(f"internal error: {_where(exc)} (please report)")
+        _error(f"internal error: {_where(exc)} (please report)", name)
         return EXIT_INTERNAL
 
 
-def _error(message: str) -> None:
+def _error(message: str, name: str = "peak-trade") -> None:
     first_line = message.splitlines()[0] if message else "error"
     if sys.stderr is None:  # closed by the caller: the exit code still tells
         return
     try:
-        print(f"peak-trade: {first_line}", file=sys.stderr)
+        print(f"{name}: {first_line}", file=sys.stderr)
     except (OSError, ValueError):
         pass
 
