@@ -387,3 +387,14 @@ def test_diff_and_history_see_a_change_in_the_bounded_file_alone(
     assert (
         "!limits.bounded_live.limits.max_order_notional 25.0->40.0" in cli("audit", "history").out
     )
+
+
+def test_a_bare_exchange_table_without_facts_of_its_own_is_no_venue_row() -> None:
+    text = (
+        '[exchange]\ndefault_type = "dummy"\n'
+        '[exchange.kraken]\nenabled = true\nbase_url = "https://api.kraken.com/0"\n'
+    )
+    loaded = decode_config(text.encode(), origin="c.toml")
+    assert [v.name for v in loaded.venues] == ["exchange.kraken"]
+    with_facts = decode_config(b'[exchange]\nname = "kraken"\nsandbox = true\n', origin="c.toml")
+    assert [v.name for v in with_facts.venues] == ["exchange"]

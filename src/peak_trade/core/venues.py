@@ -47,7 +47,13 @@ def venues_of(data: Mapping[str, Any], present_env: Collection[str]) -> tuple[Ve
     table = data.get(VENUE_TABLE)
     if not isinstance(table, Mapping):
         return ()
-    found = [_venue(VENUE_TABLE, table, present_env, nested=False)]
+    bare = _venue(VENUE_TABLE, table, present_env, nested=False)
+    # the bare table is a venue of its own only with a fact of its own: holding the client
+    # selection (`default_type`) and the named venues' tables, it is no row of "not set"s
+    facts = (bare.label, bare.enabled, bare.sandbox)
+    found = (
+        [bare] if any(f is not None for f in facts) or bare.endpoints or bare.credentials else []
+    )
     for name, sub in table.items():
         if isinstance(sub, Mapping):
             found.append(_venue(f"{VENUE_TABLE}.{name}", sub, present_env))
