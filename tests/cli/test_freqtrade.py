@@ -115,7 +115,7 @@ def test_add_config_files_and_the_including_file_wins(cli: Cli, bots: Path) -> N
     assert data["gating"]["mode"] == "live"  # futures.json's false beats the include's true  # type: ignore[index]
     assert [f["path"] for f in data["config"]["files"]] == [  # type: ignore[index]
         "futures.json",
-        str(bots / "futures-secrets.json"),
+        "futures-secrets.json",  # relative, like the main file it was named beside
     ]
     venue = data["venues"][0]  # type: ignore[index]
     assert venue["sandbox"] is True and venue["label"] == "bybit"
@@ -730,3 +730,7 @@ def test_several_files_are_detected_by_any_of_them(cli: Cli, tmp_path: Path) -> 
     other = write(tmp_path / "other.json", '{"name": "x"}')
     result = cli("status", "--config", other, "--config", keys)
     assert result.code == 2 and "cannot tell which system" in result.err
+
+
+def test_status_names_the_exchange(cli: Cli, bots: Path) -> None:
+    assert "Venue exchange (binance): " in cli("status", "--config", "spot.json").out

@@ -104,9 +104,9 @@ def _venue_line(venue: Venue) -> str:
         for c in venue.credentials
     )
     # every part comes from the config (a venue's name, its credential keys): escaped once here
-    return cell(
-        f"{venue.name}: {enabled}, {sandbox}" + (f"; credentials: {creds}" if creds else "")
-    )
+    named = f"{venue.name} ({venue.label})" if venue.label else venue.name
+    tail = f"; credentials: {creds}" if creds else ""
+    return cell(f"{named}: {enabled}, {sandbox}{tail}")
 
 
 def _shown(value: bool | str) -> str:

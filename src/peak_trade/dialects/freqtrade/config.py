@@ -190,9 +190,13 @@ def _read(path: str) -> dict[str, Any]:
 Files = list[tuple[str, dict[str, Any]]]
 
 
-def _load_with_includes(path: str, level: int, files: Files, precedence: Files) -> dict[str, Any]:
+def _load_with_includes(
+    path: str, level: int, files: Files, precedence: Files, *, relative: bool = False
+) -> dict[str, Any]:
     """Read `path` and what it includes. `files` gets them in reading order (for the report);
-    `precedence` in merge precedence, lowest first: a file after everything it includes."""
+    `precedence` in merge precedence, lowest first: a file after everything it includes.
+    `relative`: the main file was named relative to the working directory, so its includes are
+    reported that way too."""
     if level > MAX_INCLUDE_DEPTH:
         raise ConfigError(f"{path}: add_config_files nested deeper than {MAX_INCLUDE_DEPTH}")
     data = _read(path)
@@ -208,7 +212,9 @@ def _load_with_includes(path: str, level: int, files: Files, precedence: Files) 
     base = os.path.dirname(os.path.realpath(path))
     merged: dict[str, Any] = {}
     for include in includes:
-        sub = _load_with_includes(os.path.join(base, include), level + 1, files, precedence)
+        target = os.path.join(base, include)
+        shown = os.path.relpath(target) if relative else target
+        sub = _load_with_includes(shown, level + 1, files, precedence, relative=relative)
         merged = deep_merge(sub, merged, where=path)
     precedence.append((path, data))
     return deep_merge(data, merged, where=path)  # the including file wins
@@ -382,7 +388,11 @@ def load(
     precedence: Files = []
     merged: dict[str, Any] = {}
     for path in paths:
-        merged = deep_merge(_load_with_includes(path, 0, files, precedence), merged, where=path)
+        merged = deep_merge(
+            _load_with_includes(path, 0, files, precedence, relative=not os.path.isabs(path)),
+            merged,
+            where=path,
+        )
     overrides = env_overrides(environ)
     merged = deep_merge(overrides.nested, merged, where="the FREQTRADE__ environment")
     return decode(
