@@ -1,0 +1,195 @@
+"""The freqtrade dialect at its exact boundaries (the second hostile round, item 9): tests that
+kill the mutants `scripts/mutate.py` left alive in its config loader, gates and policy. Each
+asserts behaviour from the contract (freqtrade's own rule, or an oracle written here), never a
+value copied from output."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from peak_trade.dialects.freqtrade.assessment import assess
+from peak_trade.dialects.freqtrade.config import MAX_INCLUDE_DEPTH, decode
+from tests.conftest import CliResult, write
+
+Cli = Callable[..., CliResult]
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_freqtrade(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("FREQTRADE__"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def one_error_line(result: CliResult) -> str:
+    """A bad config is exit 2 with exactly one line on stderr, nothing on stdout."""
+    assert result.code == 2, result
+    assert result.out == ""
+    assert result.err.endswith("\n") and result.err.count("\n") == 1, result.err
+    return result.err.removeprefix("peak-trade: ").rstrip("\n")
+
+
+# --------------------------------------------------------------------------- include depth
+
+
+def _chain(root: Path, includes: int, leaf: dict[str, Any]) -> str:
+    """c0.json includes c1.json, which includes c2.json ... c<includes>.json, which holds
+    `leaf`. c0.json alone says it is freqtrade's (exchange and stake_currency)."""
+    for level in range(includes + 1):
+        data: dict[str, Any] = dict(leaf) if level == includes else {}
+        if level == 0:
+            data |= {"exchange": {}, "stake_currency": "USDT"}
+        if level < includes:
+            data["add_config_files"] = [f"c{level + 1}.json"]
+        write(root / f"c{level}.json", json.dumps(data))
+    return "c0.json"
+
+
+def test_freqtrade_allows_exactly_five_include_levels(cli: Cli, here: Path) -> None:
+    """freqtrade's `load_from_files` raises when `level > 5`: the top file is level 0, so five
+    nested includes load and a sixth does not."""
+    assert MAX_INCLUDE_DEPTH == 5  # freqtrade's number, not ours to tune
+    top = _chain(here, 5, {"dry_run": False})
+    result = cli("audit", "export", "--format", "json", "--config", top)
+    assert result.code == 0, result
+    data = json.loads(result.out)
+    files = [Path(f["path"]).name for f in data["config"]["files"]]
+    assert files == [f"c{level}.json" for level in range(6)]
+    assert data["gating"]["mode"] == "live"  # the deepest file's dry_run was read
+
+    top = _chain(here, 6, {"dry_run": False})
+    line = one_error_line(cli("status", "--config", top))
+    assert line == f"{here / 'c6.json'}: add_config_files nested deeper than 5"
+
+
+def test_detection_follows_includes_exactly_as_deep_as_loading(cli: Cli, here: Path) -> None:
+    """A top file holding only includes is freqtrade's when its fifth-level include holds
+    `dry_run` (loading reads it); at the sixth level loading would refuse, and detection does
+    not claim the file either."""
+    for level in range(6):
+        data: dict[str, Any] = {"add_config_files": [f"d{level + 1}.json"]} if level < 5 else {}
+        if level == 5:
+            data = {"dry_run": True, "stake_currency": "USDT"}
+        write(here / f"d{level}.json", json.dumps(data))
+    result = cli("audit", "export", "--format", "json", "--config", "d0.json")
+    assert result.code == 0, result
+    assert json.loads(result.out)["config"]["dialect"] == "freqtrade"
+
+    for level in range(7):
+        data = {"add_config_files": [f"e{level + 1}.json"]} if level < 6 else {"dry_run": True}
+        write(here / f"e{level}.json", json.dumps(data))
+    line = one_error_line(cli("status", "--config", "e0.json"))
+    assert "cannot tell which system" in line
+    forced = one_error_line(cli("status", "--config", "e0.json", "--dialect", "freqtrade"))
+    assert forced.endswith("e6.json: add_config_files nested deeper than 5")
+
+
+# --------------------------------------------------------------------------- bad add_config_files
+
+
+@pytest.mark.parametrize(
+    "includes",
+    [[1], ["ok.json", 1], [None], [["ok.json"]], [{"path": "ok.json"}], "ok.json", {"a": 1}, 7],
+)
+@pytest.mark.parametrize("dialect", [(), ("--dialect", "freqtrade")])
+def test_add_config_files_that_is_no_list_of_paths_is_one_line_exit_2(
+    cli: Cli, here: Path, includes: object, dialect: tuple[str, ...]
+) -> None:
+    """Never a crash (exit 3) joining a number to a directory: exit 2 naming the file."""
+    write(here / "ok.json", '{"stake_amount": 10}')
+    text = json.dumps({"dry_run": True, "stake_currency": "USDT", "add_config_files": includes})
+    write(here / "bad.json", text)
+    for command in (("status",), ("audit", "check"), ("audit", "export", "--stdout")):
+        line = one_error_line(cli(*command, "--config", "bad.json", *dialect))
+        assert line == "bad.json: add_config_files: expected a list of paths"
+
+
+def test_a_bad_include_entry_is_found_whatever_the_file_holds(cli: Cli, here: Path) -> None:
+    """Detection claims a file whose includes hold a non-path (loading names it), even when
+    nothing else in it says freqtrade."""
+    write(here / "only.json", json.dumps({"add_config_files": [1]}))
+    line = one_error_line(cli("status", "--config", "only.json"))
+    assert line == "only.json: add_config_files: expected a list of paths"
+
+
+def test_an_empty_include_list_is_allowed(cli: Cli, here: Path) -> None:
+    write(
+        here / "none.json",
+        json.dumps({"dry_run": True, "stake_currency": "USDT", "add_config_files": []}),
+    )
+    result = cli("audit", "export", "--format", "json", "--config", "none.json")
+    assert result.code == 0, result
+    assert [f["path"] for f in json.loads(result.out)["config"]["files"]] == ["none.json"]
+
+
+# --------------------------------------------------------------------------- multi-file errors
+
+
+def test_an_error_in_merged_files_names_every_file_in_reading_order(cli: Cli, here: Path) -> None:
+    """The merged config has no single file: its error names all of them, joined by ` + `."""
+    write(here / "a.json", '{"dry_run": true}')
+    write(here / "b.json", '{"exchange": {}}')
+    line = one_error_line(cli("status", "--config", "a.json", "--config", "b.json"))
+    assert line == "a.json + b.json: stake_currency: expected an upper-case currency code"
+    forced = ("--dialect", "freqtrade")  # b.json alone does not say freqtrade
+    line = one_error_line(cli("status", "--config", "b.json", "--config", "a.json", *forced))
+    assert line.startswith("b.json + a.json: stake_currency: ")
+
+    write(here / "c.json", '{"stake_currency": "USDT", "stake_amount": "ten"}')
+    line = one_error_line(cli("status", "--config", "a.json", "--config", "c.json"))
+    assert line.startswith("a.json + c.json: stake_amount: ")
+    write(here / "d.json", '{"exchange": {"key": "x"}, "stake_currency": "USDT"}')
+    line = one_error_line(cli("status", "--config", "d.json", "--config", "b.json"))
+    assert line == "d.json + b.json: dry_run: required by freqtrade (true keeps orders simulated)"
+
+
+def test_a_single_file_error_names_only_that_file(cli: Cli, here: Path) -> None:
+    write(here / "a.json", '{"dry_run": true}')
+    line = one_error_line(cli("status", "--config", "a.json", "--dialect", "freqtrade"))
+    assert line == "a.json: stake_currency: expected an upper-case currency code"
+
+
+# --------------------------------------------------------------------------- gates as reported
+
+
+@pytest.mark.parametrize(
+    ("dry_run", "key", "secret", "sandbox"), list(itertools.product([False, True], repeat=4))
+)
+def test_the_reported_gates_open_exactly_when_nothing_blocks_at_them(
+    dry_run: bool, key: bool, secret: bool, sandbox: bool
+) -> None:
+    """Oracle from the contract: the dry-run gate is open iff dry_run is false; the credentials
+    gate iff a key and a secret are both present; real orders leave iff both are open and the
+    order client is no sandbox."""
+    exchange: dict[str, Any] = {"name": "binance"}
+    if key:
+        exchange["key"] = "k-not-a-real-key"
+    if secret:
+        exchange["secret"] = "s-not-a-real-secret"
+    if sandbox:
+        exchange["ccxt_config"] = {"sandbox": True}
+    data = {"dry_run": dry_run, "stake_currency": "USDT", "exchange": exchange}
+    assessment = assess(decode(data, files=[("bot.json", data)]))
+    gates = {g.gate: g for g in assessment.report.gates}
+    credentials = key and secret
+    assert gates["Dry-run"].open is (not dry_run)
+    assert gates["Dry-run"].value is dry_run
+    assert gates["Credentials"].open is credentials
+    assert gates["Credentials"].value == ("present" if credentials else "absent")
+    assert assessment.config_armed is (not dry_run)
+    assert assessment.verdict.allowed is (not dry_run and credentials)
+    assert assessment.real_orders_possible is (not dry_run and credentials and not sandbox)
