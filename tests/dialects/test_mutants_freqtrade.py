@@ -193,3 +193,124 @@ def test_the_reported_gates_open_exactly_when_nothing_blocks_at_them(
     assert assessment.config_armed is (not dry_run)
     assert assessment.verdict.allowed is (not dry_run and credentials)
     assert assessment.real_orders_possible is (not dry_run and credentials and not sandbox)
+
+
+# --------------------------------------------------------------------------- secret paths
+
+
+SECRET_PATHS = [
+    ("telegram", "token"),
+    ("telegram", "chat_id"),
+    ("telegram", "authorized_users"),
+    ("discord", "webhook_url"),
+    ("webhook", "url"),
+    ("api_server", "username"),
+    ("api_server", "password"),
+    ("api_server", "jwt_secret_key"),
+    ("api_server", "ws_token"),
+    ("coingecko", "api_key"),
+]
+
+
+@pytest.mark.parametrize("path", SECRET_PATHS)
+def test_everything_at_or_under_a_freqtrade_secret_key_is_secret(path: tuple[str, ...]) -> None:
+    """freqtrade's own secret keys (its `show-config` masks them), and whatever a table or a
+    `FREQTRADE__…__X` variable puts under one."""
+    from peak_trade.dialects.freqtrade.config import is_freqtrade_secret
+
+    assert is_freqtrade_secret(path)
+    assert is_freqtrade_secret((*path, "x"))
+    assert is_freqtrade_secret((*path, "x", "y"))
+    assert not is_freqtrade_secret((path[0], "enabled"))
+    assert not is_freqtrade_secret(("x", *path))  # the same names elsewhere are not freqtrade's
+
+
+@pytest.mark.parametrize("name", ["uid", "login", "headers", "twofa", "walletAddress", "apiKey"])
+@pytest.mark.parametrize("table", ["ccxt_config", "ccxt_sync_config", "ccxt_async_config"])
+def test_a_ccxt_credential_is_secret_only_in_a_ccxt_table(name: str, table: str) -> None:
+    """ccxt's credential names (any case, any `_`), at any depth of a ccxt table; the same
+    names elsewhere (a strategy parameter called `login`) are ordinary keys."""
+    from peak_trade.dialects.freqtrade.config import is_freqtrade_secret
+
+    assert is_freqtrade_secret(("exchange", table, name))
+    assert is_freqtrade_secret(("exchange", table, name.upper()))
+    assert is_freqtrade_secret(("exchange", table, "headers", "X-Custom"))
+    assert not is_freqtrade_secret(("exchange", table, "options"))
+    assert not is_freqtrade_secret(("exchange", name))
+    assert not is_freqtrade_secret(("freqai", table, name))
+    assert not is_freqtrade_secret(("freqai", "feature_parameters", name))
+
+
+def test_a_variable_under_a_secret_key_contributes_a_placeholder() -> None:
+    """The value of a variable whose path is under a freqtrade secret key is never read into the
+    merged config, however deep the variable reaches."""
+    from peak_trade.dialects.freqtrade.config import ENV_PLACEHOLDER, env_overrides
+
+    overrides = env_overrides(
+        {
+            "FREQTRADE__API_SERVER__USERNAME__X": "alice-not-a-real-user",
+            "FREQTRADE__TELEGRAM__AUTHORIZED_USERS__X": "12345678",
+            "FREQTRADE__API_SERVER__LISTEN_PORT": "8080",
+        }
+    )
+    assert overrides.nested == {
+        "api_server": {"username": {"x": ENV_PLACEHOLDER}, "listen_port": 8080},
+        "telegram": {"authorized_users": {"x": ENV_PLACEHOLDER}},
+    }
+
+
+# --------------------------------------------------------------------------- typed variables
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("[1.5, 2]", [1.5, 2]),  # freqtrade reads a JSON list (rapidjson)
+        ('["BTC/USDT", "ETH/USDT"]', ["BTC/USDT", "ETH/USDT"]),
+        ("[1e308]", [1e308]),  # the largest finite doubles are numbers
+        ("[1e999]", "[1e999]"),  # rapidjson refuses a number too big for a double: a string
+        ("[-1e999]", "[-1e999]"),
+        ('{"a": 1}', '{"a": 1}'),  # only a list is parsed
+        ("1e999", float("inf")),  # not JSON: Python's float(), as freqtrade's own float()
+        ("T", True),
+        ("false", False),
+        ("0x10", "0x10"),
+    ],
+)
+def test_a_variable_is_typed_as_freqtrade_types_it(raw: str, value: object) -> None:
+    from peak_trade.dialects.freqtrade.config import typed
+
+    assert typed(raw) == value
+    assert type(typed(raw)) is type(value)
+
+
+def test_the_facts_are_an_immutable_value_given_by_name() -> None:
+    """The gates are decided from the facts: nothing may change them after loading, and five
+    booleans in a row are never given by position."""
+    from peak_trade.dialects.freqtrade.config import FreqtradeFacts
+
+    data = {"dry_run": True, "stake_currency": "USDT"}
+    facts = decode(data, files=[("bot.json", data)]).facts
+    assert isinstance(facts, FreqtradeFacts)
+    with pytest.raises(AttributeError):
+        facts.dry_run = False  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        FreqtradeFacts(False, None, True, False, False)  # type: ignore[call-arg]
+
+
+def test_includes_that_lead_to_no_freqtrade_file_are_not_claimed(cli: Cli, here: Path) -> None:
+    """Another tool's JSON that happens to have `add_config_files`, all of whose includes are
+    readable and none freqtrade's, is not taken for a bot."""
+    write(here / "tool.json", json.dumps({"add_config_files": ["a.json", "b.json"]}))
+    write(here / "a.json", json.dumps({"name": "not a bot"}))
+    write(here / "b.json", json.dumps({"add_config_files": ["a.json"]}))
+    line = one_error_line(cli("status", "--config", "tool.json"))
+    assert line == (
+        "tool.json: cannot tell which system this config belongs to;"
+        " use --dialect peak_trade|freqtrade"
+    )
+    write(here / "b.json", json.dumps({"add_config_files": ["c.json"]}))
+    write(here / "c.json", json.dumps({"dry_run": True, "stake_currency": "USDT"}))
+    result = cli("audit", "export", "--format", "json", "--config", "tool.json")
+    assert result.code == 0, result  # the second include's include is freqtrade's
+    assert json.loads(result.out)["config"]["dialect"] == "freqtrade"

@@ -58,7 +58,7 @@ def test_a_violation_and_the_words_are_immutable_values() -> None:
 def test_words_are_given_by_name_never_by_position() -> None:
     """Seven strings in a row are easy to swap; the words are keyword-only."""
     with pytest.raises(TypeError):
-        PolicyWords("l", "b", "d", ("k",), "r", "f", "i")  # type: ignore[misc]
+        PolicyWords("l", "b", "d", ("k",), "r", "f", "i")  # type: ignore[call-arg]
 
 
 # --------------------------------------------------------------------------- check payload
