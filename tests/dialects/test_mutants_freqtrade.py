@@ -198,6 +198,15 @@ def test_the_reported_gates_open_exactly_when_nothing_blocks_at_them(
 # --------------------------------------------------------------------------- secret paths
 
 
+#: freqtrade's webhook transport settings (its config_schema's `webhook` properties)
+WEBHOOK_SETTINGS = {
+    "enabled",
+    "format",
+    "retries",
+    "retry_delay",
+    "timeout",
+    "allow_custom_messages",
+}
 SECRET_PATHS = [
     ("telegram", "token"),
     ("telegram", "chat_id"),
@@ -303,7 +312,8 @@ def test_includes_that_lead_to_no_freqtrade_file_are_not_claimed(cli: Cli, here:
     readable and none freqtrade's, is not taken for a bot."""
     write(here / "tool.json", json.dumps({"add_config_files": ["a.json", "b.json"]}))
     write(here / "a.json", json.dumps({"name": "not a bot"}))
-    write(here / "b.json", json.dumps({"add_config_files": ["a.json"]}))
+    write(here / "b.json", json.dumps({"add_config_files": ["a.json", "c.yaml"]}))
+    write(here / "c.yaml", "dry_run: true\n")  # readable, but no JSON at all
     line = one_error_line(cli("status", "--config", "tool.json"))
     assert line == (
         "tool.json: cannot tell which system this config belongs to;"
@@ -314,3 +324,179 @@ def test_includes_that_lead_to_no_freqtrade_file_are_not_claimed(cli: Cli, here:
     result = cli("audit", "export", "--format", "json", "--config", "tool.json")
     assert result.code == 0, result  # the second include's include is freqtrade's
     assert json.loads(result.out)["config"]["dialect"] == "freqtrade"
+
+
+@pytest.mark.parametrize("setting", sorted(WEBHOOK_SETTINGS))
+def test_every_webhook_value_but_its_transport_settings_is_secret(setting: str) -> None:
+    """A webhook payload carries the receiver's key under any name (Pushover's `user`,
+    IFTTT's `value1`), right under `webhook` or deeper; only its transport settings show."""
+    from peak_trade.dialects.freqtrade.config import is_freqtrade_secret
+
+    assert not is_freqtrade_secret(("webhook", setting))
+    for payload in (("user",), ("value1",), ("webhookentry", "value1")):
+        assert is_freqtrade_secret(("webhook", *payload)), payload
+    assert not is_freqtrade_secret(("webhook",))  # the table itself: its key names show
+    assert not is_freqtrade_secret(("other", "value1"))
+
+
+# --------------------------------------------------------------------------- variable names
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("FREQTRADE__EXCHANGE__KEY", ("exchange", "key")),
+        ("FREQTRADE__EXCHANGE__Name", ("exchange", "name")),  # no ccxt table: lower-cased
+        # freqtrade keeps the case of the last part of an exchange path through a ccxt table
+        (
+            "FREQTRADE__EXCHANGE__CCXT_CONFIG__OPTIONS__defaultType",
+            ("exchange", "ccxt_config", "options", "defaultType"),
+        ),
+        ("FREQTRADE__Exchange__Ccxt_Sync_Config__Uid", ("exchange", "ccxt_sync_config", "Uid")),
+        (
+            "FREQTRADE__EXCHANGE__CCXT_ASYNC_CONFIG__APIKEY",
+            ("exchange", "ccxt_async_config", "APIKEY"),
+        ),
+        # only the last part, and only under exchange
+        (
+            "FREQTRADE__EXCHANGE__CCXT_CONFIG__Options__X",
+            ("exchange", "ccxt_config", "options", "X"),
+        ),
+        ("FREQTRADE__FREQAI__CCXT_CONFIG__Foo", ("freqai", "ccxt_config", "foo")),
+        ("FREQTRADE__DRY_RUN", ("dry_run",)),
+        ("OTHER__DRY_RUN", None),
+        ("freqtrade__DRY_RUN", None),  # the prefix is case-sensitive
+    ],
+)
+def test_a_variable_names_the_path_freqtrade_derives(name: str, path: object) -> None:
+    from peak_trade.dialects.freqtrade.config import env_key_path
+
+    assert env_key_path(name) == path
+
+
+def test_a_variable_may_nest_exactly_as_deep_as_any_config() -> None:
+    """A variable of MAX_NESTING parts nests as deep as a config may; one more is refused
+    (and the message never quotes the whole name)."""
+    from peak_trade.dialects.freqtrade.config import env_overrides
+    from peak_trade.errors import ConfigError
+    from peak_trade.files import MAX_NESTING
+
+    deepest = "FREQTRADE__" + "__".join(["A"] * MAX_NESTING)
+    overrides = env_overrides({deepest: "1"})
+    value: Any = overrides.nested
+    for _ in range(MAX_NESTING):
+        (value,) = value.values()
+    assert value == 1
+    with pytest.raises(ConfigError) as error:
+        env_overrides({deepest + "__A": "1"})
+    # one short line: the name's first 60 characters, never all of it
+    assert str(error.value) == (
+        f"{deepest[:60]}...: a variable nested deeper than {MAX_NESTING} levels"
+    )
+
+
+def test_a_generic_secret_variable_contributes_a_placeholder_too() -> None:
+    from peak_trade.dialects.freqtrade.config import ENV_PLACEHOLDER, env_overrides
+
+    nested = env_overrides({"FREQTRADE__STRATEGY_PARAMS__API_TOKEN": "t-not-a-real-token"}).nested
+    assert nested == {"strategy_params": {"api_token": ENV_PLACEHOLDER}}
+    assert env_overrides({"FREQTRADE__TELEGRAM__TOKEN": ""}).nested == {"telegram": {"token": ""}}
+
+
+# --------------------------------------------------------------------------- content detection
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dry_run: true\nstake_currency: USDT\n",  # YAML, not JSON
+        "// a comment\n[1, 2]\n",  # JSON, but no object
+        '{"exchange": {"name": "binance"}}',  # exchange alone
+        '{"stake_currency": "USDT"}',  # stake_currency alone
+        '{"add_config_files": []}',
+        '{"add_config_files": "x.json"}',
+    ],
+)
+def test_content_freqtrade_does_not_claim(cli: Cli, here: Path, text: str) -> None:
+    """freqtrade's content is a JSON object with `dry_run`, or `exchange` and
+    `stake_currency` both, or includes leading to one: anything else is nobody's."""
+    write(here / "thing.json", text)
+    line = one_error_line(cli("status", "--config", "thing.json"))
+    assert line.endswith(
+        "thing.json: cannot tell which system this config belongs to;"
+        " use --dialect peak_trade|freqtrade"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"dry_run": true}',
+        '/* c */ {"exchange": {}, "stake_currency": "USDT"}',
+        '  {"stake_currency": "USDT", "exchange": {}}',
+    ],
+)
+def test_content_freqtrade_claims(text: str) -> None:
+    from peak_trade.dialects.freqtrade.config import claims
+
+    assert claims("bot.json", text.encode()) is True
+
+
+def test_an_unreadable_include_counts_as_freqtrades_and_loading_names_it(
+    cli: Cli, here: Path
+) -> None:
+    """`add_config_files` is freqtrade's own key: a file whose include is missing is claimed,
+    and loading then says which include is missing (never "cannot tell")."""
+    write(here / "main.json", json.dumps({"add_config_files": ["missing.json"]}))
+    line = one_error_line(cli("status", "--config", "main.json"))
+    assert "cannot tell" not in line
+    assert "missing.json" in line
+
+
+# --------------------------------------------------------------------------- caps
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("stake_amount", "10"),  # a number in a string is no number to freqtrade's schema
+        ("max_open_trades", "3"),
+        ("stoploss", "-0.1"),
+        ("tradable_balance_ratio", "0.9"),
+        ("max_open_trades", True),
+    ],
+)
+def test_a_cap_is_read_strictly(cli: Cli, here: Path, key: str, value: object) -> None:
+    write(here / "bot.json", json.dumps({"dry_run": True, "stake_currency": "USDT", key: value}))
+    line = one_error_line(cli("status", "--config", "bot.json"))
+    assert line.startswith(f"bot.json: {key}: "), line
+    assert str(value) not in line.removeprefix(f"bot.json: {key}: ")  # never quoted
+
+
+def test_the_limits_source_names_each_file_a_binding_cap_came_from(cli: Cli, here: Path) -> None:
+    """Oracle: the distinct sources of the caps, in the order the caps are listed."""
+    write(
+        here / "main.json",
+        json.dumps(
+            {
+                "dry_run": True,
+                "stake_currency": "USDT",
+                "stake_amount": 10,
+                "add_config_files": ["inc.json"],
+            }
+        ),
+    )
+    write(here / "inc.json", json.dumps({"stoploss": -0.1, "max_open_trades": 3}))
+    write(here / "later.json", json.dumps({"stake_amount": 20}))
+    result = cli(
+        "audit", "export", "--format", "json", "--config", "main.json", "--config", "later.json"
+    )
+    assert result.code == 0, result
+    risk = json.loads(result.out)["risk"]
+    sources = list(dict.fromkeys(cap["source"] for cap in risk["limits"]))
+    assert set(sources) == {"later.json", "inc.json"}
+    assert risk["limits_source"] == ", ".join(sources)
+
+    write(here / "bare.json", json.dumps({"dry_run": True, "stake_currency": "USDT"}))
+    bare = cli("audit", "export", "--format", "json", "--config", "bare.json")
+    assert json.loads(bare.out)["risk"]["limits_source"] == "not_set"
