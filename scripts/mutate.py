@@ -37,6 +37,17 @@ DEFAULT_MODULES = [
     "src/peak_trade/live/risk_limits.py",
     "src/peak_trade/core/caps.py",
 ]
+PARTS = (
+    "src",
+    "tests",
+    "config",
+    "scripts",
+    "docs",
+    "contrib",
+    "pyproject.toml",
+    "README.md",
+    ".pre-commit-hooks.yaml",
+)
 DEFAULT_TESTS = ["tests/live", "tests/core", "tests/test_known_answers.py"]
 
 _SWAP: dict[type[ast.cmpop], list[type[ast.cmpop]]] = {
@@ -156,8 +167,11 @@ def main() -> None:
 
     scratch = Path(tempfile.mkdtemp(prefix="peak-trade-mutate-"))
     try:
-        for part in ("src", "tests", "config", "pyproject.toml"):
+        # everything a test may read from the repository (hooks, docs, contrib, scripts)
+        for part in PARTS:
             source = REPO / part
+            if not source.exists():
+                continue
             if source.is_dir():
                 shutil.copytree(source, scratch / part)
             else:
