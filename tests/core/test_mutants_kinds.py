@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from peak_trade.core.config import decode_config
 from peak_trade.core.kinds import KIND, KINDS, CapKind, KindRow, Unit
 from peak_trade.core.registry import CAPS
+from peak_trade.dialects.peak_trade.config import decode_config
 
 #: one integer per kind, consistent (min <= per order <= per symbol <= total)
 VALUES = {

@@ -73,7 +73,8 @@ def test_freqtrade_allows_exactly_five_include_levels(cli: Cli, here: Path) -> N
 
     top = _chain(here, 6, {"dry_run": False})
     line = one_error_line(cli("status", "--config", top))
-    assert line == f"{here / 'c6.json'}: add_config_files nested deeper than 5"
+    # an include is reported relative when the top file was named relative (`here` is the cwd)
+    assert line == "c6.json: add_config_files nested deeper than 5"
 
 
 def test_detection_follows_includes_exactly_as_deep_as_loading(cli: Cli, here: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from peak_trade.core.config import decode_config
+from peak_trade.dialects.peak_trade.config import decode_config
 from peak_trade.live.audit import LiveAuditSnapshot, LiveAuditVersions, audit_loaded_config
 from peak_trade.live.policy import check_snapshot
 from peak_trade.live.rules import (
