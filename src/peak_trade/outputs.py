@@ -91,26 +91,36 @@ def write_atomic(path: str, data: bytes, *, force: bool) -> None:
     if not is_regular_or_absent(path):  # checked again: the target may have changed since
         raise OutputError(f"{path}: not a regular file; refusing to replace it")
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if force:
-            os.replace(temp, path)
-        else:
-            os.link(temp, path)
+        write_through(path, data, temp=temp, replace=force)
     except FileExistsError:
         raise OutputError(f"{path}: exists; refusing to overwrite without --force") from None
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror or 'I/O error'})") from None
+
+
+def write_through(path: str, data: bytes, *, temp: str, replace: bool) -> None:
+    """The one way this package writes a file: `data` into `temp` (created exclusively, never
+    through a link), fsynced, then linked onto `path` (never replacing an existing file) or,
+    with `replace`, moved onto it atomically; `temp` is removed whatever happens and the
+    directory fsynced. Raises `OSError` (`FileExistsError` when `path` exists)."""
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if replace:
+            os.replace(temp, path)
+        else:
+            os.link(temp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.remove(temp)
-    _fsync_directory(os.path.dirname(os.path.abspath(path)))
+    fsync_directory(os.path.dirname(os.path.abspath(path)))
 
 
-def _fsync_directory(directory: str) -> None:
+def fsync_directory(directory: str) -> None:
+    """Make a directory's new entries durable (best effort: not every file system can)."""
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
         try:

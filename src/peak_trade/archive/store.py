@@ -40,6 +40,7 @@ from peak_trade.archive.ledger import (
 )
 from peak_trade.errors import ArchiveError
 from peak_trade.files import is_regular_or_absent, open_regular
+from peak_trade.outputs import fsync_directory, write_through
 
 
 class Signing(msgspec.Struct, frozen=True):
@@ -440,7 +441,7 @@ def _write_synced(path: str, data: bytes, directory: str) -> None:
             os.close(fd)
     except OSError as exc:
         raise ArchiveError(f"{path}: cannot write ({exc.strerror or 'I/O error'})") from None
-    _fsync_directory(directory)
+    fsync_directory(directory)
 
 
 def _write_new(archive_dir: str, name: str, data: bytes) -> None:
@@ -451,29 +452,11 @@ def _write_new(archive_dir: str, name: str, data: bytes) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.remove(temp)  # a crashed run's, should recovery not have seen it
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.link(temp, path)
+        write_through(path, data, temp=temp, replace=False)
     except FileExistsError:
         raise ArchiveError(f"{path}: exists; refusing to overwrite it") from None
     except OSError as exc:
         raise ArchiveError(f"{path}: cannot write ({exc.strerror or 'I/O error'})") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(temp)
-    _fsync_directory(archive_dir)
-
-
-def _fsync_directory(directory: str) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _signed_entry(
