@@ -88,3 +88,13 @@ def test_an_overlay_audited_alone_is_noted(cli: Cli, tmp_path: Path) -> None:
     path = write(tmp_path / "bounded_live.toml", "[bounded_live]\nenabled = false\n")
     result = cli("status", "--config", path)
     assert "is an overlay merged into the config beside it" in result.err
+
+
+def test_a_misplaced_option_keeps_the_rest_of_the_line() -> None:
+    commands = ["status", "audit"]
+    assert misplaced_option(["--config", "x", "status", "--format", "json"], commands) == (
+        "options go after the command: peak-trade status --config x --format json"
+    )
+    assert misplaced_option(["-c", "x", "audit"], commands) == (
+        "options go after the command: peak-trade audit SUBCOMMAND -c x"
+    )

@@ -38,11 +38,10 @@ def misplaced_option(argv: Sequence[str], commands: Sequence[str]) -> str | None
         return None
     at = list(argv).index(command)
     before, after = list(argv[:at]), list(argv[at + 1 :])
-    rest = [command, *(["SUBCOMMAND"] if command == "audit" else []), *before]
-    if command == "audit" and after and not after[0].startswith("-"):
-        rest = [command, after[0], *before, *after[1:]]
-    return (
-        f"options go after the command: peak-trade {' '.join(rest)}"
-        if command != "audit" or after
-        else f"options go after the command: peak-trade audit SUBCOMMAND {' '.join(before)}"
-    )
+    if command == "audit":  # the options go after the subcommand
+        named = bool(after) and not after[0].startswith("-")
+        sub, after = (after[0], after[1:]) if named else ("SUBCOMMAND", after)
+        return "options go after the command: " + " ".join(
+            ["peak-trade", command, sub, *before, *after]
+        )
+    return "options go after the command: " + " ".join(["peak-trade", command, *before, *after])
