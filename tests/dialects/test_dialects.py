@@ -90,3 +90,21 @@ def test_a_violation_names_the_keys_that_fix_it(tmp_path: Path) -> None:
 )
 def test_peak_trade_claims_only_toml(raw: bytes, claimed: bool) -> None:
     assert named("peak_trade").claims("x", raw) is claimed
+
+
+def test_a_dialect_report_naming_an_unknown_snapshot_field_is_a_bug(tmp_path: Path) -> None:
+    import msgspec
+
+    from peak_trade.live.snapshot import LiveAuditVersions, snapshot_of
+
+    (tmp_path / "config.toml").write_text(toml_config(mode="paper"))
+    assessment = dialects.assess(dialects.load([str(tmp_path / "config.toml")], environ={}))
+    typo = msgspec.structs.replace(
+        assessment,
+        report=msgspec.structs.replace(
+            assessment.report, gating={**assessment.report.gating, "config_armd": True}
+        ),
+    )
+    versions = LiveAuditVersions(peak_trade="0", python="3", git_commit=None)
+    with pytest.raises(ValueError, match="config_armd"):
+        snapshot_of(typo, timestamp_utc="t", versions=versions)

@@ -148,6 +148,9 @@ def snapshot_of(
     """Assemble the snapshot of one assessment. Pure. What differs between dialects comes as
     neutral facts in `assessment.report`; a field a dialect does not set is null."""
     loaded, verdict, report = assessment.loaded, assessment.verdict, assessment.report
+    unknown = (set(report.gating) - set(_DIALECT_GATING)) | (set(report.risk) - set(_DIALECT_RISK))
+    if unknown:  # a dialect naming a field the snapshot lacks: a bug, never a silent null
+        raise ValueError(f"{loaded.dialect} reports unknown snapshot fields: {sorted(unknown)}")
     return LiveAuditSnapshot(
         schema_version=SCHEMA_VERSION,
         timestamp_utc=timestamp_utc,
