@@ -232,3 +232,14 @@ def test_history_is_the_same_with_and_without_its_shortcuts(
     assert fast == slow
     assert [r.intact for r in fast] == [True, True, True, False, True, True, True]
     assert [bool(r.changes) for r in fast[1:]] == [False, True, False, True, False, False]
+
+
+def test_a_row_after_a_damaged_first_entry_is_not_the_first_snapshot(tmp_path: Path) -> None:
+    for second in range(3):
+        add_snapshot(tmp_path, second, gate2=second == 2)
+    _json_of(tmp_path, 1).unlink()  # the first entry's snapshot is gone
+    rows = load_history(str(tmp_path))
+    assert [r.intact for r in rows] == [False, True, True]
+    assert rows[1].changes == ("cannot compare: seq 1 damaged",)
+    assert "first snapshot" not in rows[1].changes
+    assert rows[2].changes and rows[2].less_safe  # gate 2 armed: compared with seq 2

@@ -102,6 +102,7 @@ def _rows(
     signature_check: SignatureCheck | None,
 ) -> Iterator[HistoryRow]:
     seen: _Seen | None = None  # the newest intact snapshot so far
+    damaged: int | None = None  # the seq of the newest damaged entry since it (or ever)
     for entry in itertools.chain((first,), rest):
         snapshot, intact, same = _read_snapshot(files, entry, seen)
         changes: tuple[str, ...] = ()
@@ -122,12 +123,29 @@ def _rows(
             drills_total=len(row.drills.results) if row else None,
             intact=intact and row is not None,
             less_safe=less_safe,
-            changes=changes if seen is not None else ("first snapshot",),
+            changes=_what_changed(changes, seen is not None, snapshot is not None, damaged),
             signed=entry.signature is not None,
             signature=_signature(entry, signature_check),
         )
         if snapshot is not None:
             seen = _Seen(snapshot, seen.plain() if same and seen is not None else None)
+            damaged = None
+        else:
+            damaged = entry.seq
+
+
+def _what_changed(
+    changes: tuple[str, ...], compared: bool, readable: bool, damaged: int | None
+) -> tuple[str, ...]:
+    """A row's change lines, or why there are none: never "first snapshot" for a row whose
+    predecessor could not be read."""
+    if not readable:
+        return ()  # the row is flagged DAMAGED: there is nothing to compare
+    if compared:
+        return changes if damaged is None else (f"compared past damaged seq {damaged}", *changes)
+    if damaged is not None:
+        return (f"cannot compare: seq {damaged} damaged",)
+    return ("first snapshot",)
 
 
 class _Decoded(msgspec.Struct, frozen=True):
