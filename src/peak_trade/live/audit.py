@@ -25,8 +25,8 @@ from peak_trade.core.loaded import LoadedConfig
 from peak_trade.core.redaction import redact
 from peak_trade.core.registry import CAPS, SETTINGS, CapRow, SettingRow
 from peak_trade.core.secret import Secret
+from peak_trade.dialects.peak_trade import NAME as PEAK_TRADE
 from peak_trade.dialects.peak_trade.assessment import assess, report_of
-from peak_trade.dialects.peak_trade.dialect import NAME as PEAK_TRADE
 from peak_trade.live.drills import DrillRun, LiveAuditDrillResult
 from peak_trade.live.risk_limits import LiveRiskLimits
 from peak_trade.live.safety import SafetyGuard

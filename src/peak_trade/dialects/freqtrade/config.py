@@ -33,12 +33,11 @@ from peak_trade.core.redaction import (
 )
 from peak_trade.core.registry import CURRENCY_PATTERN, FULL_MATCH
 from peak_trade.core.venues import Credential, Venue
-from peak_trade.dialects.freqtrade import jsonc
+from peak_trade.dialects.freqtrade import NAME, jsonc
 from peak_trade.dialects.freqtrade.rows import CAPS
 from peak_trade.errors import ConfigError
 from peak_trade.files import MAX_NESTING, read_config_bytes
 
-DIALECT: Final = "freqtrade"
 ENV_PREFIX: Final = "FREQTRADE__"
 MAX_INCLUDE_DEPTH: Final = 5
 ENV_PLACEHOLDER: Final = "<set in the environment>"
@@ -456,7 +455,7 @@ def decode(
     )
     sources = list(dict.fromkeys(c.source or "" for c in caps))
     return LoadedConfig(
-        dialect=DIALECT,
+        dialect=NAME,
         mode=TradingEnvironment.PAPER if dry_run else TradingEnvironment.LIVE,
         base_currency=stake_currency,
         limits_enabled=True,  # every cap freqtrade reads, it applies

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
+from peak_trade.dialects.freqtrade import NAME
 from peak_trade.dialects.interface import MarkdownWords
 
 if TYPE_CHECKING:
@@ -16,8 +17,6 @@ if TYPE_CHECKING:
     from peak_trade.live.assessment import Assessment
     from peak_trade.live.rules import Policy, PolicyWords
     from peak_trade.live.snapshot import LiveAuditSnapshot
-
-NAME: Final = "freqtrade"
 
 
 class FreqtradeDialect:

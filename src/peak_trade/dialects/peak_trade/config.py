@@ -49,6 +49,7 @@ from peak_trade.core.registry import (
 )
 from peak_trade.core.secret import Secret
 from peak_trade.core.venues import venues_of
+from peak_trade.dialects.peak_trade import NAME
 from peak_trade.errors import ConfigError
 from peak_trade.files import (
     MAX_NESTING,
@@ -310,7 +311,7 @@ def decode_files(
         sources = list(dict.fromkeys(c.source or "" for c in seed_caps))
         limits_source = ", ".join(sources) if sources else "not_set"
     return LoadedConfig(
-        dialect="peak_trade",
+        dialect=NAME,
         mode=environment.environment,
         base_currency=risk.base_currency,
         limits_enabled=risk.enabled,

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from peak_trade.dialects.interface import MarkdownWords
+from peak_trade.dialects.peak_trade import NAME
 
 if TYPE_CHECKING:
     from peak_trade.core.loaded import LoadedConfig
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from peak_trade.live.rules import Policy, PolicyWords
     from peak_trade.live.snapshot import LiveAuditSnapshot
 
-NAME: Final = "peak_trade"
 OVERLAY_FILE: Final = "bounded_live.toml"
 #: a TOML key (bare, quoted or dotted) followed by `=`
 _KEY_PART: Final = rb"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
