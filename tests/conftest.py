@@ -14,6 +14,9 @@ settings.load_profile("default")
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_CONFIG = REPO / "config" / "config.toml"
+#: the example in mode testnet: valid, blocked, and it meets every policy (the example itself,
+#: in mode live, fails drill E: Peak_Trade's live path checks no cap)
+PASSING_CONFIG = REPO / "tests" / "assets" / "passing_config.toml"
 EXAMPLE_TOKEN = "example-confirm-token-change-me"
 EXAMPLE_TOKEN_SHA256 = hashlib.sha256(EXAMPLE_TOKEN.encode()).hexdigest()
 
@@ -38,10 +41,19 @@ def toml_config(
     total: float = 5000.0,
     min_size: float = 10.0,
     limits_enabled: bool = True,
+    applied_caps: bool = True,
     extra: str = "",
 ) -> str:
-    """A config text with every key spelled out; defaults are the fully open live state."""
+    """A config text with every key spelled out; defaults are the fully open live state.
+
+    The caps are the seed's three fields and, with `applied_caps`, the same per-order and total
+    caps in the keys Peak_Trade's LiveRiskLimits applies (it never compares the seed's)."""
     digest_line = f'confirm_token_sha256 = "{digest}"\n' if digest is not None else ""
+    applied = (
+        f"max_order_notional = {per_order!r}\nmax_total_exposure_notional = {total!r}\n"
+        if applied_caps
+        else ""
+    )
     return (
         "[environment]\n"
         f'mode = "{mode}"\n'
@@ -55,6 +67,7 @@ def toml_config(
         f"max_live_notional_per_order = {per_order!r}\n"
         f"max_live_notional_total = {total!r}\n"
         f"live_trade_min_size = {min_size!r}\n"
+        f"{applied}"
         f"{extra}"
     )
 

@@ -171,7 +171,7 @@ def test_a_schema_1_snapshot_stays_readable_and_diffs_against_schema_2() -> None
     old = live_audit_snapshot_from_json((ASSETS / "golden_snapshot_v1.json").read_bytes())
     assert isinstance(old, LiveAuditSnapshotV1)
     assert old.schema_version == 1 and old.gating.live_mode_armed is False
-    new = live_audit_snapshot_from_json((ASSETS / "golden_snapshot.json").read_bytes())
+    new = live_audit_snapshot_from_json((ASSETS / "golden_snapshot_v2.json").read_bytes())
     assert new.schema_version == 2
     diff = diff_snapshots(old, new)
     assert diff.less_safe == ()
@@ -180,6 +180,36 @@ def test_a_schema_1_snapshot_stays_readable_and_diffs_against_schema_2() -> None
         new_fields
     )
     assert all(c.risk is Risk.NEUTRAL for c in diff.changes if (c.section, c.key) in new_fields)
+
+
+def test_a_schema_2_snapshot_stays_readable_and_diffs_against_schema_3() -> None:
+    """The schema-2 golden was written by the released schema-2 code. Against schema 3 of the
+    same config (mode live), diff shows what schema 3 learnt: Peak_Trade's live path checks no
+    cap (the effective caps go, drill E fails) and sends to Kraken's production API. The fields
+    schema 2 lacks are new, not judged: unknown, never safe."""
+    from peak_trade.live.diff import Risk, diff_snapshots
+    from peak_trade.live.snapshot import live_audit_snapshot_from_json
+    from peak_trade.live.snapshot_v2 import LiveAuditSnapshotV2
+
+    old = live_audit_snapshot_from_json((ASSETS / "golden_snapshot_v2.json").read_bytes())
+    assert isinstance(old, LiveAuditSnapshotV2) and old.risk.effective.per_order == 250.0
+    new = live_audit_snapshot_from_json((ASSETS / "golden_snapshot.json").read_bytes())
+    assert new.schema_version == 3
+    diff = diff_snapshots(old, new)
+    assert {(c.section, c.key) for c in diff.less_safe} == {
+        ("risk", "effective.per_order"),
+        ("risk", "effective.total"),
+        ("risk", "effective.min_order"),
+        ("venues", "exchange.kraken_live"),
+        ("drills", "results"),
+    }
+    unknown = {(c.section, c.key) for c in diff.changes if "new in schema 3" in c.why}
+    assert {
+        ("kill_switch", "kill_switch"),
+        ("gating", "confirm_token_source"),
+        ("risk", "limits.live_risk.max_live_notional_per_order.enforced"),
+    } <= unknown
+    assert all(c.risk is Risk.NEUTRAL for c in diff.changes if (c.section, c.key) in unknown)
 
 
 def test_the_body_cut_from_a_canonical_line_is_the_canonical_body() -> None:

@@ -85,6 +85,7 @@ class TestSeedConformance:
             "gating",
             "risk",
             "venues",
+            "kill_switch",
             "drills",
             "safety",
             "config",
@@ -105,6 +106,7 @@ class TestSeedConformance:
             "log_all_orders",
             "knowledge_readonly",
             "api_server_unprotected",
+            "confirm_token_source",
         }
         assert set(data["risk"]) == {
             "max_live_notional_per_order",
@@ -331,7 +333,7 @@ class TestExportCli:
             str(out_json),
         )
         assert result.out.startswith("# Peak_Trade")
-        assert json.loads(out_json.read_text())["schema_version"] == 2
+        assert json.loads(out_json.read_text())["schema_version"] == 3
 
     def test_refuses_to_overwrite_and_force_replaces(self, cli: Cli, tmp_path: Path) -> None:
         target = tmp_path / "a.json"

@@ -9,7 +9,7 @@ import pytest
 from peak_trade.cli import entry
 from peak_trade.cli.commands import Outcome
 from peak_trade.cli.entry import EXIT_CODES
-from tests.conftest import EXAMPLE_CONFIG, CliResult
+from tests.conftest import PASSING_CONFIG, CliResult
 
 Cli = Callable[..., CliResult]
 
@@ -23,9 +23,9 @@ def test_an_argv_the_lazy_parser_cannot_place_is_parsed_again_in_full(
 ) -> None:
     # should `_selected` ever miss the command, the parser lists commands without their options;
     # the run must then still be the full parser's, not an internal error
-    plain = cli("audit", "check", "--config", str(EXAMPLE_CONFIG))
+    plain = cli("audit", "check", "--config", str(PASSING_CONFIG))
     monkeypatch.setattr(entry, "_selected", lambda argv: (None, None))
-    missed = cli("audit", "check", "--config", str(EXAMPLE_CONFIG))
+    missed = cli("audit", "check", "--config", str(PASSING_CONFIG))
     assert (missed.code, missed.out, missed.err) == (plain.code, plain.out, plain.err)
     assert plain.code == 0 and plain.out.startswith("OK:")
 

@@ -18,7 +18,7 @@ def fleet(tmp_path: Path) -> Path:
     directory = tmp_path / "fleet"
     directory.mkdir()
     write(directory / "a-paper.toml", toml_config(mode="paper"))
-    write(directory / "b-dry.toml", toml_config(dry_run=True))
+    write(directory / "b-dry.toml", toml_config(mode="testnet", dry_run=True))
     write(directory / "notes.txt", "not a config")
     return directory
 
@@ -50,7 +50,7 @@ def test_all_blocked_is_ok(cli: Cli, fleet: Path) -> None:
         str(fleet / "b-dry.toml"),
         "peak_trade",
         "b-dry",
-        "live_dry_run",
+        "testnet_dry_run",
         "blocked",
         "no",
         "7/7",
@@ -72,7 +72,7 @@ def test_a_live_allowed_config_is_a_finding(cli: Cli, fleet: Path) -> None:
         "live",
         "ALLOWED",
         "ARMED",
-        "7/7",
+        "6/7",  # drill E: Peak_Trade's live path checks no cap
         "none",
     ] in [line.split() for line in result.out.splitlines()]
     assert f"{fleet / 'c-open.toml'}: live_allowed: " in result.out
@@ -122,6 +122,7 @@ def test_failing_drills_are_a_finding(cli: Cli, fleet: Path) -> None:
     result = cli("audit", "fleet", str(fleet))
     assert result.code == 1
     assert "drills failing in 1" in result.out
+    assert f"{fleet / 'c-nolimits.toml'}: drill_failed: " in result.out
 
 
 def test_target_matching_nothing_is_bad_input(cli: Cli, tmp_path: Path) -> None:

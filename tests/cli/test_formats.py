@@ -175,6 +175,6 @@ def test_a_format_an_output_file_would_ignore_is_refused(
         str(out),
         "--stdout",
     )
-    assert both.code == 0 and json.loads(both.out)["schema_version"] == 2 and out.exists()
+    assert both.code == 0 and json.loads(both.out)["schema_version"] == 3 and out.exists()
     plain = cli("audit", "export", "--config", config, "--stdout")
     assert plain.out.startswith("# Peak_Trade - Live Audit Snapshot")

@@ -137,10 +137,13 @@ def test_later_config_files_win(cli: Cli, bots: Path) -> None:
     assert trades == [
         {
             "kind": "open_positions",
+            "unit": "count",
             "key": "max_open_trades",
             "value": None,
             "unlimited": True,
             "source": "live.json",
+            "enforced": True,
+            "enforcement": None,
         }
     ]
     check = cli("audit", "check", "--config", "spot.json", "--config", "live.json")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 
-from tests.conftest import EXAMPLE_CONFIG, CliResult, toml_config, write
+from tests.conftest import EXAMPLE_CONFIG, PASSING_CONFIG, CliResult, toml_config, write
 from tests.secret_strategies import (
     ENV_CREDENTIAL,
     assert_no_leak,
@@ -110,6 +110,9 @@ def test_weekly_workflow(cli: Cli, workdir: Path) -> None:
 
 
 def test_check_for_ci(cli: Cli, workdir: Path) -> None:
+    example = cli("audit", "check")  # the seed's state, in mode live: its caps bind nothing
+    assert example.code == 1 and "drill_failed: drill(s) failing: E" in example.out
+    shutil.copy(PASSING_CONFIG, workdir / "config" / "config.toml")
     ok = cli("audit", "check")
     assert (ok.code, ok.out) == (0, "OK: config meets --expect blocked\n")
     risky = write(workdir / "risky.toml", toml_config(require_token=False))
@@ -119,17 +122,25 @@ def test_check_for_ci(cli: Cli, workdir: Path) -> None:
         'environment.mode = "paper" or environment.enable_live_trading = false or'
         " environment.live_mode_armed = false or environment.live_dry_run_mode = true"
     )
+    kill_switch = workdir / "risk" / "kill_switch.toml"
     assert failed.out.splitlines() == [
-        "FAIL: risky violates --expect blocked (3 problem(s))",
+        "FAIL: risky violates --expect blocked (6 problem(s))",
         f"  live_allowed: live execution is allowed; expected blocked (fix: {disarm})",
         "  config_armed: the config opens every gate it controls (armed): only a run-time token"
         f" stands between it and live orders (fix: {disarm})",
+        f"  real_orders_possible: real orders are possible (fix: {disarm})",
+        "  drill_failed: drill(s) failing: E (fix: Peak_Trade's live path checks no cap"
+        " (src/execution/live_session.py, LiveSessionRunner._build_pipeline): set"
+        ' environment.mode = "paper" or "testnet" until it does)',
         "  confirm_token_not_required: mode is live but environment.require_confirm_token is"
         " false (fix: environment.require_confirm_token = true)",
+        f"  kill_switch_missing: no kill switch: {kill_switch} does not exist, while mode is live"
+        f" or the config is armed (fix: configure {kill_switch} with [kill_switch] enabled ="
+        ' true and mode = "active")',
     ]
     assert cli("audit", "check", "--expect", "allowed").code == 1
     data = json.loads(cli("audit", "check", "--config", risky, "--format", "json").out)
-    assert data["ok"] is False and len(data["violations"]) == 3
+    assert data["ok"] is False and len(data["violations"]) == 6
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE_CONFIG, EXAMPLE_TOKEN_SHA256, toml_config, write
+from tests.conftest import EXAMPLE_CONFIG, EXAMPLE_TOKEN_SHA256, PASSING_CONFIG, toml_config, write
 
 TIMEOUT = 20  # seconds; a hang fails the test instead of blocking the suite
 
@@ -59,7 +59,7 @@ def one_line(result: subprocess.CompletedProcess[bytes]) -> str:
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
-    shutil.copy(EXAMPLE_CONFIG, tmp_path / "c.toml")
+    shutil.copy(PASSING_CONFIG, tmp_path / "c.toml")  # valid, and `check` passes it
     return tmp_path
 
 

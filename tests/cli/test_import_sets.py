@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.conftest import EXAMPLE_CONFIG
+from tests.conftest import PASSING_CONFIG
 
 HEAVY = (
     "rich",
@@ -21,11 +21,12 @@ HEAVY = (
     "_hashlib",  # OpenSSL: core.digest uses CPython's builtin SHA-256 instead (~3.5 ms)
     "hmac",
     "peak_trade.live.snapshot_v1",  # only for reading schema-1 archives
+    "peak_trade.live.snapshot_v2",  # only for reading schema-2 archives
     "peak_trade.dialects.freqtrade.jsonc",  # only for freqtrade configs
     "peak_trade.dialects.freqtrade.config",
     "peak_trade.formats.names",  # OutputFormat: an enum class to create, for library callers
 )
-CONFIG = str(EXAMPLE_CONFIG)
+CONFIG = str(PASSING_CONFIG)  # valid and meets every policy: each command exits 0
 
 PROBE = """
 import contextlib, io, json, sys

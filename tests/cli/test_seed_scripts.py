@@ -72,7 +72,9 @@ def test_other_wrappers(project: Path) -> None:
     status = _run([sys.executable, str(REPO / "scripts" / "live_operator_status.py")], project)
     assert status.returncode == 0 and status.stdout.startswith("Live execution BLOCKED")
     drills = _run([sys.executable, str(REPO / "scripts" / "run_live_dry_run_drills.py")], project)
-    assert drills.returncode == 0 and drills.stdout.endswith("7 passed, 0 failed\n")
+    # the seed's example is in mode live, where Peak_Trade's own code checks no cap: E fails
+    assert drills.returncode == 1 and drills.stdout.endswith("6 passed, 1 failed\n")
+    assert "FAIL  E - Risk-Limits schlagen an (Design)" in drills.stdout
 
 
 def test_console_script_reports_bad_input_without_traceback(project: Path) -> None:

@@ -12,16 +12,31 @@ import pytest
 from peak_trade.dialects import assess
 from peak_trade.dialects.peak_trade.config import load_config
 from peak_trade.views.status import build_status, render_rich, render_text
-from tests.conftest import EXAMPLE_CONFIG, EXAMPLE_TOKEN, CliResult, toml_config, write
+from tests.conftest import (
+    EXAMPLE_CONFIG,
+    EXAMPLE_TOKEN,
+    PASSING_CONFIG,
+    CliResult,
+    toml_config,
+    write,
+)
 from tests.live.test_safety_truth_table import CASES, TOKENS, case_config, oracle
 
 Cli = Callable[..., CliResult]
 EXAMPLE = str(EXAMPLE_CONFIG)
+PASSING = str(PASSING_CONFIG)  # the example in mode testnet, where its caps are checked
 
 
 class TestDrills:
-    def test_example_config_passes_all_seven(self, cli: Cli) -> None:
+    def test_the_example_fails_e_alone_its_live_path_checks_no_cap(self, cli: Cli) -> None:
         result = cli("drills", "--config", EXAMPLE)
+        assert result.code == 1
+        assert result.out.splitlines()[-1] == "6 passed, 1 failed"
+        (fail_line,) = [line for line in result.out.splitlines() if line.startswith("FAIL")]
+        assert "E - Risk-Limits" in fail_line
+
+    def test_a_testnet_config_passes_all_seven(self, cli: Cli) -> None:
+        result = cli("drills", "--config", PASSING)
         assert result.code == 0
         lines = result.out.splitlines()
         assert lines[-1] == "7 passed, 0 failed"
@@ -30,7 +45,7 @@ class TestDrills:
         assert result.err == ""
 
     def test_selected_scenarios_case_insensitive(self, cli: Cli) -> None:
-        result = cli("drills", "--config", EXAMPLE, "--scenario", "b", "--scenario", "E")
+        result = cli("drills", "--config", PASSING, "--scenario", "b", "--scenario", "E")
         assert result.code == 0
         assert result.out.splitlines()[-1] == "2 passed, 0 failed"
         assert "B - Gate 1 ok" in result.out and "E - Risk-Limits" in result.out
@@ -53,7 +68,7 @@ class TestDrills:
         assert "observed simulated by executor [live_dry_run]" in fail_line
 
     def test_json(self, cli: Cli) -> None:
-        result = cli("drills", "--config", EXAMPLE, "--format", "json")
+        result = cli("drills", "--config", PASSING, "--format", "json")
         data = json.loads(result.out)
         assert (data["drills_executable"], data["passed"], data["failed"]) == (True, 7, 0)
         assert data["results"][4]["observed"][1]["codes"] == ["total_notional_exceeded"]
@@ -94,23 +109,27 @@ class TestStatus:
         assert result.out.splitlines()[0] == "Live execution BLOCKED (3 blockers)"
 
     def test_rich_and_plain_show_the_same_facts(self) -> None:
-        report = build_status(assess(load_config(EXAMPLE, environ={})))
+        report = build_status(assess(load_config(PASSING, environ={})))
         stream = io.StringIO()
         render_rich(report, stream)
-        rich_text = stream.getvalue()
+        rich_text = " ".join(stream.getvalue().split())  # wrapped lines read as one text
+        plain_text = " ".join(render_text(report).split())
         for fact in (
-            "Live execution BLOCKED (3 blockers)",
-            "live_dry_run",
+            "Live execution BLOCKED (4 blockers)",
+            "testnet_dry_run",
             "CLOSED",
             "open",
             "gate2_not_armed",
             "set environment.live_mode_armed = true",
             "environment.live_dry_run_mode",
-            "per_order 500",
+            "per_order 500 EUR (live_risk.max_order_notional, passing_config.toml)",
+            "NOT ENFORCED by the system's code: live_risk.max_live_notional_per_order",
+            "orders reach TEST",
+            "Kill switch: ABSENT",
             "Config armed: no",
         ):
             assert fact in rich_text, fact
-            assert fact in render_text(report), fact
+            assert fact in plain_text, fact
 
     def test_rich_view_prints_paths_literally(self, tmp_path: Path) -> None:
         config = write(tmp_path / "acct[bold].toml", toml_config())
@@ -152,7 +171,8 @@ class TestStatus:
         assert [b["code"] for b in data["blockers"]] == codes
         assert data["effective_mode"] == effective
         assert all(b["remedy"] for b in data["blockers"])
-        assert data["real_orders_possible"] is False
+        # Peak_Trade's live path sends to Kraken's production API (kraken_live, forced)
+        assert data["real_orders_possible"] is allowed
         mode, gate1, gate2, dry = case[:4]
         token_open = not any(code.startswith("confirm_token") for code in codes)
         want_open = [mode == "live", gate1, gate2, not dry, token_open]
@@ -190,14 +210,17 @@ def test_status_json_reports_venues_as_objects(cli: object, tmp_path: Path) -> N
         {"key": "exchange.kraken.api_key_env_var", "kind": "env_var", "present": False}
     ]
     text_view = cli("status", "--config", path).out  # type: ignore[operator]
-    assert "Venue exchange.kraken: enabled, NOT sandbox" in text_view
+    assert "Venue exchange.kraken: orders reach NONE, enabled, NOT sandbox" in text_view
+    assert kraken["orders_reach"] == "none"  # no Peak_Trade order client reads it
+    assert "build_trading_client_from_config" in kraken["orders_reach_reason"]
 
 
 @pytest.mark.parametrize(
     ("text", "headline"),
     [
         (toml_config(mode="paper"), "\x1b[1;32mLive execution BLOCKED"),  # blocked: green
-        (toml_config(require_token=False), "\x1b[1;33mLIVE EXECUTION ALLOWED"),  # simulated: yellow
+        # Peak_Trade's live path reaches Kraken's production API: real orders, red
+        (toml_config(require_token=False), "\x1b[1;31mLIVE EXECUTION ALLOWED: real orders"),
     ],
 )
 def test_the_terminal_view_colours_by_safety(

@@ -21,14 +21,16 @@ from tests.conftest import EXAMPLE_CONFIG, CliResult, toml_config, write
 Cli = Callable[..., CliResult]
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "peak_trade_style"
 
+#: what binds in this paper config: Peak_Trade's session runners read config.toml alone, so
+#: the caps of the merged bounded_live.toml bind nothing (docs/peak-trade-config.md)
 PILOT_EFFECTIVE = {
-    "per_order": 25.0,  # bounded_live.limits.max_order_notional < live_risk's 50
-    "total": 500.0,  # bounded < live_risk.max_total_exposure_notional 1200
+    "per_order": 50.0,  # live_risk.max_order_notional (bounded's 25: not merged at run time)
+    "total": 1200.0,
     "per_symbol": 400.0,
-    "open_positions": 1,
-    "daily_loss_abs": 25.0,
-    "daily_loss_pct": 3.0,  # live_risk's 3 % < bounded 5 %
-    "min_order": 10.0,
+    "open_positions": 2,
+    "daily_loss_abs": 60.0,  # paper: the experiments CSV holds paper runs' PnL
+    "daily_loss_pct": None,  # needs a starting cash the files cannot show: unknown
+    "min_order": None,  # bounded's min_order_notional: in the file the runners never read
 }
 
 
@@ -59,10 +61,18 @@ def test_every_command_runs_on_a_peak_trade_installation(cli: Cli, install: Path
         assert (result.code, result.err) == (0, ""), argv
 
 
-def test_the_pilot_caps_of_bounded_live_toml_are_effective(cli: Cli, install: Path) -> None:
+def test_the_caps_of_bounded_live_toml_are_reported_and_bind_nothing(
+    cli: Cli, install: Path
+) -> None:
     result = cli("audit", "export", "--config", str(install / "config.toml"), "--format", "json")
     data = json.loads(result.out)
     assert data["risk"]["effective"] == PILOT_EFFECTIVE
+    by_key = {cap["key"]: cap for cap in data["risk"]["limits"]}
+    bounded = [k for k in by_key if k.startswith("bounded_live.")]
+    assert len(bounded) == 7 and all(by_key[k]["enforced"] is False for k in bounded)
+    assert "merged only by the readiness checks" in by_key[bounded[0]]["enforcement"]
+    assert by_key["live_risk.max_daily_loss_pct"]["enforced"] is None
+    assert by_key["live_risk.max_order_notional"]["unit"] == "money"
     assert data["risk"]["bounded_live_enabled"] is True
     assert data["risk"]["base_currency"] == "EUR"  # from [live]: [live_risk] sets none
     sources = {cap["key"]: cap["source"] for cap in data["risk"]["limits"]}
@@ -72,12 +82,13 @@ def test_the_pilot_caps_of_bounded_live_toml_are_effective(cli: Cli, install: Pa
         str(install / "config.toml"),
         str(install / "bounded_live.toml"),
     ]
-    # the seed's three fields: none of the Phase 71 caps is configured
+    # the seed's three fields: no Phase 71 cap is configured, but the minimum falls back to
+    # bounded_live.limits.min_order_notional, as Peak_Trade's LiveRiskConfig holds it
     assert [
         data["risk"][k]
         for k in ("max_live_notional_per_order", "max_live_notional_total", "live_trade_min_size")
-    ] == [None, None, None]
-    assert data["risk"]["limits_source"] == "not_set"
+    ] == [None, None, 10.0]
+    assert data["risk"]["limits_source"] == "bounded_live.toml"
 
 
 def test_no_bounded_live_skips_the_neighbour(cli: Cli, install: Path) -> None:
@@ -257,18 +268,23 @@ def test_the_seeds_four_argument_call_builds_a_complete_snapshot() -> None:
     from peak_trade.live.risk_limits import LiveRiskLimits
     from peak_trade.live.safety import SafetyGuard
 
-    env = EnvironmentConfig(environment="live", enable_live_trading=True)
+    env = EnvironmentConfig(environment="testnet", enable_live_trading=True)
     guard = SafetyGuard(env_config=env)
     limits = LiveRiskLimits(
         config=LiveRiskConfig(max_order_notional=25.0, max_total_exposure_notional=500.0)
     )
     snapshot = build_live_audit_snapshot(env, guard, limits, "pilot")
     assert snapshot.environment_id == "pilot"
-    assert snapshot.gating.effective_mode == "live_dry_run"
+    assert snapshot.gating.effective_mode == "testnet_dry_run"
     assert snapshot.risk.effective.per_order == 25.0
     assert snapshot.risk.limits_enabled is True
     assert snapshot.drills.drills_executable and all(r.passed for r in snapshot.drills.results)
     assert snapshot.timestamp_utc.endswith("+00:00")
+    # the same caps in mode live: Peak_Trade's live path checks none of them
+    live = EnvironmentConfig(environment="live", enable_live_trading=True)
+    in_live = build_live_audit_snapshot(live, SafetyGuard(env_config=live), limits, "pilot")
+    assert in_live.risk.effective.per_order is None
+    assert [r.id for r in in_live.drills.results if not r.passed] == ["E"]
 
     bare = build_live_audit_snapshot(env, guard)
     assert bare.risk.limits_source == "not_loaded"
@@ -358,7 +374,11 @@ def test_drill_e_probes_the_binding_caps_not_the_design_caps() -> None:
 
 def test_example_config_keeps_its_documented_state() -> None:
     loaded = load_config(str(EXAMPLE_CONFIG), environ={})
-    assert msgspec.structs.asdict(assess(loaded).effective)["per_order"] == 500.0
+    # mode live: its caps are configured, and Peak_Trade's live path checks none of them
+    assert [c.value for c in loaded.caps if c.key == "live_risk.max_order_notional"] == [500.0]
+    assert msgspec.structs.asdict(assess(loaded).effective)["per_order"] is None
+    assert {c.enforced for c in loaded.caps} == {False}
+    assert loaded.kill_switch is not None and loaded.kill_switch.protects
 
 
 def test_diff_and_history_see_a_change_in_the_bounded_file_alone(
@@ -395,6 +415,10 @@ def test_a_bare_exchange_table_without_facts_of_its_own_is_no_venue_row() -> Non
         '[exchange.kraken]\nenabled = true\nbase_url = "https://api.kraken.com/0"\n'
     )
     loaded = decode_config(text.encode(), origin="c.toml")
-    assert [v.name for v in loaded.venues] == ["exchange.kraken"]
+    # the dummy client default_type selects is a row of its own (orders reach nothing real)
+    assert [(v.name, v.orders_reach) for v in loaded.venues] == [
+        ("exchange.kraken", "none"),
+        ("exchange.dummy", "simulated"),
+    ]
     with_facts = decode_config(b'[exchange]\nname = "kraken"\nsandbox = true\n', origin="c.toml")
-    assert [v.name for v in with_facts.venues] == ["exchange"]
+    assert [v.name for v in with_facts.venues] == ["exchange", "exchange.dummy"]

@@ -33,7 +33,7 @@ def test_every_blocker_code_has_a_remedy_that_names_a_key_or_the_variable() -> N
         BlockerCode.DRY_RUN_ACTIVE,
         BlockerCode.CREDENTIALS_MISSING,
     }
-    keys = ("environment.", "PEAK_TRADE_CONFIRM_TOKEN", "exchange.")
+    keys = ("environment.", "PEAK_TRADE_CONFIRM_TOKEN", "exchange.", "PEAK_KILL_SWITCH_STATE_PATH")
     for code, remedy in REMEDY.items():
         names_a_key = any(k in remedy for k in keys)
         assert names_a_key or code is BlockerCode.CONFIG_INVALID, code

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from peak_trade.core.caps import ConfiguredCap, EffectiveCaps, effective_caps
 from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig
+from peak_trade.core.kinds import KIND, Unit
 from peak_trade.core.order import Order
-from peak_trade.core.registry import CAPS, FLOOR_KINDS, CapKind
+from peak_trade.core.registry import CAPS, FLOOR_KINDS, CapKind, CapRow
 from peak_trade.live.risk_limits import LiveRiskLimits, RiskDecision, Violation, ViolationCode
 from peak_trade.live.safety import Blocker, BlockerCode, Verdict, evaluate_gates
 
@@ -108,8 +109,8 @@ def test_decisions_blockers_and_verdicts_are_immutable() -> None:
         order(1.0),
         EnvironmentConfig(),
         LiveRiskConfig(),
-        ConfiguredCap(kind=CapKind.TOTAL, key="live_risk.max_total_exposure_notional", value=1.0),
-        effective_caps([], False),
+        _cap("live_risk.max_total_exposure_notional", 1.0),
+        effective_caps([]),
     ]
     for value in values:
         field = type(value).__struct_fields__[0]
@@ -127,37 +128,42 @@ def test_decisions_blockers_and_verdicts_are_immutable() -> None:
 
 cap_rows = st.sampled_from([r for r in CAPS if r.kind is not CapKind.POSITION_PCT])
 cap_values = st.floats(min_value=0.0, max_value=1e9, allow_nan=False, allow_infinity=False)
+
+
+def _built(row: CapRow, value: float, enforced: bool | None = True) -> ConfiguredCap:
+    return ConfiguredCap(
+        kind=row.kind,
+        unit=KIND[row.kind].unit,
+        key=row.key,
+        value=value,
+        enforced=enforced,
+        enforcement=None if enforced is True else "a reason",
+    )
+
+
 caps_lists = st.lists(
-    st.builds(
-        lambda row, value: ConfiguredCap(kind=row.kind, key=row.key, value=value),
-        cap_rows,
-        cap_values,
-    ),
+    st.builds(_built, cap_rows, cap_values, st.sampled_from([True, False, None])),
     max_size=12,
     unique_by=lambda c: c.key,
 )
 
 
-@given(caps=caps_lists, bounded=st.booleans())
-def test_the_effective_cap_of_each_kind_is_the_min_of_the_configured_ones(
-    caps: list[ConfiguredCap], bounded: bool
+@given(caps=caps_lists)
+def test_the_effective_cap_of_each_kind_is_the_min_of_the_enforced_ones(
+    caps: list[ConfiguredCap],
 ) -> None:
-    from peak_trade.core.registry import CAP, EFFECTIVE_KINDS
+    from peak_trade.core.registry import EFFECTIVE_KINDS
 
-    effective = effective_caps(caps, bounded)
+    effective = effective_caps(caps)
     for kind in EFFECTIVE_KINDS:
-        counted = [c.value for c in caps if c.kind is kind and (bounded or not CAP[c.key].bounded)]
+        counted = [c.value for c in caps if c.kind is kind and c.enforced is True]
         expected = None if not counted else (max if kind in FLOOR_KINDS else min)(counted)
         assert effective.of(kind) == expected
 
 
 @given(
     caps=caps_lists,
-    extra=st.builds(
-        lambda row, value: ConfiguredCap(kind=row.kind, key=row.key, value=value),
-        cap_rows,
-        cap_values,
-    ),
+    extra=st.builds(_built, cap_rows, cap_values),
     notional=st.floats(min_value=0.01, max_value=1e9),
     open_notional=st.floats(min_value=0.0, max_value=1e9),
 )
@@ -165,10 +171,8 @@ def test_adding_a_cap_never_loosens_a_decision(
     caps: list[ConfiguredCap], extra: ConfiguredCap, notional: float, open_notional: float
 ) -> None:
     config = LiveRiskConfig()
-    before = LiveRiskLimits.for_caps(config, tuple(caps), bounded_live_enabled=True)
-    after = LiveRiskLimits.for_caps(
-        config, (*(c for c in caps if c.key != extra.key), extra), bounded_live_enabled=True
-    )
+    before = LiveRiskLimits.for_caps(config, tuple(caps))
+    after = LiveRiskLimits.for_caps(config, (*(c for c in caps if c.key != extra.key), extra))
     if any(c.key == extra.key for c in caps):
         return  # replacing a value is a change, not an addition
     probe = order(notional)
@@ -196,16 +200,37 @@ def test_caps_are_keyword_only_and_value_xor_unlimited() -> None:
         ConfiguredCap(CapKind.TOTAL, "k", 1.0)  # type: ignore[misc]
     with pytest.raises(TypeError):
         EffectiveCaps(1.0)  # type: ignore[misc]
+    money = Unit.MONEY
     with pytest.raises(ValueError, match="exactly when"):
-        ConfiguredCap(kind=CapKind.TOTAL, key="k", value=None)
+        ConfiguredCap(kind=CapKind.TOTAL, unit=money, key="k", value=None, enforced=True)
     with pytest.raises(ValueError, match="exactly when"):
-        ConfiguredCap(kind=CapKind.TOTAL, key="k", value=1.0, unlimited=True)
+        ConfiguredCap(
+            kind=CapKind.TOTAL, unit=money, key="k", value=1.0, unlimited=True, enforced=True
+        )
+
+
+@pytest.mark.parametrize("enforced", [False, None])
+def test_a_cap_that_is_not_enforced_must_say_why(enforced: bool | None) -> None:
+    with pytest.raises(ValueError, match="says why"):
+        ConfiguredCap(kind=CapKind.TOTAL, unit=Unit.MONEY, key="k", value=1.0, enforced=enforced)
+    cap = ConfiguredCap(
+        kind=CapKind.TOTAL, unit=Unit.MONEY, key="k", value=1.0, enforced=enforced, enforcement="x"
+    )
+    assert effective_caps([cap]).total is None  # a cap the system never applies binds nothing
 
 
 def _cap(key: str, value: float | None) -> ConfiguredCap:
     from peak_trade.core.registry import CAP
 
-    return ConfiguredCap(kind=CAP[key].kind, key=key, value=value, unlimited=value is None)
+    kind = CAP[key].kind
+    return ConfiguredCap(
+        kind=kind,
+        unit=KIND[kind].unit,
+        key=key,
+        value=value,
+        unlimited=value is None,
+        enforced=True,
+    )
 
 
 def test_an_unlimited_cap_never_hides_a_limited_one() -> None:
@@ -216,6 +241,6 @@ def test_an_unlimited_cap_never_hides_a_limited_one() -> None:
     assert binding([unlimited, limited], CapKind.PER_ORDER) is limited
     assert binding([limited, unlimited], CapKind.PER_ORDER) is limited
     assert binding([unlimited], CapKind.PER_ORDER) is unlimited  # only unlimited: it binds
-    assert effective_caps([unlimited], False).per_order is None
-    assert effective_caps([unlimited, limited], False).per_order == 40.0
+    assert effective_caps([unlimited]).per_order is None
+    assert effective_caps([unlimited, limited]).per_order == 40.0
     assert binding([limited], CapKind.TOTAL) is None

@@ -101,8 +101,14 @@ def test_a_drill_turning_failing_is_less_safe() -> None:
 
 
 class TestPolicy:
-    def test_default_state_meets_blocked(self) -> None:
-        assert check_snapshot(snap(), Expectation.BLOCKED) == ()
+    def test_a_closed_paper_or_testnet_config_meets_blocked(self) -> None:
+        assert check_snapshot(snap(mode="paper"), Expectation.BLOCKED) == ()
+        assert check_snapshot(snap(mode="testnet"), Expectation.BLOCKED) == ()
+
+    def test_a_closed_live_config_fails_on_caps_its_live_path_never_checks(self) -> None:
+        (violation,) = check_snapshot(snap(), Expectation.BLOCKED)
+        assert (violation.code, violation.keys) == ("drill_failed", ("environment.mode",))
+        assert "live path checks no cap" in violation.fix
 
     def test_every_violation_is_listed(self) -> None:
         risky = snap(
@@ -112,6 +118,7 @@ class TestPolicy:
         assert codes == [
             "live_allowed",
             "config_armed",
+            "real_orders_possible",  # kraken_live, which the bounded pilot forces
             "drill_failed",
             "risk_limits_disabled",
             "confirm_token_not_required",
@@ -119,7 +126,8 @@ class TestPolicy:
 
     def test_allowed_expectation(self) -> None:
         opened = snap(gate1=True, gate2=True, dry_run=False)
-        assert check_snapshot(opened, Expectation.ALLOWED) == ()
-        (violation,) = check_snapshot(snap(), Expectation.ALLOWED)
-        assert violation.code == "live_blocked"
+        # a deliberate live release is still told that its caps bind nothing
+        assert [v.code for v in check_snapshot(opened, Expectation.ALLOWED)] == ["drill_failed"]
+        violation, drill = check_snapshot(snap(), Expectation.ALLOWED)
+        assert (violation.code, drill.code) == ("live_blocked", "drill_failed")
         assert "gate1_disabled, gate2_not_armed, dry_run_active" in violation.message

@@ -35,6 +35,8 @@ def _compared_fields() -> list[tuple[str, str]]:
         section = _struct_of(annotation)
         if name == "venues":
             fields.append(("venues", "<each venue>"))
+        elif name == "kill_switch":  # one fact, judged as a whole
+            fields.append(("kill_switch", "kill_switch"))
         elif section is None or isinstance(annotation, types.GenericAlias):
             fields.append(("snapshot", name))
         else:
@@ -44,6 +46,7 @@ def _compared_fields() -> list[tuple[str, str]]:
                 is_table = nested is not None and not typing.get_args(inner[key])
                 if (name, key) == ("risk", "limits"):
                     fields += [("risk", f"limits.{row.key}") for row in CAPS]
+                    fields += [("risk", f"limits.{row.key}.enforced") for row in CAPS]
                 elif is_table and nested is not None:
                     fields += [(name, f"{key}.{sub}") for sub in nested.__struct_fields__]
                 else:
@@ -61,6 +64,7 @@ def test_the_walk_finds_every_section() -> None:
         "gating",
         "risk",
         "venues",
+        "kill_switch",
         "drills",
         "safety",
         "config",

@@ -35,13 +35,19 @@ def example() -> LoadedConfig:
     return load_config(str(EXAMPLE_CONFIG), environ={"PEAK_TRADE_CONFIRM_TOKEN": EXAMPLE_TOKEN})
 
 
+def example_in_testnet() -> LoadedConfig:
+    """The example's gates and caps in mode testnet, where Peak_Trade's session applies caps."""
+    text = EXAMPLE_CONFIG.read_text().replace('mode = "live"', 'mode = "testnet"', 1)
+    return decode_config(text.encode(), origin="config.toml", token_from_env=EXAMPLE_TOKEN)
+
+
 def test_names_are_the_seeds() -> None:
     assert SCENARIO_NAMES == SEED_NAMES
     assert SCENARIO_IDS == tuple("ABCDEFG")
 
 
 @pytest.mark.parametrize(
-    "loaded", [example(), embedded_default_config()], ids=["example", "default"]
+    "loaded", [example_in_testnet(), embedded_default_config()], ids=["testnet", "default"]
 )
 def test_every_drill_passes_on_shipped_configs(loaded: LoadedConfig) -> None:
     run = run_drills(loaded)
@@ -52,8 +58,18 @@ def test_every_drill_passes_on_shipped_configs(loaded: LoadedConfig) -> None:
     assert (run.passed, run.failed) == (7, 0)
 
 
+def test_drill_e_fails_in_live_mode_where_no_cap_is_checked() -> None:
+    """The shipped example is in mode live: Peak_Trade's live path checks no cap, so the
+    oversized order of drill E meets no limit (it stops only at the dry-run executor)."""
+    run = run_drills(example())
+    assert [r.id for r in run.results if not r.passed] == ["E"]
+    (e,) = (r for r in run.results if r.id == "E")
+    assert [o.decided_by.value for o in e.observed] == ["executor", "executor"]
+    assert all(c.enforced is False for c in example().caps)
+
+
 def test_drill_e_is_decided_by_the_configured_limits() -> None:
-    run = run_drills(example(), scenario_ids=["E"])
+    run = run_drills(example_in_testnet(), scenario_ids=["E"])
     (e,) = run.results
     assert [o.decided_by.value for o in e.observed] == ["risk_limits", "risk_limits"]
     assert e.observed[0].codes == ("per_order_notional_exceeded",)
@@ -84,7 +100,7 @@ def _guard_ignoring(**forced: object) -> type[SafetyGuard]:
     ],
 )
 def test_a_broken_guard_makes_drills_fail(forced: dict[str, object], fails: set[str]) -> None:
-    run = run_drills(example(), guard_factory=_guard_ignoring(**forced))
+    run = run_drills(example_in_testnet(), guard_factory=_guard_ignoring(**forced))
     assert {r.id for r in run.results if not r.passed} == fails
 
 
@@ -149,4 +165,5 @@ def test_drills_pass_for_any_valid_limits_and_any_loaded_gates(
     )
     loaded = decode_config(text.encode(), origin="c.toml")
     run = run_drills(loaded)
-    assert [r.id for r in run.results if not r.passed] == []
+    # in mode live no cap is enforced (Peak_Trade's live path checks none): E fails, alone
+    assert [r.id for r in run.results if not r.passed] == (["E"] if mode == "live" else [])

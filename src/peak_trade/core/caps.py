@@ -1,8 +1,10 @@
 """Configured caps and the binding cap of each kind. Pure.
 
-Every configured cap is enforced; the binding one of each kind is the smallest (for a minimum
-order, the largest). Bounded-live caps count only while `bounded_live.enabled` is true.
-(Peak_Trade lets bounded-live caps replace the others; the smallest is never less strict.)
+A cap binds only where the audited system's own code applies it: each `ConfiguredCap` says
+whether it is `enforced` (true, false, or None when that cannot be known) and, when not, why
+(`enforcement`). Each dialect decides that from its system's code. The binding cap of each kind
+is the smallest enforced one (for a minimum order, the largest); a cap that is not enforced
+binds nothing, however small.
 """
 
 from __future__ import annotations
@@ -12,26 +14,35 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from peak_trade.core.kinds import EFFECTIVE_KINDS, FLOOR_KINDS, CapKind
+from peak_trade.core.kinds import EFFECTIVE_KINDS, FLOOR_KINDS, CapKind, Unit
 from peak_trade.core.registry import CAP
 
 
 class ConfiguredCap(msgspec.Struct, frozen=True, kw_only=True):
-    """One configured cap: its kind, dotted key path, value, and the file it came from.
+    """One configured cap: its kind, unit, dotted key path, value, the file it came from, and
+    whether the system's code applies it.
 
-    `unlimited` is true where the system's own "no limit" value was set (then `value` is null);
-    Peak_Trade has no such value, so its caps are never unlimited.
+    `unit` is the unit of `value` (a kind's usual unit, or another: an order amount in
+    instrument units is a `quantity`). `unlimited` is true where the system's own "no limit"
+    value was set (then `value` is null). `enforced`: true when the system's code checks orders
+    against it, false when it never does (or not with this config), None when the files cannot
+    tell; `enforcement` says why whenever `enforced` is not true (and may add a note when it is).
     """
 
     kind: CapKind
+    unit: Unit
     key: str
     value: float | int | None
     unlimited: bool = False
     source: str | None = None
+    enforced: bool | None
+    enforcement: str | None = None
 
     def __post_init__(self) -> None:
         if (self.value is None) is not self.unlimited:
             raise ValueError(f"{self.key}: a cap has a value exactly when it is not unlimited")
+        if self.enforced is not True and not self.enforcement:
+            raise ValueError(f"{self.key}: a cap that is not enforced says why (enforcement)")
 
 
 class _EffectiveCapsBase(msgspec.Struct, frozen=True, kw_only=True):
@@ -61,8 +72,14 @@ else:
     )
 
 
-def counting(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) -> list[ConfiguredCap]:
-    """The caps that bind: all, except bounded-live caps while bounded live is disabled."""
+def counting(caps: Iterable[ConfiguredCap]) -> list[ConfiguredCap]:
+    """The caps that bind: the enforced ones (unknown enforcement binds nothing: fail closed)."""
+    return [c for c in caps if c.enforced is True]
+
+
+def in_file(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) -> list[ConfiguredCap]:
+    """The caps the file itself puts in force, whatever the runtime applies: all, except
+    bounded-live caps while bounded live is disabled (for the file's own contradictions)."""
     return [c for c in caps if bounded_live_enabled or not is_bounded(c.key)]
 
 
@@ -84,8 +101,8 @@ def binding(caps: Iterable[ConfiguredCap], kind: CapKind) -> ConfiguredCap | Non
     return pick(limited, key=lambda pair: pair[0])[1]
 
 
-def effective_caps(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) -> EffectiveCaps:
-    live = counting(caps, bounded_live_enabled)
+def effective_caps(caps: Iterable[ConfiguredCap]) -> EffectiveCaps:
+    live = counting(caps)
     values: dict[str, float | int | None] = {}
     for kind in EFFECTIVE_KINDS:
         cap = binding(live, kind)
@@ -93,20 +110,18 @@ def effective_caps(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) ->
     return EffectiveCaps(**values)
 
 
-def unlimited_kinds(
-    caps: Iterable[ConfiguredCap], bounded_live_enabled: bool
-) -> frozenset[CapKind]:
+def unlimited_kinds(caps: Iterable[ConfiguredCap]) -> frozenset[CapKind]:
     """The kinds whose binding cap is the system's own "no limit" value: views print them as
     `unlimited`, never as "not set" (`risk.effective` holds null for them)."""
-    live = counting(caps, bounded_live_enabled)
+    live = counting(caps)
     return frozenset(
         kind for kind in CapKind if (cap := binding(live, kind)) is not None and cap.unlimited
     )
 
 
 def contradictions(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) -> list[str]:
-    """Settings that make every order impossible, each naming both keys."""
-    live = counting(caps, bounded_live_enabled)
+    """Settings of the file that make every order impossible, each naming both keys."""
+    live = in_file(caps, bounded_live_enabled)
     problems: list[str] = []
     floor = binding(live, CapKind.MIN_ORDER)
     if floor is not None and floor.value is not None:

@@ -12,6 +12,7 @@ import msgspec
 from peak_trade.core.caps import ConfiguredCap
 from peak_trade.core.digest import sha256_hex
 from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig, TradingEnvironment
+from peak_trade.core.killswitch import KillSwitch
 from peak_trade.core.redaction import redact
 from peak_trade.core.venues import Venue
 
@@ -53,6 +54,8 @@ class LoadedConfig(msgspec.Struct, frozen=True, kw_only=True):
     env_overrides: tuple[str, ...] = ()
     #: caps that count only while an overlay (Peak_Trade's bounded live) is enabled
     bounded_live_enabled: bool = False
+    #: the system's kill switch as its files state it (None: it has none the audit knows of)
+    kill_switch: KillSwitch | None = None
     facts: msgspec.Struct | None = None
     environment: EnvironmentConfig | None = None
     risk: LiveRiskConfig | None = None

@@ -55,6 +55,7 @@ class BlockerCode(StrEnum):
     CONFIRM_TOKEN_MISSING = "confirm_token_missing"  # noqa: S105
     CONFIRM_TOKEN_INVALID = "confirm_token_invalid"  # noqa: S105
     CONFIRM_TOKEN_UNVERIFIABLE = "confirm_token_unverifiable"  # noqa: S105
+    KILL_SWITCH_TRIPPED = "kill_switch_tripped"  # the kill switch's state blocks every order
 
 
 MODE_RANK: Final = {"paper": 0, "testnet": 1, "live": 2}
@@ -338,14 +339,21 @@ TOKEN_BLOCKERS: Final = {
     ),
 }
 CONFIG_INVALID_REMEDY: Final = "fix the config error named above"
+KILL_SWITCH_GATE: Final = "kill_switch"
+KILL_SWITCH_REMEDY: Final = (
+    "clear the cause, then recover the kill switch with its approval procedure (its state file,"
+    " data/kill_switch/state.json or PEAK_KILL_SWITCH_STATE_PATH, must leave KILLED/RECOVERING)"
+)
 GATE_OF_CODE: Final[dict[BlockerCode, str]] = {
     BlockerCode.CONFIG_INVALID: "config",
     BlockerCode.CREDENTIALS_MISSING: "credentials",
+    BlockerCode.KILL_SWITCH_TRIPPED: KILL_SWITCH_GATE,
     **{g.code: g.name for g in GATES},
     **dict.fromkeys(TOKEN_BLOCKERS, TOKEN_GATE),
 }
 REMEDY: Final[dict[BlockerCode, str]] = {
     BlockerCode.CONFIG_INVALID: CONFIG_INVALID_REMEDY,
+    BlockerCode.KILL_SWITCH_TRIPPED: KILL_SWITCH_REMEDY,
     **{g.code: g.remedy for g in GATES},
     **{code: remedy for code, (_, remedy) in TOKEN_BLOCKERS.items()},
 }

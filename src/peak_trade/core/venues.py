@@ -6,8 +6,9 @@ non-empty value go in; no variable's value is ever read here.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from typing import Any
+from collections.abc import Callable, Collection, Mapping
+from enum import StrEnum
+from typing import Any, Final
 
 import msgspec
 
@@ -33,6 +34,22 @@ class Credential(msgspec.Struct, frozen=True, kw_only=True):
     present: bool
 
 
+class OrdersReach(StrEnum):
+    """Where a venue's orders go, following the code path that really sends them (DESIGN §3a).
+    The declaration order runs from safest to least safe."""
+
+    NONE = "none"  #: no execution client uses this venue
+    SIMULATED = "simulated"  #: a dummy or paper client inside the bot: nothing leaves
+    TEST = "test"  #: a testnet, demo or paper account at the venue
+    UNKNOWN = "unknown"  #: the files cannot prove it (counted as real: fail closed)
+    REAL = "real"  #: a production endpoint
+
+
+#: where orders count as real money (fail closed: unknown is real)
+REAL_REACH: Final = frozenset({OrdersReach.REAL, OrdersReach.UNKNOWN})
+REACH_RANK: Final = {reach.value: rank for rank, reach in enumerate(OrdersReach)}
+
+
 class Venue(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     label: str | None
@@ -40,14 +57,23 @@ class Venue(msgspec.Struct, frozen=True, kw_only=True):
     sandbox: bool | None
     endpoints: tuple[str, ...]
     credentials: tuple[Credential, ...]
+    orders_reach: OrdersReach
+    orders_reach_reason: str
 
 
-def venues_of(data: Mapping[str, Any], present_env: Collection[str]) -> tuple[Venue, ...]:
-    """`[exchange]` and each `[exchange.NAME]` as a venue, in file order."""
+#: (venue name, its table) -> where its orders reach, and why: the dialect's own rule
+ReachRule = Callable[[str, Mapping[str, Any]], tuple[OrdersReach, str]]
+
+
+def venues_of(
+    data: Mapping[str, Any], present_env: Collection[str], reach: ReachRule
+) -> tuple[Venue, ...]:
+    """`[exchange]` and each `[exchange.NAME]` as a venue, in file order; `reach` decides
+    where each one's orders go."""
     table = data.get(VENUE_TABLE)
     if not isinstance(table, Mapping):
         return ()
-    bare = _venue(VENUE_TABLE, table, present_env, nested=False)
+    bare = venue_of(VENUE_TABLE, table, present_env, reach, nested=False)
     # the bare table is a venue of its own only with a fact of its own: holding the client
     # selection (`default_type`) and the named venues' tables, it is no row of "not set"s
     facts = (bare.label, bare.enabled, bare.sandbox)
@@ -56,7 +82,7 @@ def venues_of(data: Mapping[str, Any], present_env: Collection[str]) -> tuple[Ve
     )
     for name, sub in table.items():
         if isinstance(sub, Mapping):
-            found.append(_venue(f"{VENUE_TABLE}.{name}", sub, present_env))
+            found.append(venue_of(f"{VENUE_TABLE}.{name}", sub, present_env, reach))
     return tuple(found)
 
 
@@ -80,11 +106,16 @@ def _stored_credentials(path: str, value: Any) -> list[Credential]:
     return []
 
 
-def _venue(
-    path: str, table: Mapping[str, Any], present_env: Collection[str], *, nested: bool = True
+def venue_of(
+    path: str,
+    table: Mapping[str, Any],
+    present_env: Collection[str],
+    reach: ReachRule,
+    *,
+    nested: bool = True,
 ) -> Venue:
-    """One venue. `nested`: its sub-tables belong to it (they are not venues of their own, as
-    those of the bare `[exchange]` table are)."""
+    """One venue table. `nested`: its sub-tables belong to it (they are not venues of their
+    own, as those of the bare `[exchange]` table are)."""
     label = table.get("name")
     enabled = table.get("enabled")
     flags = [v for k, v in table.items() if normalised(k) in VENUE_FLAGS and isinstance(v, bool)]
@@ -109,6 +140,7 @@ def _venue(
                 endpoints.append(origin)
         elif is_inline_credential(key, value):
             credentials.append(Credential(key=dotted, kind="inline", present=True))
+    orders_reach, why = reach(path, table)
     return Venue(
         name=path,
         label=label if isinstance(label, str) else None,
@@ -116,6 +148,8 @@ def _venue(
         sandbox=any(flags) if flags else None,
         endpoints=tuple(endpoints),
         credentials=tuple(credentials),
+        orders_reach=orders_reach,
+        orders_reach_reason=why,
     )
 
 

@@ -30,6 +30,8 @@ class MarkdownWords(NamedTuple):
     drills_not_run: str = "the config could not be loaded"  # why the seed's drills did not run
     #: gating facts only this dialect has: (snapshot field, label)
     extra_gating: tuple[tuple[str, str], ...] = ()
+    #: what the report says when the snapshot has no kill switch
+    no_kill_switch: str = "No kill switch was read (the config is not from a file)."
 
 
 class Dialect(Protocol):

@@ -1,14 +1,15 @@
 """The snapshot as Markdown, following the seed's report (Phase 74, §3.3) line for line.
 
 The seed's sections keep the seed's lines and labels (its German ones included); everything
-schema 2 adds (gating facts, effective and configured caps, venues, blockers, drill results,
-provenance) stands in sections of its own before the footer. Labels come from the registry.
-A value that is not set prints as `not set`, never as a made-up number.
+schemas 2 and 3 add (gating facts, effective and configured caps with their enforcement,
+venues with where their orders reach, the kill switch, blockers, drill results, provenance)
+stands in sections of its own before the footer. Labels come from the registry. A value that
+is not set prints as `not set`, never as a made-up number.
 """
 
 from __future__ import annotations
 
-from peak_trade.core.caps import is_bounded, unlimited_kinds
+from peak_trade.core.caps import ConfiguredCap, unlimited_kinds
 from peak_trade.core.facts import NOT_SET, UNLIMITED
 from peak_trade.core.registry import EFFECTIVE_KINDS, SETTING, CapKind
 from peak_trade.core.text import LAYOUT
@@ -110,6 +111,9 @@ def render(snapshot: LiveAuditSnapshot) -> str:
         f"- **max_live_notional_total:** {_peak_only(r.max_live_notional_total, snapshot)}",
         f"- **live_trade_min_size:** {_peak_only(r.live_trade_min_size, snapshot)}",
         "",
+        "These are the seed's three fields as configured; the caps that bind (only those the"
+        " system's code enforces) are in the Effective Limits table below.",
+        "",
         "## Drills Summary",
         "",
         f"- **Available Scenarios:** {d.num_scenarios}",
@@ -129,6 +133,7 @@ def render(snapshot: LiveAuditSnapshot) -> str:
         *_gating_facts_section(snapshot),
         *_effective_limits_section(snapshot),
         *_venues_section(snapshot),
+        *_kill_switch_section(snapshot),
         *_blockers_section(snapshot),
         *_drill_results_section(snapshot),
         *_provenance_section(snapshot),
@@ -136,8 +141,17 @@ def render(snapshot: LiveAuditSnapshot) -> str:
         "",
         "**Note:** This snapshot is read-only."
         " No config changes, no state changes, no real orders.",
-        "**Phase 71-74:** Live-Execution-Path exists as design/Dry-Run only.",
-        "**v1.0:** Research/Testnet system - no real live orders possible.",
+        *(
+            [
+                "**Real orders:** possible with this config and environment"
+                " (real_orders_possible; see Venues).",
+            ]
+            if s.real_orders_possible
+            else [
+                "**Phase 71-74:** Live-Execution-Path exists as design/Dry-Run only.",
+                "**v1.0:** Research/Testnet system - no real live orders possible.",
+            ]
+        ),
     ]
     return "\n".join(lines) + "\n"
 
@@ -183,7 +197,7 @@ def _effective_limits_section(snapshot: LiveAuditSnapshot) -> list[str]:
         "| Kind | Binding value | Binding key |",
         "|---|---|---|",
     ]
-    unlimited = unlimited_kinds(r.limits, r.bounded_live_enabled is True)
+    unlimited = unlimited_kinds(r.limits)
     for kind in EFFECTIVE_KINDS:
         value = r.effective.of(kind)
         if kind in unlimited:
@@ -191,19 +205,32 @@ def _effective_limits_section(snapshot: LiveAuditSnapshot) -> list[str]:
         else:
             shown, key = _cap_shown(value, snapshot), _binding_key(snapshot, kind, value)
         lines.append(f"| {kind.value} | {shown} | {_cell(key)} |")
-    lines += ["", "Configured caps (every one is enforced; the smallest binds):", ""]
+    lines += [
+        "",
+        "Configured caps (a cap binds only where the system's code enforces it; the smallest"
+        " enforced one of each kind binds):",
+        "",
+    ]
     if not r.limits:
         lines += ["No cap is configured.", ""]
         return lines
-    lines += ["| Key | Kind | Value | Source | Counts |", "|---|---|---|---|---|"]
+    lines += [
+        "| Key | Kind | Unit | Value | Source | Enforced |",
+        "|---|---|---|---|---|---|",
+    ]
     for cap in r.limits:
-        counts = "no (disabled)" if is_bounded(cap.key) and not r.bounded_live_enabled else "yes"
         shown = UNLIMITED if cap.unlimited else _shown(cap.value)
         lines.append(
-            f"| {_code_cell(cap.key)} | {cap.kind.value} | {shown} | {_cell(cap.source or '-')}"
-            f" | {counts} |"
+            f"| {_code_cell(cap.key)} | {cap.kind.value} | {cap.unit.value} | {shown}"
+            f" | {_cell(cap.source or '-')} | {_cell(enforcement_words(cap))} |"
         )
     return [*lines, ""]
+
+
+def enforcement_words(cap: ConfiguredCap) -> str:
+    """`yes`, `no: why` or `unknown: why` (a note after a yes when there is one)."""
+    word = {True: "yes", False: "no", None: "unknown"}[cap.enforced]
+    return f"{word}: {cap.enforcement}" if cap.enforcement else word
 
 
 def _binding_key(snapshot: LiveAuditSnapshot, kind: CapKind, value: float | None) -> str:
@@ -224,8 +251,8 @@ def _venues_section(snapshot: LiveAuditSnapshot) -> list[str]:
     if not snapshot.venues:
         return [*lines, "No venue is configured.", ""]
     lines += [
-        "| Venue | Label | Enabled | Sandbox | Endpoints | Credentials |",
-        "|---|---|---|---|---|---|",
+        "| Venue | Label | Enabled | Sandbox | Orders reach | Endpoints | Credentials |",
+        "|---|---|---|---|---|---|---|",
     ]
     for venue in snapshot.venues:
         credentials = (
@@ -238,16 +265,55 @@ def _venues_section(snapshot: LiveAuditSnapshot) -> list[str]:
         )
         lines.append(
             f"| {_code_cell(venue.name)} | {_cell(_shown(venue.label))} | {_shown(venue.enabled)}"
-            f" | {_shown(venue.sandbox)} | {_cell(', '.join(venue.endpoints) or '-')}"
+            f" | {_shown(venue.sandbox)} | **{venue.orders_reach.value}**"
+            f" | {_cell(', '.join(venue.endpoints) or '-')}"
             f" | {credentials.replace('|', chr(92) + '|')} |"
         )
     return [
         *lines,
         "",
+        "Where orders reach, and why:",
+        "",
+        *(
+            f"- {_code(v.name)}: **{v.orders_reach.value}**: {_inline(v.orders_reach_reason)}"
+            for v in snapshot.venues
+        ),
+        "",
         "Credential values are never read or exported; only where each comes"
         " from, and whether its variable is set.",
         "",
     ]
+
+
+def _kill_switch_section(snapshot: LiveAuditSnapshot) -> list[str]:
+    ks = snapshot.kill_switch
+    lines = ["## Kill Switch", ""]
+    if ks is None:
+        return [*lines, _words(snapshot).no_kill_switch, ""]
+    triggers = ", ".join(
+        f"{_code(t.name)} ({'on' if t.enabled is not False else 'off'}"
+        + (f", {t.threshold:g})" if t.threshold is not None else ")")
+        for t in ks.triggers
+    )
+    approval = (
+        NOT_SET
+        if ks.approval_env_var is None
+        else f"{_code(ks.approval_env_var)} ({'set' if ks.approval_env_present else 'not set'})"
+    )
+    lines += [
+        f"- **Source:** {_code(ks.source)} ({'read' if ks.configured else 'absent'})",
+        f"- **Enabled:** {_shown(ks.enabled)}",
+        f"- **Mode:** {_shown(ks.mode)}",
+        f"- **State:** {_shown(ks.state)}"
+        + (" (**tripped**: blocks every order)" if ks.tripped else ""),
+        f"- **Triggers:** {triggers or 'none'}",
+        f"- **Approval code variable:** {approval}",
+    ]
+    if ks.problem:
+        lines.append(f"- **Problem:** {_inline(ks.problem)}")
+    if ks.note:
+        lines.append(f"- **What the system's code does:** {_inline(ks.note)}")
+    return [*lines, ""]
 
 
 def _blockers_section(snapshot: LiveAuditSnapshot) -> list[str]:

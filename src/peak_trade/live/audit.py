@@ -21,11 +21,13 @@ import msgspec
 
 from peak_trade.core.caps import ConfiguredCap
 from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig
+from peak_trade.core.kinds import KIND
 from peak_trade.core.loaded import LoadedConfig
 from peak_trade.core.redaction import redact
 from peak_trade.core.registry import CAPS, SETTINGS, CapRow, SettingRow
 from peak_trade.core.secret import Secret
 from peak_trade.dialects.peak_trade import NAME as PEAK_TRADE
+from peak_trade.dialects.peak_trade import runtime
 from peak_trade.dialects.peak_trade.assessment import assess, report_of
 from peak_trade.live.drills import DrillRun, LiveAuditDrillResult
 from peak_trade.live.risk_limits import LiveRiskLimits
@@ -125,13 +127,31 @@ def loaded_from_objects(
     risk = (
         live_risk_limits.config if live_risk_limits is not None else LiveRiskConfig(enabled=False)
     )
-    caps: list[ConfiguredCap] = [
-        ConfiguredCap(kind=row.kind, key=row.key, value=value, source=API_SOURCE)
+    configured: list[ConfiguredCap] = [
+        ConfiguredCap(
+            kind=row.kind,
+            unit=KIND[row.kind].unit,
+            key=row.key,
+            value=value,
+            source=API_SOURCE,
+            enforced=None,
+            enforcement="decided below",
+        )
         for row in CAPS
         if row.table == "environment" and (value := getattr(env_config, row.field)) is not None
     ]
     if live_risk_limits is not None:
-        caps += live_risk_limits.caps
+        configured += live_risk_limits.caps
+    # the same rules as for a file: Peak_Trade's code decides what binds
+    context = runtime.CapContext(
+        mode=env_config.environment,
+        limits_enabled=risk.enabled,
+        overlay_files=frozenset(),
+        bounded_in_main=False,
+        main_bounded_keys=frozenset(),
+        configured=frozenset(c.key for c in configured),
+    )
+    caps = list(runtime.enforce(configured, context))
     plain: dict[str, dict[str, Any]] = {"environment": {}, "live_risk": {}}
     rows: tuple[SettingRow | CapRow, ...] = (*SETTINGS, *CAPS)
     for row in rows:

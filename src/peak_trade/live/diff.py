@@ -5,8 +5,10 @@ for settings, and the judges below for derived facts, caps and venues. A field w
 counts as *less safe* (fail closed): a field added to the snapshot cannot slip through `diff`
 unjudged. A timestamp-only change is no change.
 
-Snapshots of schema 1 compare with schema 2: a field only one side has is shown as new (or gone)
-in that schema, and not judged.
+Snapshots of every schema compare with each other: a field only one side has is shown as new
+(or gone) in that schema, and not judged (unknown, never "safe"). Schema 3's facts are judged
+where both sides have them: a cap no longer enforced, a venue's orders reaching closer to real
+money, a kill switch disabled, removed or its triggers changed: less safe.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from peak_trade.core.registry import (
     CapKind,
     Less,
 )
+from peak_trade.core.venues import REACH_RANK
 from peak_trade.live.snapshot import AnySnapshot, live_audit_snapshot_to_dict
 
 
@@ -65,6 +68,7 @@ class SnapshotDiff(msgspec.Struct, frozen=True, kw_only=True):
 
 
 Verdict = tuple[Risk, str]
+KILL_SWITCH_SECTION: Final = "kill_switch"
 Judge = Callable[[Any, Any], Verdict]
 NEUTRAL: Final = (Risk.NEUTRAL, "")
 
@@ -163,19 +167,25 @@ def _drill_results(old: Any, new: Any) -> Verdict:
 
 
 def _venue(old: Any, new: Any) -> Verdict:
-    """One venue: enabled, its sandbox off, an endpoint changed, a credential present."""
+    """One venue: enabled, its sandbox off, an endpoint changed, a credential present, its
+    orders reaching closer to real money. A venue whose orders reach nothing outside the bot
+    (schema 3: `none`, `simulated`) being added or enabled is no risk of its own; its sandbox,
+    endpoints and credentials are judged all the same (its reach is the dialect's reading of
+    one code path, and a table can matter to another)."""
     if new is None:
         return Risk.SAFER, "venue removed"
     was = old or {}
     verdicts: list[Verdict] = []
-    if new.get("enabled") is not False and was.get("enabled") is False:
+    inert = new.get("orders_reach") in ("none", "simulated")
+    if new.get("enabled") is not False and was.get("enabled") is False and not inert:
         verdicts.append((Risk.LESS_SAFE, "venue enabled"))
-    if old is None and new.get("enabled") is not False:
+    if old is None and new.get("enabled") is not False and not inert:
         verdicts.append((Risk.LESS_SAFE, "venue added, not disabled"))
     if was.get("sandbox") is True and new.get("sandbox") is not True:
         verdicts.append((Risk.LESS_SAFE, "sandbox/testnet flag switched off"))
     if set(new.get("endpoints", ())) - set(was.get("endpoints", ())):
         verdicts.append((Risk.LESS_SAFE, "endpoint host changed"))
+    verdicts.append(_reach(was.get("orders_reach"), new.get("orders_reach"), old is None))
     before = {c["key"]: c for c in was.get("credentials", ())}
     for credential in new.get("credentials", ()):
         prior = before.get(credential["key"])
@@ -183,6 +193,66 @@ def _venue(old: Any, new: Any) -> Verdict:
             verdicts.append((Risk.LESS_SAFE, f"credential {credential['key']} became present"))
     if not verdicts and was.get("enabled") is not False and new.get("enabled") is False:
         verdicts.append((Risk.SAFER, "venue disabled"))
+    return _worst(verdicts)
+
+
+def _reach(old: Any, new: Any, added: bool) -> Verdict:
+    """A venue's `orders_reach` (schema 3): towards real money is less safe. A side without
+    the field (an older schema) is unknown: not judged here."""
+    if new is None:
+        return NEUTRAL
+    after = REACH_RANK.get(new, len(REACH_RANK))
+    if added:
+        money = after >= REACH_RANK["unknown"]
+        return (Risk.LESS_SAFE, f"a new venue whose orders reach {new}") if money else NEUTRAL
+    if old is None:
+        return NEUTRAL
+    before = REACH_RANK.get(old, len(REACH_RANK))
+    if after > before:
+        return Risk.LESS_SAFE, f"orders reach {new} (were {old})"
+    if after < before:
+        return Risk.SAFER, f"orders reach {new} (were {old})"
+    return NEUTRAL
+
+
+def _enforced(old: Any, new: Any) -> Verdict:
+    """A cap's `enforced`: true is safest; losing it is less safe, unknown counts as lost."""
+    if old is True and new is not True:
+        return Risk.LESS_SAFE, "cap no longer enforced by the system's code"
+    if new is True and old is not True:
+        return Risk.SAFER, "cap now enforced"
+    return NEUTRAL  # false <-> unknown: neither side binds
+
+
+def _kill_switch(old: Any, new: Any) -> Verdict:
+    """The kill switch: removed, no longer configured or readable, disabled, its mode or a
+    trigger changed (no safe direction is known for a threshold), or a tripped state cleared:
+    less safe."""
+    if old == new:
+        return NEUTRAL
+    if not isinstance(new, Mapping):
+        return Risk.LESS_SAFE, "kill switch removed"
+    if not isinstance(old, Mapping):
+        return Risk.SAFER, "kill switch added"
+    verdicts: list[Verdict] = []
+    if old.get("configured") and not new.get("configured"):
+        verdicts.append((Risk.LESS_SAFE, "kill switch file gone"))
+    if old.get("enabled") is True and new.get("enabled") is not True:
+        verdicts.append((Risk.LESS_SAFE, "kill switch disabled"))
+    if new.get("problem") and not old.get("problem"):
+        verdicts.append((Risk.LESS_SAFE, "kill switch no longer readable"))
+    if old.get("mode") != new.get("mode"):
+        verdicts.append((Risk.LESS_SAFE, "kill switch mode changed"))
+    if old.get("tripped") and not new.get("tripped"):
+        verdicts.append((Risk.LESS_SAFE, "kill switch no longer tripped"))
+    if old.get("triggers") != new.get("triggers"):
+        verdicts.append((Risk.LESS_SAFE, "kill switch triggers changed"))
+    if old.get("approval_env_var") != new.get("approval_env_var"):
+        verdicts.append((Risk.LESS_SAFE, "kill switch approval variable changed"))
+    if new.get("tripped") and not old.get("tripped"):
+        verdicts.append((Risk.SAFER, "kill switch tripped"))
+    if new.get("enabled") is True and old.get("enabled") is not True:
+        verdicts.append((Risk.SAFER, "kill switch enabled"))
     return _worst(verdicts)
 
 
@@ -220,6 +290,8 @@ JUDGES: Final[dict[tuple[str, str], Judge]] = {
     ("gating", "confirm_token_valid"): _direction(Less.BECOMING_TRUE, "confirm token valid"),
     ("gating", "config_armed"): _direction(Less.BECOMING_TRUE, "config armed"),
     ("gating", "api_server_unprotected"): _direction(Less.BECOMING_TRUE, "unprotected API server"),
+    ("gating", "confirm_token_source"): _no_safety_meaning,  # presence and validity are judged
+    (KILL_SWITCH_SECTION, KILL_SWITCH_SECTION): _kill_switch,
     ("risk", "max_live_notional_per_order"): _cap(floor=False, what="Phase 71 per-order cap"),
     ("risk", "max_live_notional_total"): _cap(floor=False, what="Phase 71 total cap"),
     ("risk", "live_trade_min_size"): _cap(floor=True, what="Phase 71 minimum order"),
@@ -249,6 +321,7 @@ JUDGES: Final[dict[tuple[str, str], Judge]] = {
 }
 VENUES_SECTION: Final = "venues"
 LIMITS_PREFIX: Final = "limits."
+ENFORCED_SUFFIX: Final = ".enforced"
 UNLIMITED: Final = "unlimited"
 #: fields never compared: the clock's reading
 NOT_COMPARED: Final = frozenset({("snapshot", "timestamp_utc")})
@@ -261,6 +334,8 @@ def judge_for(section: str, key: str, cap_kinds: Mapping[str, str] | None = None
     known kind has no judge (the caller then counts every change as less safe)."""
     if section == VENUES_SECTION:
         return _venue
+    if section == "risk" and key.startswith(LIMITS_PREFIX) and key.endswith(ENFORCED_SUFFIX):
+        return _enforced
     if section == "risk" and key.startswith(LIMITS_PREFIX):
         cap_key = key.removeprefix(LIMITS_PREFIX)
         kind = (cap_kinds or {}).get(cap_key)
@@ -314,7 +389,9 @@ def _fields(snapshot: dict[str, Any]) -> dict[tuple[str, str], Any]:
     """Every compared field as (section, key) -> value; nested tables become dotted keys."""
     fields: dict[tuple[str, str], Any] = {}
     for section, value in snapshot.items():
-        if section == VENUES_SECTION and isinstance(value, list | tuple):
+        if section == KILL_SWITCH_SECTION:  # one fact, judged as a whole
+            fields[(KILL_SWITCH_SECTION, KILL_SWITCH_SECTION)] = value
+        elif section == VENUES_SECTION and isinstance(value, list | tuple):
             for venue in value:
                 fields[(VENUES_SECTION, str(venue.get("name")))] = venue
         elif isinstance(value, dict):
@@ -323,6 +400,9 @@ def _fields(snapshot: dict[str, Any]) -> dict[tuple[str, str], Any]:
                     for cap in item:
                         shown = UNLIMITED if cap.get("unlimited") else cap.get("value")
                         fields[("risk", f"{LIMITS_PREFIX}{cap.get('key')}")] = shown
+                        if "enforced" in cap:  # schema 3
+                            enforced = f"{LIMITS_PREFIX}{cap.get('key')}{ENFORCED_SUFFIX}"
+                            fields[("risk", enforced)] = cap["enforced"]
                 elif isinstance(item, dict):
                     for sub, leaf in item.items():
                         fields[(section, f"{key}.{sub}")] = leaf
@@ -349,6 +429,12 @@ def diff_snapshots(
             continue
         section, key = field
         old_raw, new_raw = before.get(field, _MISSING), after.get(field, _MISSING)
+        if key.endswith(ENFORCED_SUFFIX) and (old_raw is _MISSING or new_raw is _MISSING):
+            cap = (section, key.removesuffix(ENFORCED_SUFFIX))
+            if cap not in before or cap not in after:
+                continue  # the cap itself was added or removed: its value's judge says so
+            changes.append(_schema_change(field, old_raw, new_raw, old, new))
+            continue
         if not _dynamic(field) and (old_raw is _MISSING or new_raw is _MISSING):
             changes.append(_schema_change(field, old_raw, new_raw, old, new))
             continue

@@ -308,12 +308,9 @@ def select_scenarios(ids: Sequence[str]) -> list[str]:
 
 
 def risk_limits_of(loaded: LoadedConfig) -> LiveRiskLimits:
-    """The risk limits an order of this config meets: every configured cap that counts."""
+    """The risk limits an order of this config meets: the caps Peak_Trade's code applies."""
     return LiveRiskLimits.for_caps(
-        peak_trade_settings(loaded)[1],
-        loaded.caps,
-        bounded_live_enabled=loaded.bounded_live_enabled,
-        source=loaded.limits_source,
+        peak_trade_settings(loaded)[1], loaded.caps, source=loaded.limits_source
     )
 
 

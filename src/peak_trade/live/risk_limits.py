@@ -14,7 +14,7 @@ import msgspec
 
 from peak_trade.core.caps import ConfiguredCap, binding, counting
 from peak_trade.core.environment import LiveRiskConfig
-from peak_trade.core.kinds import CHECKED_KINDS, CapKind, OrderContext, ViolationCode
+from peak_trade.core.kinds import CHECKED_KINDS, KIND, CapKind, OrderContext, ViolationCode
 from peak_trade.core.order import Order
 from peak_trade.core.registry import CAPS
 
@@ -56,7 +56,14 @@ def caps_of_risk_config(config: LiveRiskConfig, source: str | None = None) -> li
         value = getattr(config, row.field)
         if value is not None:
             caps.append(
-                ConfiguredCap(kind=row.kind, key=row.key, value=float(value), source=source)
+                ConfiguredCap(
+                    kind=row.kind,
+                    unit=KIND[row.kind].unit,
+                    key=row.key,
+                    value=float(value),
+                    source=source,
+                    enforced=True,  # this checker applies every cap it holds
+                )
             )
     return caps
 
@@ -65,8 +72,8 @@ class LiveRiskLimits:
     """Checks orders against configured caps.
 
     `LiveRiskLimits(config)` is Peak_Trade's call form: the caps of one `[live_risk]` table.
-    `LiveRiskLimits.for_caps(...)` takes every configured cap of a loaded config (both Phase 71
-    tables, `[live_risk]`, enabled bounded-live caps).
+    `LiveRiskLimits.for_caps(...)` takes the caps of a loaded config that its system enforces
+    (the others bind nothing, so an order never meets them).
     """
 
     __slots__ = ("_binding", "caps", "config", "source")
@@ -85,11 +92,10 @@ class LiveRiskLimits:
         config: LiveRiskConfig,
         caps: tuple[ConfiguredCap, ...],
         *,
-        bounded_live_enabled: bool,
         source: str | None = None,
     ) -> LiveRiskLimits:
         limits = cls(config, source)
-        limits.caps = tuple(counting(caps, bounded_live_enabled))
+        limits.caps = tuple(counting(caps))
         limits._binding = {kind: binding(limits.caps, kind) for kind in CapKind}
         return limits
 

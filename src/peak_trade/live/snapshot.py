@@ -1,11 +1,13 @@
-"""The live audit snapshot (Phase 74), schema 2: the whole live-safety state as one value.
+"""The live audit snapshot (Phase 74), schema 3: the whole live-safety state as one value.
 
 `snapshot_of` is pure: an `Assessment`, the clock's reading and the version facts go in, so a
 snapshot is reproducible. Token values never enter a snapshot: only whether a token is present
 and valid. Rendering lives in `peak_trade.formats`; this module imports no renderer.
 
-Schema 1 snapshots (`snapshot_v1`) stay readable: `live_audit_snapshot_from_json` returns
-whichever schema a file holds.
+Schema 3 says what the audited system's code would do (DESIGN §3a): each cap's unit and whether
+it is enforced, where each venue's orders reach, the kill switch. Schema 1 and 2 snapshots
+(`snapshot_v1`, `snapshot_v2`) stay readable: `live_audit_snapshot_from_json` returns whichever
+schema a file holds.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import msgspec
 
 from peak_trade.core.caps import ConfiguredCap, EffectiveCaps
 from peak_trade.core.environment import TradingEnvironment
+from peak_trade.core.killswitch import KillSwitch
 from peak_trade.core.loaded import LoadedConfig, sha256_of_redacted, sha256_redacted
 from peak_trade.core.venues import Venue
 from peak_trade.live.assessment import Assessment
@@ -24,9 +27,10 @@ from peak_trade.live.safety import Blocker, EffectiveMode
 
 if TYPE_CHECKING:
     from peak_trade.live.snapshot_v1 import LiveAuditSnapshotV1
+    from peak_trade.live.snapshot_v2 import LiveAuditSnapshotV2
 
-SCHEMA_VERSION: Final = 2
-SCHEMA_ID: Final = "peak-trade/live-audit-snapshot/v2"
+SCHEMA_VERSION: Final = 3
+SCHEMA_ID: Final = "peak-trade/live-audit-snapshot/v3"
 #: the seed's guarantee, which Peak_Trade's v1.0 build gives; a bot with a transport has none
 SAFETY_GUARANTEE_V1_0: Final = "Dry-Run only, no real orders possible (v1.0 - Phase 71-74)"
 
@@ -46,6 +50,8 @@ class LiveAuditGatingState(msgspec.Struct, frozen=True, kw_only=True):
     log_all_orders: bool | None
     knowledge_readonly: bool | None
     api_server_unprotected: bool | None = None  # freqtrade; absent reads as null
+    #: where the confirm token was read from (an environment variable's name, or the file key)
+    confirm_token_source: str | None = None
 
 
 class LiveAuditRiskState(msgspec.Struct, frozen=True, kw_only=True):
@@ -107,13 +113,14 @@ class LiveAuditSnapshot(msgspec.Struct, frozen=True, kw_only=True):
     gating: LiveAuditGatingState
     risk: LiveAuditRiskState
     venues: tuple[Venue, ...]
+    kill_switch: KillSwitch | None
     drills: LiveAuditDrillSummary
     safety: LiveAuditSafetySummary
     config: LiveAuditConfigProvenance
     versions: LiveAuditVersions
 
 
-AnySnapshot: TypeAlias = "LiveAuditSnapshot | LiveAuditSnapshotV1"
+AnySnapshot: TypeAlias = "LiveAuditSnapshot | LiveAuditSnapshotV2 | LiveAuditSnapshotV1"
 
 
 def provenance_of(loaded: LoadedConfig) -> LiveAuditConfigProvenance:
@@ -170,6 +177,7 @@ def snapshot_of(
             **{field: report.risk.get(field) for field in _DIALECT_RISK},
         ),
         venues=loaded.venues,
+        kill_switch=loaded.kill_switch,
         drills=LiveAuditDrillSummary(
             available_scenarios=SCENARIO_NAMES,
             num_scenarios=len(SCENARIO_NAMES),
@@ -212,12 +220,16 @@ class _SchemaVersion(msgspec.Struct):
 
 
 def live_audit_snapshot_from_json(data: bytes | str) -> AnySnapshot:
-    """Decode (strictly) a snapshot exported as JSON, of schema 2 or schema 1. A document
-    nested too deeply for the decoder is a `msgspec.DecodeError` like any other bad JSON."""
+    """Decode (strictly) a snapshot exported as JSON, of schema 3, 2 or 1. A document nested
+    too deeply for the decoder is a `msgspec.DecodeError` like any other bad JSON."""
     try:
         version = msgspec.json.decode(data, type=_SchemaVersion).schema_version
         if version == SCHEMA_VERSION:
             return msgspec.json.decode(data, type=LiveAuditSnapshot, strict=True)
+        if version == 2:
+            from peak_trade.live.snapshot_v2 import LiveAuditSnapshotV2  # only for old archives
+
+            return msgspec.json.decode(data, type=LiveAuditSnapshotV2, strict=True)
         if version == 1:
             from peak_trade.live.snapshot_v1 import LiveAuditSnapshotV1  # only for old archives
 

@@ -10,8 +10,9 @@ from typing import TextIO
 
 import msgspec
 
-from peak_trade.core.caps import unlimited_kinds
+from peak_trade.core.caps import binding, counting, unlimited_kinds
 from peak_trade.core.facts import NOT_SET, UNLIMITED, GateState
+from peak_trade.core.killswitch import KillSwitch
 from peak_trade.core.kinds import CapKind, with_unit
 from peak_trade.core.registry import (
     EFFECTIVE_KINDS,
@@ -30,11 +31,19 @@ class BlockerView(msgspec.Struct, frozen=True, kw_only=True):
     remedy: str
 
 
+class BindingCapView(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a binding cap comes from: its key path and the file that sets it."""
+
+    key: str
+    source: str | None
+
+
 class StatusReport(msgspec.Struct, frozen=True, kw_only=True):
     dialect: str
     config_source: str
     config_resolved_from: str
     config_path: str | None
+    config_files: tuple[str, ...]  # every file merged, in reading order
     mode: str
     effective_mode: str
     live_execution_allowed: bool
@@ -47,10 +56,13 @@ class StatusReport(msgspec.Struct, frozen=True, kw_only=True):
     block_on_violation: bool | None
     base_currency: str
     effective_caps: dict[str, float | str | None]  # "unlimited" for the system's no-limit value
+    binding_caps: dict[str, BindingCapView]  # the key and file of each binding cap
+    caps_not_enforced: tuple[str, ...]  # configured caps the system's code does not apply
     limits_source: str
     testnet_dry_run: bool | None
     bounded_pilot_mode: bool | None
     venues: tuple[Venue, ...]  # as the snapshot reports them: objects, not display strings
+    kill_switch: KillSwitch | None
     blockers: tuple[BlockerView, ...]
     real_orders_possible: bool
 
@@ -68,12 +80,14 @@ _DIALECT_FIELDS = (
 
 def build_status(assessment: Assessment) -> StatusReport:
     loaded, verdict, report = assessment.loaded, assessment.verdict, assessment.report
-    unlimited = unlimited_kinds(loaded.caps, loaded.bounded_live_enabled)
+    unlimited = unlimited_kinds(loaded.caps)
+    enforced = counting(loaded.caps)
     return StatusReport(
         dialect=loaded.dialect,
         config_source=loaded.source,
         config_resolved_from=loaded.resolved_from,
         config_path=loaded.path,
+        config_files=tuple(f.path for f in loaded.files),
         mode=loaded.mode.value,
         effective_mode=verdict.effective_mode.value,
         live_execution_allowed=verdict.allowed,
@@ -85,8 +99,15 @@ def build_status(assessment: Assessment) -> StatusReport:
             k.value: UNLIMITED if k in unlimited else assessment.effective.of(k)
             for k in EFFECTIVE_KINDS
         },
+        binding_caps={
+            k.value: BindingCapView(key=cap.key, source=cap.source)
+            for k in EFFECTIVE_KINDS
+            if (cap := binding(enforced, k)) is not None
+        },
+        caps_not_enforced=tuple(c.key for c in loaded.caps if c.enforced is not True),
         limits_source=loaded.limits_source,
         venues=loaded.venues,
+        kill_switch=loaded.kill_switch,
         blockers=tuple(
             BlockerView(code=b.code.value, gate=b.gate, message=b.message, remedy=remedy)
             for b, remedy in zip(verdict.blockers, report.remedies, strict=True)
@@ -106,7 +127,23 @@ def _venue_line(venue: Venue) -> str:
     # every part comes from the config (a venue's name, its credential keys): escaped once here
     named = f"{venue.name} ({venue.label})" if venue.label else venue.name
     tail = f"; credentials: {creds}" if creds else ""
-    return cell(f"{named}: {enabled}, {sandbox}{tail}")
+    reach = f"orders reach {venue.orders_reach.value.upper()}"
+    return cell(f"{named}: {reach}, {enabled}, {sandbox}{tail}")
+
+
+def _kill_switch_line(report: StatusReport) -> str | None:
+    ks = report.kill_switch
+    if ks is None:
+        return None
+    if not ks.configured:
+        return cell(f"Kill switch: ABSENT ({ks.source} not found)")
+    state = ks.state or "no state file"
+    tripped = ", TRIPPED: blocks every order" if ks.tripped else ""
+    problem = f"; PROBLEM: {ks.problem}" if ks.problem else ""
+    enabled = {True: "enabled", False: "DISABLED", None: "enabled not set"}[ks.enabled]
+    return cell(
+        f"Kill switch: {enabled}, mode {ks.mode or NOT_SET}, state {state}{tripped}{problem}"
+    )
 
 
 def _shown(value: bool | str) -> str:
@@ -138,9 +175,14 @@ def headline(report: StatusReport) -> str:
 
 def _config_line(report: StatusReport) -> str:
     dialect = "" if report.dialect == DEFAULT.name else f", {report.dialect}"
+    merged = (
+        f"; files merged: {', '.join(cell(f) for f in report.config_files)}"
+        if len(report.config_files) > 1
+        else ""
+    )
     return (
         f"Config: {cell(report.config_path or 'embedded default')} ({report.config_source},"
-        f" found by {report.config_resolved_from}{dialect})"
+        f" found by {report.config_resolved_from}{dialect}){merged}"
     )
 
 
@@ -157,11 +199,23 @@ def _limits_line(report: StatusReport) -> str:
         return f"Risk limits: DISABLED (source {report.limits_source})"
     ccy = report.base_currency
     caps = ", ".join(
-        f"{kind} {_cap_text(CapKind(kind), value, ccy)}"
+        f"{kind} {_cap_text(CapKind(kind), value, ccy)}{_binding_source(report, kind)}"
         for kind, value in report.effective_caps.items()
     )
     warn = " WARN ONLY (block_on_violation = false)," if report.block_on_violation is False else ""
-    return f"Risk limits: enabled,{warn} binding caps: {caps} (source {report.limits_source})"
+    unenforced = (
+        f"; NOT ENFORCED by the system's code: {', '.join(report.caps_not_enforced)}"
+        if report.caps_not_enforced
+        else ""
+    )
+    return cell(f"Risk limits: enabled,{warn} binding caps: {caps}{unenforced}")
+
+
+def _binding_source(report: StatusReport, kind: str) -> str:
+    found = report.binding_caps.get(kind)
+    if found is None:
+        return ""
+    return f" ({found.key}, {found.source})" if found.source else f" ({found.key})"
 
 
 def render_text(report: StatusReport) -> str:
@@ -180,6 +234,8 @@ def render_text(report: StatusReport) -> str:
     armed = "yes: the file alone opens every gate" if report.config_armed else "no"
     lines += ["", f"Config armed: {armed}", _limits_line(report)]
     lines += [f"Venue {_venue_line(venue)}" for venue in report.venues]
+    kill_switch = _kill_switch_line(report)
+    lines += [kill_switch] if kill_switch else []
     lines.append("")
     if report.blockers:
         lines.append("Blockers (what to change to clear each):")
@@ -226,6 +282,11 @@ def render_rich(report: StatusReport, stream: TextIO, *, width: int | None = Non
     console.print(escape(_limits_line(report)), style=limits_style)
     for line in map(_venue_line, report.venues):
         console.print(escape(f"Venue {line}"))
+    kill_switch = _kill_switch_line(report)
+    if kill_switch:
+        ks = report.kill_switch
+        safe = ks is not None and ks.protects
+        console.print(escape(kill_switch), style=None if safe else "bold red")
     if report.blockers:
         console.print("[bold]Blockers (what to change to clear each)[/]")
         for b in report.blockers:

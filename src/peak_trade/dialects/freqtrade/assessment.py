@@ -13,6 +13,7 @@ from peak_trade.core.caps import effective_caps
 from peak_trade.core.facts import GateState
 from peak_trade.core.loaded import LoadedConfig
 from peak_trade.core.registry import BlockerCode
+from peak_trade.core.venues import REAL_REACH
 from peak_trade.dialects.freqtrade.config import FreqtradeFacts, facts_of
 from peak_trade.dialects.freqtrade.rows import REMEDY
 from peak_trade.live.assessment import Assessment, DialectReport
@@ -73,9 +74,10 @@ def assess(loaded: LoadedConfig, *, environment_id: str | None = None) -> Assess
         environment_id=environment_id or loaded.default_environment_id,
         verdict=verdict,
         config_armed=facts.dry_run is False,
-        effective=effective_caps(loaded.caps, False),
+        effective=effective_caps(loaded.caps),
         drills=DrillRun(executable=False, results=(), reason=DRILLS_NOT_APPLICABLE),
-        real_orders_possible=verdict.allowed and not facts.sandbox,
+        real_orders_possible=verdict.allowed
+        and any(v.orders_reach in REAL_REACH for v in loaded.venues),
         report=DialectReport(
             gates=_gates(facts, verdict.closed_gates),
             remedies=tuple(REMEDY[b.code] for b in verdict.blockers),

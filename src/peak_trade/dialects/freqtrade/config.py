@@ -23,6 +23,7 @@ import msgspec
 
 from peak_trade.core.caps import ConfiguredCap
 from peak_trade.core.environment import TradingEnvironment
+from peak_trade.core.kinds import KIND
 from peak_trade.core.loaded import LoadedConfig, ResolvedFrom, file_infos, name_and_stem, source_of
 from peak_trade.core.redaction import (
     endpoint_origin,
@@ -32,7 +33,7 @@ from peak_trade.core.redaction import (
     validation_message,
 )
 from peak_trade.core.registry import CURRENCY_PATTERN, FULL_MATCH
-from peak_trade.core.venues import Credential, Venue
+from peak_trade.core.venues import Credential, OrdersReach, Venue
 from peak_trade.dialects.freqtrade import NAME, jsonc
 from peak_trade.dialects.freqtrade.rows import CAPS
 from peak_trade.errors import ConfigError
@@ -445,6 +446,7 @@ def decode(
     unprotected = api_server.get("enabled") is True and not usable
 
     redacted, redacted_keys = redact(data, also_secret=is_freqtrade_secret)
+    reach, reach_reason = orders_reach(exchange, where)
     venue = Venue(
         name="exchange",
         label=exchange.get("name") if isinstance(exchange.get("name"), str) else None,
@@ -452,6 +454,8 @@ def decode(
         sandbox=sandbox,
         endpoints=endpoints,
         credentials=credentials,
+        orders_reach=reach,
+        orders_reach_reason=reach_reason,
     )
     sources = list(dict.fromkeys(c.source or "" for c in caps))
     return LoadedConfig(
@@ -519,10 +523,12 @@ def _caps(
         caps.append(
             ConfiguredCap(
                 kind=row.kind,
+                unit=KIND[row.kind].unit,
                 key=row.key,
                 value=None if unlimited else value,
                 unlimited=unlimited,
                 source=source,
+                enforced=True,  # freqtrade applies every cap it reads (docs/freqtrade.md)
             )
         )
     return caps
@@ -631,3 +637,30 @@ def _sandbox(exchange: Mapping[str, Any], where: str) -> tuple[bool, tuple[str, 
     switched = _ccxt_sandbox(client) and "test" not in overridden
     demo_endpoint = demo and "demo" not in overridden
     return switched or demo_endpoint, endpoints
+
+
+def orders_reach(exchange: Mapping[str, Any], where: str) -> tuple[OrdersReach, str]:
+    """Where the order client's orders go, and why (the same proof as `_sandbox`)."""
+    client = order_client_config(exchange, where)
+    urls = client.get("urls")
+    overridden = set(urls) if isinstance(urls, Mapping) else set()
+    if _ccxt_sandbox(client) and "test" not in overridden:
+        return OrdersReach.TEST, (
+            f"the order client ({ORDER_CLIENT}) switches ccxt to the venue's sandbox (urls.test)"
+        )
+    if exchange.get("demo_trading") is True and "demo" not in overridden:
+        return OrdersReach.TEST, (
+            "exchange.demo_trading = true: freqtrade sends orders to the venue's demo endpoint"
+        )
+    if _endpoints(client):
+        return OrdersReach.UNKNOWN, (
+            f"the order client's urls.api is overridden in {ORDER_CLIENT}: a host name proves"
+            " nothing, so the orders count as real"
+        )
+    return OrdersReach.REAL, (
+        f"the order client ({ORDER_CLIENT}) talks to the venue's production API; a sandbox"
+        " set only in ccxt_async_config never reaches the order calls"
+    )
+
+
+ORDER_CLIENT: Final = "exchange.ccxt_config + ccxt_sync_config"

@@ -34,6 +34,10 @@ class FreqtradeDialect:
         extra_gating=(
             ("api_server_unprotected", "API server enabled without a usable jwt_secret_key"),
         ),
+        no_kill_switch=(
+            "freqtrade's config has no kill switch: stopping the bot (Telegram /stop,"
+            " the REST API's /stop) is the operator's switch."
+        ),
     )
 
     def claims(self, path: str, raw: bytes) -> bool:

@@ -4,24 +4,54 @@ and the facts the views report in neutral form. Pure."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
+
+import msgspec
 
 from peak_trade.core.caps import ConfiguredCap, effective_caps
 from peak_trade.core.facts import GateState
 from peak_trade.core.loaded import LoadedConfig, peak_trade_settings
 from peak_trade.core.registry import (
     GATES,
+    KILL_SWITCH_GATE,
     REMEDY,
     SEED_RISK_FIELDS,
     SETTING,
     TOKEN_GATE,
     TOKEN_SETTING,
+    BlockerCode,
 )
+from peak_trade.dialects.peak_trade import runtime
 from peak_trade.live.assessment import Assessment, DialectReport
 from peak_trade.live.drills import run_drills
-from peak_trade.live.execution import REAL_ORDER_TRANSPORT
-from peak_trade.live.safety import SafetyGuard, Verdict
+from peak_trade.live.safety import Blocker, EffectiveMode, SafetyGuard, Verdict
 from peak_trade.live.snapshot import SAFETY_GUARANTEE_V1_0
+
+_TRIPPED: Final = Blocker(
+    code=BlockerCode.KILL_SWITCH_TRIPPED,
+    gate=KILL_SWITCH_GATE,
+    message="Kill switch tripped: its state file blocks every order, as Peak_Trade's gate does",
+)
+#: the seed's sentence is a promise this config does not keep once real orders can leave
+NO_GUARANTEE: Final = (
+    "not given: real orders can leave (see real_orders_possible and each venue's orders_reach)"
+)
+
+
+def verdict_of(loaded: LoadedConfig) -> Verdict:
+    """The gates' verdict, and the kill switch: a tripped switch blocks (Peak_Trade's order
+    gate refuses every order in KILLED or RECOVERING)."""
+    env, _ = peak_trade_settings(loaded)
+    verdict = SafetyGuard(env).verdict
+    if loaded.kill_switch is None or not loaded.kill_switch.tripped:
+        return verdict
+    mode = verdict.effective_mode
+    return msgspec.structs.replace(
+        verdict,
+        allowed=False,
+        effective_mode=EffectiveMode.BLOCKED if mode is EffectiveMode.LIVE else mode,
+        blockers=(*verdict.blockers, _TRIPPED),
+    )
 
 
 def assess(
@@ -31,22 +61,26 @@ def assess(
     scenario_ids: Sequence[str] | None = None,
 ) -> Assessment:
     env, _ = peak_trade_settings(loaded)
-    verdict = SafetyGuard(env).verdict
+    verdict = verdict_of(loaded)
+    real = runtime.real_orders_possible(loaded.mode, verdict.allowed, loaded.venues)
     return Assessment(
         loaded=loaded,
         environment_id=environment_id or loaded.default_environment_id,
         verdict=verdict,
         config_armed=env.is_armed(),
-        effective=effective_caps(loaded.caps, loaded.bounded_live_enabled),
+        effective=effective_caps(loaded.caps),
         drills=run_drills(loaded, scenario_ids=scenario_ids),
-        # this build has no exchange transport: even an allowed verdict simulates
-        real_orders_possible=REAL_ORDER_TRANSPORT and verdict.allowed,
-        report=report_of(loaded, verdict),
+        real_orders_possible=real,
+        report=report_of(loaded, verdict, real_orders_possible=real),
     )
 
 
-def report_of(loaded: LoadedConfig, verdict: Verdict) -> DialectReport:
+def report_of(
+    loaded: LoadedConfig, verdict: Verdict, *, real_orders_possible: bool = False
+) -> DialectReport:
     env, risk = peak_trade_settings(loaded)
+    facts = loaded.facts
+    token_source = getattr(facts, "confirm_token_source", None)
     return DialectReport(
         gates=_gates(loaded, verdict.closed_gates),
         remedies=tuple(REMEDY[b.code] for b in verdict.blockers),
@@ -61,6 +95,7 @@ def report_of(loaded: LoadedConfig, verdict: Verdict) -> DialectReport:
             "bounded_pilot_mode": env.bounded_pilot_mode,
             "log_all_orders": env.log_all_orders,
             "knowledge_readonly": env.knowledge_readonly,
+            "confirm_token_source": token_source,
         },
         risk={
             **{field: phase71_cap(loaded.caps, field) for field, _ in SEED_RISK_FIELDS},
@@ -76,7 +111,7 @@ def report_of(loaded: LoadedConfig, verdict: Verdict) -> DialectReport:
             "testnet_dry_run": env.testnet_dry_run,
             "bounded_pilot_mode": env.bounded_pilot_mode,
         },
-        safety_guarantee=SAFETY_GUARANTEE_V1_0,
+        safety_guarantee=NO_GUARANTEE if real_orders_possible else SAFETY_GUARANTEE_V1_0,
     )
 
 
@@ -107,8 +142,12 @@ def _plain(value: object) -> bool | str:
 
 
 def phase71_cap(caps: tuple[ConfiguredCap, ...], field: str) -> float | None:
-    """The seed's field: the binding Phase 71 cap (either table), or None when neither is set."""
-    keys = (f"environment.{field}", f"live_risk.{field}")
+    """The seed's field: the binding Phase 71 cap (either table), or None when neither is set.
+    The minimum order includes Peak_Trade's fallback: with `live_risk.live_trade_min_size`
+    unset, its LiveRiskConfig holds `bounded_live.limits.min_order_notional`, enabled or not."""
+    keys = [f"environment.{field}", f"live_risk.{field}"]
+    if field == "live_trade_min_size" and not any(c.key == runtime.MIN_SIZE for c in caps):
+        keys.append(runtime.MIN_SIZE_FALLBACK)
     values: list[Any] = [c.value for c in caps if c.key in keys and c.value is not None]
     if not values:
         return None

@@ -26,6 +26,7 @@ import msgspec
 
 from peak_trade.core.caps import ConfiguredCap, contradictions
 from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig, TradingEnvironment
+from peak_trade.core.killswitch import KillSwitch
 from peak_trade.core.kinds import KIND
 from peak_trade.core.loaded import (
     ConfigSource,
@@ -48,8 +49,7 @@ from peak_trade.core.registry import (
     keys_of_table,
 )
 from peak_trade.core.secret import Secret
-from peak_trade.core.venues import venues_of
-from peak_trade.dialects.peak_trade import NAME
+from peak_trade.dialects.peak_trade import NAME, runtime
 from peak_trade.errors import ConfigError
 from peak_trade.files import (
     MAX_NESTING,
@@ -60,6 +60,10 @@ from peak_trade.files import (
 DEFAULT_CONFIG_PATH: Final = "config/config.toml"
 CONFIG_PATH_ENV_VAR: Final = "PEAK_TRADE_CONFIG_PATH"
 TOKEN_ENV_VAR: Final = "PEAK_TRADE_CONFIRM_TOKEN"  # noqa: S105 (a variable name)
+#: the bounded pilot's own variable (src/core/environment.py, PT_LIVE_CONFIRM_TOKEN_ENV)
+PILOT_TOKEN_ENV_VAR: Final = "PT_LIVE_CONFIRM_TOKEN"  # noqa: S105 (a variable name)
+TOKEN_ENV_VARS: Final = (TOKEN_ENV_VAR, PILOT_TOKEN_ENV_VAR)
+TOKEN_FILE_KEY: Final = "environment.confirm_token"  # noqa: S105 (a key path)
 BOUNDED_LIVE_FILE: Final = "bounded_live.toml"
 EMBEDDED_DEFAULT: Final = "embedded-default"
 MAX_DEPTH: Final = MAX_NESTING  # the bounds of every config file: `peak_trade.files`
@@ -77,9 +81,13 @@ require_confirm_token = true
 [live_risk]
 enabled = true
 base_currency = "EUR"
+# the seed's three fields (Phase 71), which Peak_Trade stores but never compares ...
 max_live_notional_per_order = 1000.0
 max_live_notional_total = 5000.0
 live_trade_min_size = 10.0
+# ... and the same caps in the keys its LiveRiskLimits applies
+max_order_notional = 1000.0
+max_total_exposure_notional = 5000.0
 """
 
 
@@ -226,13 +234,16 @@ def decode_files(
     source: ConfigSource = "file",
     resolved_from: ResolvedFrom = "option",
     token_from_env: str | None = None,
+    token_env_var: str = TOKEN_ENV_VAR,
     present_env: Collection[str] = (),
+    kill_switch: KillSwitch | None = None,
 ) -> LoadedConfig:
     """Decode a config file (and the `bounded_live.toml` merged into it, second) into a
     `LoadedConfig`. Pure: no I/O, no clock, no environment.
 
     `files` holds (path as given, bytes); `present_env` the names of environment variables that
-    hold a non-empty value (for credential presence; no value is read here).
+    hold a non-empty value (for credential presence; no value is read here); `token_env_var`
+    the variable `token_from_env` came from; `kill_switch` what `load_config` read of it.
     """
     parsed = [(path, parse_toml(raw, path)) for path, raw in files]
     origin = parsed[0][0]
@@ -252,25 +263,38 @@ def decode_files(
     if problems:
         raise ConfigError(f"{where}: {problems[0]}")
 
+    configured = {row.key: value for row in CAPS if (value := values[row.key]) is not None}
+    mode = TradingEnvironment(values["environment.mode"])
+    context = _cap_context(parsed, configured, mode, values["live_risk.enabled"])
     caps = tuple(
         ConfiguredCap(
             kind=row.kind,
+            unit=KIND[row.kind].unit,
             key=row.key,
             value=value if KIND[row.kind].integer else float(value),
-            source=source_of(row.key, parsed),
+            source=(origin_file := source_of(row.key, parsed)),
+            enforced=(enforcement := runtime.enforcement_of(row.key, origin_file, context))[0],
+            enforcement=enforcement[1],
         )
         for row in CAPS
-        if (value := values[row.key]) is not None
+        if (value := configured.get(row.key)) is not None
     )
     bounded_enabled = values["bounded_live.enabled"] is True
     impossible = contradictions(caps, bounded_enabled)
     if impossible:
         raise ConfigError(f"{where}: {impossible[0]}")
+    selected = runtime.default_type(data)
+    if selected not in runtime.CLIENTS:
+        raise ConfigError(
+            f"{where}: exchange.default_type: Peak_Trade's client factory knows"
+            f" {', '.join(runtime.CLIENTS)} (any other value stops it at start-up)"
+        )
 
     env_token = values["environment.confirm_token"]
     token_text = token_from_env or env_token or None
+    token_source = token_env_var if token_from_env else TOKEN_FILE_KEY if env_token else None
     environment = EnvironmentConfig(
-        environment=TradingEnvironment(values["environment.mode"]),
+        environment=mode,
         enable_live_trading=values["environment.enable_live_trading"],
         live_mode_armed=values["environment.live_mode_armed"],
         live_dry_run_mode=values["environment.live_dry_run_mode"],
@@ -300,7 +324,7 @@ def decode_files(
         warning_threshold_factor=float(values["live_risk.warning_threshold_factor"]),
         **risk_caps,
     )
-    venues = venues_of(data, present_env)
+    venues = runtime.venues(data, present_env, mode)
     redacted, redacted_keys = redact(data)
 
     if source == "embedded-default":
@@ -308,6 +332,8 @@ def decode_files(
     else:
         stem = name_and_stem(origin)[1]
         seed_caps = [c for c in caps if c.key.rsplit(".", 1)[1] in dict(SEED_RISK_FIELDS)]
+        if runtime.MIN_SIZE not in configured:  # the seed's minimum falls back to it
+            seed_caps += [c for c in caps if c.key == runtime.MIN_SIZE_FALLBACK]
         sources = list(dict.fromkeys(c.source or "" for c in seed_caps))
         limits_source = ", ".join(sources) if sources else "not_set"
     return LoadedConfig(
@@ -328,6 +354,38 @@ def decode_files(
         default_environment_id=stem,
         redacted=redacted,
         redacted_keys=redacted_keys,
+        kill_switch=kill_switch,
+        facts=PeakTradeFacts(confirm_token_source=token_source),
+    )
+
+
+class PeakTradeFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """What only Peak_Trade's report shows: where the confirm token came from."""
+
+    confirm_token_source: str | None
+
+
+def _cap_context(
+    parsed: list[tuple[str, dict[str, Any]]],
+    configured: Mapping[str, Any],
+    mode: TradingEnvironment,
+    limits_enabled: bool,
+) -> runtime.CapContext:
+    """What Peak_Trade's session runners see: the config file alone (they never merge
+    bounded_live.toml), so bounded live counts only as that file itself sets it."""
+    main = parsed[0][1].get("bounded_live")
+    main = main if isinstance(main, Mapping) else {}
+    limits = main.get("limits")
+    return runtime.CapContext(
+        mode=mode,
+        limits_enabled=limits_enabled,
+        overlay_files=frozenset(name_and_stem(path)[0] for path, _ in parsed[1:])
+        - {name_and_stem(parsed[0][0])[0]},
+        bounded_in_main=main.get("enabled") is True,
+        main_bounded_keys=frozenset(
+            f"bounded_live.limits.{key}" for key in (limits if isinstance(limits, Mapping) else {})
+        ),
+        configured=frozenset(configured),
     )
 
 
@@ -475,11 +533,13 @@ def load_config(
     `raw`: the config file's bytes when the caller has read them already (one read, so what
     is decoded is what was inspected).
 
-    The confirm token is taken from `PEAK_TRADE_CONFIRM_TOKEN` in `environ` (default: the
-    process environment), else from `environment.confirm_token` in the file.
+    The confirm token is taken from `PEAK_TRADE_CONFIRM_TOKEN`, else the bounded pilot's
+    `PT_LIVE_CONFIRM_TOKEN`, in `environ` (default: the process environment), else from
+    `environment.confirm_token` in the file. The kill switch is read from
+    `risk/kill_switch.toml` beside the config file and the state file Peak_Trade's gate reads.
     """
     env = os.environ if environ is None else environ
-    token = _token(env)
+    token, token_var = _token(env)
     resolved, resolved_from = resolve_config_path(path, env)
     if resolved is None:
         return embedded_default_config(token)
@@ -494,7 +554,48 @@ def load_config(
     # names only: whether a variable holds a value, never the value itself
     present = frozenset(name for name, value in env.items() if value)
     return decode_files(
-        files, resolved_from=resolved_from, token_from_env=token, present_env=present
+        files,
+        resolved_from=resolved_from,
+        token_from_env=token,
+        token_env_var=token_var,
+        present_env=present,
+        kill_switch=read_kill_switch(resolved, env, present),
+    )
+
+
+def read_kill_switch(
+    config_path: str, environ: Mapping[str, str], present_env: Collection[str]
+) -> KillSwitch:
+    """Read (never write) `risk/kill_switch.toml` beside the config file and the state file
+    Peak_Trade's gate reads; relative state paths start at the project root, the directory
+    holding the config directory (Peak_Trade runs from there)."""
+    from peak_trade.dialects.peak_trade import killswitch
+
+    directory = os.path.dirname(config_path)
+    source = os.path.join(directory, killswitch.KILL_SWITCH_FILE)
+    data: dict[str, Any] | None = None
+    problem: str | None = None
+    if os.path.lexists(source):
+        try:
+            data = parse_toml(read_config_bytes(source), source)
+        except ConfigError as exc:
+            problem = str(exc)
+            data = {}
+    root = os.path.dirname(os.path.abspath(directory or "."))
+    state_file, _ = killswitch.state_path(environ, root)
+    state: bytes | None = None
+    if os.path.lexists(state_file):
+        try:
+            state = read_config_bytes(state_file)
+        except ConfigError as exc:
+            problem = "; ".join(filter(None, [problem, str(exc)]))
+    return killswitch.decode_kill_switch(
+        source,
+        data,
+        state=state,
+        state_source=state_file,
+        problem=problem,
+        present_env=present_env,
     )
 
 
@@ -507,11 +608,14 @@ def _require_utf8_path(path: str) -> None:
         raise ConfigError(f"{shown}: the path is not valid UTF-8; rename the file") from None
 
 
-def _token(env: Mapping[str, str]) -> str | None:
-    token = env.get(TOKEN_ENV_VAR) or None
-    if token is not None:
-        try:
-            token.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ConfigError(f"{TOKEN_ENV_VAR}: not valid UTF-8") from None
-    return token
+def _token(env: Mapping[str, str]) -> tuple[str | None, str]:
+    """The run-time confirm token and the variable it came from (the first one set)."""
+    for name in TOKEN_ENV_VARS:
+        token = env.get(name) or None
+        if token is not None:
+            try:
+                token.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ConfigError(f"{name}: not valid UTF-8") from None
+            return token, name
+    return None, TOKEN_ENV_VAR

@@ -13,6 +13,7 @@ from typing import Final
 
 from peak_trade.core.kinds import CapKind
 from peak_trade.core.registry import GATES
+from peak_trade.dialects.peak_trade.runtime import LIVE_PATH
 from peak_trade.live.rules import (
     Expectation,
     ExpectedAllowed,
@@ -37,6 +38,7 @@ class PeakTradeRule(StrEnum):
     RISK_LIMITS_DISABLED = "risk_limits_disabled"
     RISK_LIMITS_WARN_ONLY = "risk_limits_warn_only"
     CONFIRM_TOKEN_NOT_REQUIRED = "confirm_token_not_required"  # noqa: S105
+    KILL_SWITCH_MISSING = "kill_switch_missing"
 
 
 def _closing_assignment(setting: str, open_value: object) -> str:
@@ -127,6 +129,15 @@ def _nothing_to_prove(snapshot: LiveAuditSnapshot) -> bool:
 
 def _drill_e_fix(snapshot: LiveAuditSnapshot) -> tuple[str, tuple[str, ...]]:
     risk = snapshot.risk
+    if snapshot.gating.mode.value == "live" and any(
+        c.enforced is False and c.enforcement == LIVE_PATH for c in risk.limits
+    ):
+        return (
+            "Peak_Trade's live path checks no cap (src/execution/live_session.py,"
+            ' LiveSessionRunner._build_pipeline): set environment.mode = "paper" or'
+            ' "testnet" until it does',
+            ("environment.mode",),
+        )
     if not risk.limits_enabled:
         return "live_risk.enabled = true", ("live_risk.enabled",)
     if not risk.block_on_violation:
@@ -140,6 +151,28 @@ def _drill_e_fix(snapshot: LiveAuditSnapshot) -> tuple[str, tuple[str, ...]]:
         if getattr(risk.effective, kind) is None
     )
     return ("set " + " and ".join(missing) if missing else ""), missing
+
+
+class KillSwitchMissing:
+    """A live-capable config whose kill switch is absent, disabled or unreadable."""
+
+    code = PeakTradeRule.KILL_SWITCH_MISSING
+
+    def violations(
+        self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
+    ) -> Sequence[PolicyViolation]:
+        ks = snapshot.kill_switch
+        if not _live_capable(snapshot) or ks is None or ks.protects:
+            return ()
+        if not ks.configured:
+            why = f"no kill switch: {ks.source} does not exist"
+        elif ks.problem:
+            why = f"the kill switch cannot be read: {ks.problem}"
+        else:
+            why = f"the kill switch is off (enabled = {ks.enabled}, mode = {ks.mode})"
+        message = f"{why}, while mode is live or the config is armed"
+        fix = f'configure {ks.source} with [kill_switch] enabled = true and mode = "active"'
+        return (PolicyViolation(self.code, message, fix, ("kill_switch.enabled",)),)
 
 
 class _LiveCapableSetting:
@@ -204,5 +237,6 @@ POLICY: Final = Policy(
         " is armed",
     ),
     ConfirmTokenNotRequired(),
+    KillSwitchMissing(),
     InlineCredential(),
 )

@@ -1,0 +1,315 @@
+"""What Peak_Trade's own code does with a config (DESIGN §3a). Pure.
+
+Read from rauterfrank-ui/Peak_Trade at commit ae0b710 (docs/peak-trade-config.md cites each
+rule; docs/dev/peak-trade-runtime.md has the research). Three facts:
+
+- which caps an order really meets (`enforce`): only the session runners that call
+  `LiveRiskLimits.check_orders` apply caps (the testnet session, the shadow/paper session);
+  Peak_Trade's only real-money path, the bounded pilot, builds its pipeline without risk limits;
+- where each venue's orders reach (`reach_rule`, `order_clients`): the client factory
+  `build_trading_client_from_config` knows `dummy`, `kraken_testnet` and `kraken_live`; the
+  bounded pilot forces `kraken_live`; the testnet session always builds `kraken_testnet`;
+- whether real orders can leave (`real_orders_possible`): the testnet session never asks the
+  safety guard, so a testnet venue that sends to production is real money in testnet mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, Final
+
+import msgspec
+
+from peak_trade.core.caps import ConfiguredCap
+from peak_trade.core.environment import TradingEnvironment
+from peak_trade.core.redaction import endpoint_origin
+from peak_trade.core.venues import (
+    REAL_REACH,
+    OrdersReach,
+    ReachRule,
+    Venue,
+    venue_of,
+    venues_of,
+)
+
+# --------------------------------------------------------------------------- caps
+
+BOUNDED: Final = "bounded_live.limits."
+#: bounded-live caps that replace a [live_risk] cap while bounded live is enabled
+#: (`LiveRiskLimits.from_config`, src/live/risk_limits.py)
+REPLACES: Final = {
+    "bounded_live.limits.max_order_notional": "live_risk.max_order_notional",
+    "bounded_live.limits.max_total_notional": "live_risk.max_total_exposure_notional",
+    "bounded_live.limits.max_open_positions": "live_risk.max_open_positions",
+    "bounded_live.limits.max_daily_loss_abs": "live_risk.max_daily_loss_abs",
+}
+MIN_SIZE: Final = "live_risk.live_trade_min_size"
+MIN_SIZE_FALLBACK: Final = "bounded_live.limits.min_order_notional"
+_STORED_ONLY: Final = (
+    "stored in LiveRiskConfig and never compared with an order"
+    " (src/live/risk_limits.py, LiveRiskLimits.check_orders)"
+)
+_ENVIRONMENT_ONLY: Final = (
+    "kept in EnvironmentConfig, which no order gate reads"
+    " (src/core/environment.py, get_environment_from_config); only the drills and status read it"
+)
+_NEVER_READ: Final = (
+    "never read by Peak_Trade's live risk code (src/live/risk_limits.py,"
+    " LiveRiskLimits.from_config)"
+)
+#: caps no Peak_Trade code path applies, whatever the mode
+NEVER: Final = {
+    "environment.max_live_notional_per_order": _ENVIRONMENT_ONLY,
+    "environment.max_live_notional_total": _ENVIRONMENT_ONLY,
+    "environment.live_trade_min_size": _ENVIRONMENT_ONLY,
+    "live_risk.max_live_notional_per_order": _STORED_ONLY,
+    "live_risk.max_live_notional_total": _STORED_ONLY,
+    "bounded_live.limits.max_daily_loss_pct": _NEVER_READ,
+    "bounded_live.limits.max_position_pct": _NEVER_READ,
+}
+LIVE_PATH: Final = (
+    "Peak_Trade's live path (the bounded pilot) builds its ExecutionPipeline without risk limits"
+    " (src/execution/live_session.py, LiveSessionRunner._build_pipeline): no cap is checked"
+    " before a live order"
+)
+LIMITS_OFF: Final = (
+    "live_risk.enabled = false: LiveRiskLimits.check_orders allows every order unchecked"
+)
+NOT_MERGED: Final = (
+    "bounded_live.toml is merged only by the readiness checks and by LiveSessionRunner.from_config"
+    " when no config is passed (src/core/peak_config.py, load_config_with_bounded_live); the"
+    " session runners load the config file alone"
+)
+BOUNDED_OFF: Final = (
+    "bounded_live.enabled = false in the config file: LiveRiskLimits.from_config applies this"
+    " bounded-live cap only while it is true"
+)
+_DAILY: Final = (
+    "the daily loss is taken from the experiments CSV of paper and live-dry-run runs"
+    " (LiveRiskLimits._compute_daily_pnl_from_experiments), never from this session's fills:"
+    " it cannot stop a testnet or live order"
+)
+_DAILY_PCT_PAPER: Final = (
+    "applied only when the session passes a starting cash to LiveRiskLimits.from_config,"
+    " which the files cannot show"
+)
+DAILY_KEYS: Final = frozenset(
+    {"live_risk.max_daily_loss_abs", "live_risk.max_daily_loss_pct", f"{BOUNDED}max_daily_loss_abs"}
+)
+
+
+class CapContext(msgspec.Struct, frozen=True, kw_only=True):
+    """What decides enforcement besides the cap itself. `overlay_files`: the names of the files
+    merged into the config file (bounded_live.toml), which the session runners never read;
+    `bounded_in_main`: bounded live enabled in the config file itself; `main_bounded_keys`: the
+    bounded-live caps that file itself sets; `configured`: every configured cap's key."""
+
+    mode: TradingEnvironment
+    limits_enabled: bool
+    overlay_files: frozenset[str]
+    bounded_in_main: bool
+    main_bounded_keys: frozenset[str]
+    configured: frozenset[str]
+
+
+def enforce(caps: Sequence[ConfiguredCap], ctx: CapContext) -> tuple[ConfiguredCap, ...]:
+    """Each cap with `enforced` and `enforcement` as Peak_Trade's code decides them."""
+    return tuple(_enforced(cap, ctx) for cap in caps)
+
+
+def _enforced(cap: ConfiguredCap, ctx: CapContext) -> ConfiguredCap:
+    enforced, why = enforcement_of(cap.key, cap.source, ctx)
+    return msgspec.structs.replace(cap, enforced=enforced, enforcement=why)
+
+
+def enforcement_of(key: str, source: str | None, ctx: CapContext) -> tuple[bool | None, str | None]:
+    """(enforced, why) of one configured cap."""
+    if key in NEVER:
+        return False, NEVER[key]
+    if ctx.mode is TradingEnvironment.LIVE:
+        return False, LIVE_PATH
+    if not ctx.limits_enabled:
+        return False, LIMITS_OFF
+    if source in ctx.overlay_files:
+        return False, NOT_MERGED
+    if key == MIN_SIZE_FALLBACK:
+        if MIN_SIZE in ctx.configured:
+            return False, f"{MIN_SIZE} is set and takes precedence (LiveRiskLimits.from_config)"
+        return True, (
+            f"applied as {MIN_SIZE}: LiveRiskLimits.from_config falls back to it while"
+            f" {MIN_SIZE} is unset, even with bounded live disabled"
+        )
+    if key.startswith(BOUNDED) and not ctx.bounded_in_main:
+        return False, BOUNDED_OFF
+    replaced_by = next(
+        (b for b, r in REPLACES.items() if r == key and b in ctx.main_bounded_keys), None
+    )
+    if replaced_by is not None and ctx.bounded_in_main:
+        return False, f"replaced by {replaced_by} while bounded live is enabled"
+    if key in DAILY_KEYS:
+        if ctx.mode is not TradingEnvironment.PAPER:
+            return False, _DAILY
+        if key.endswith("_pct"):
+            return None, _DAILY_PCT_PAPER
+    if key in REPLACES:
+        return True, f"replaces {REPLACES[key]} (LiveRiskLimits.from_config)"
+    return True, None
+
+
+# --------------------------------------------------------------------------- venues
+
+DUMMY: Final = "dummy"
+KRAKEN_TESTNET: Final = "kraken_testnet"
+KRAKEN_LIVE: Final = "kraken_live"
+CLIENTS: Final = (DUMMY, KRAKEN_TESTNET, KRAKEN_LIVE)
+KRAKEN_PRODUCTION: Final = "https://api.kraken.com"
+MARKET_DATA_TABLE: Final = "live_exchange"
+_FACTORY: Final = "src/exchange/__init__.py, build_trading_client_from_config"
+_ENABLED_IGNORED: Final = "its enabled key is never read"
+
+
+def default_type(data: Mapping[str, Any]) -> str:
+    """The client `exchange.default_type` selects (absent: dummy), as Peak_Trade compares it:
+    exactly. Any other value is refused by the caller (Peak_Trade stops at start-up)."""
+    exchange = data.get("exchange")
+    value = exchange.get("default_type", DUMMY) if isinstance(exchange, Mapping) else DUMMY
+    return value if isinstance(value, str) else repr(value)
+
+
+def order_clients(mode: TradingEnvironment, selected: str) -> tuple[str, ...]:
+    """The clients an order of this config meets: the one `default_type` selects, the one the
+    mode's session runner builds whatever it says (live: the bounded pilot forces kraken_live;
+    testnet: the testnet session builds kraken_testnet)."""
+    forced = {TradingEnvironment.LIVE: KRAKEN_LIVE, TradingEnvironment.TESTNET: KRAKEN_TESTNET}
+    return tuple(dict.fromkeys([selected, *([forced[mode]] if mode in forced else [])]))
+
+
+def _origin(table: Mapping[str, Any]) -> tuple[str | None, bool]:
+    """(the endpoint origin orders go to, whether it is Kraken's production API)."""
+    url = table.get("base_url", KRAKEN_PRODUCTION)
+    origin = endpoint_origin(url) if isinstance(url, str) else None
+    return origin, origin == KRAKEN_PRODUCTION
+
+
+def _kraken_live(table: Mapping[str, Any]) -> tuple[OrdersReach, str]:
+    origin, production = _origin(table)
+    where = (
+        "KrakenLiveClient.place_order (src/exchange/kraken_live.py) posts AddOrder to"
+        f" {origin or 'an endpoint the audit cannot read'}"
+    )
+    if production:
+        return OrdersReach.REAL, f"{where}: Kraken's production API; {_ENABLED_IGNORED}"
+    return OrdersReach.UNKNOWN, f"{where}, not Kraken's production API: the files cannot prove"
+    " what it is"
+
+
+def _kraken_testnet(table: Mapping[str, Any]) -> tuple[OrdersReach, str]:
+    validate = table.get("validate_only", True)
+    origin, production = _origin(table)
+    sender = (
+        "KrakenTestnetClient (src/exchange/kraken_testnet.py) posts AddOrder to"
+        f" {origin or 'an endpoint the audit cannot read'}"
+    )
+    if not isinstance(validate, bool):
+        return OrdersReach.UNKNOWN, (
+            f"{sender}; validate_only is not a boolean and Peak_Trade takes its truth value as it"
+            " is: set true or false"
+        )
+    if validate:
+        return OrdersReach.TEST, (
+            f"{sender} with validate=true (validate_only): the venue checks the order and places"
+            " none"
+        )
+    if production:
+        return OrdersReach.REAL, (
+            f"{sender} without validate (validate_only = false): Kraken has no testnet, so this"
+            " is a real order on production"
+        )
+    return OrdersReach.UNKNOWN, (
+        f"{sender} without validate (validate_only = false): the files cannot prove what that"
+        " host is"
+    )
+
+
+def reach_rule(clients: Collection[str], selected: str) -> ReachRule:
+    """Peak_Trade's rule for one `[exchange...]` table: where its orders go."""
+
+    def rule(name: str, table: Mapping[str, Any]) -> tuple[OrdersReach, str]:
+        client = name.removeprefix("exchange.")
+        used = client in clients
+        if name == "exchange":
+            return OrdersReach.NONE, (
+                f"holds exchange.default_type = {selected}; the read-only client it configures"
+                " has no order methods (src/exchange/__init__.py,"
+                " build_exchange_client_from_config)"
+            )
+        if not used or client not in CLIENTS:
+            known = client in CLIENTS
+            return OrdersReach.NONE, (
+                f"no order path of this config uses [{name}] (exchange.default_type = {selected})"
+                if known
+                else f"no Peak_Trade order client reads [{name}]: {_FACTORY} builds"
+                f" {', '.join(CLIENTS)} only (the classic order path; Peak_Trade's src/ops"
+                " modules read configs of their own, not audited)"
+            )
+        if client == DUMMY:
+            return OrdersReach.SIMULATED, (
+                f"DummyExchangeClient ({_FACTORY}) fills orders in memory: nothing leaves"
+            )
+        if client == KRAKEN_TESTNET:
+            return _kraken_testnet(table)
+        return _kraken_live(table)
+
+    return rule
+
+
+def venues(
+    data: Mapping[str, Any], present_env: Collection[str], mode: TradingEnvironment
+) -> tuple[Venue, ...]:
+    """The config's venues with where their orders reach, plus the client an order path of
+    this config builds from defaults when its table is absent, and `[live_exchange]`."""
+    selected = default_type(data)
+    clients = order_clients(mode, selected)
+    found = list(venues_of(data, present_env, reach_rule(clients, selected)))
+    rule = reach_rule(clients, selected)
+    names = {v.name for v in found}
+    for client in clients:
+        name = f"exchange.{client}"
+        if name not in names:  # the runner builds it from its defaults
+            reach, why = rule(name, {})
+            found.append(
+                Venue(
+                    name=name,
+                    label=None,
+                    enabled=None,
+                    sandbox=None,
+                    endpoints=(),
+                    credentials=(),
+                    orders_reach=reach,
+                    orders_reach_reason=f"{why} (no [{name}] table: the client's defaults)",
+                )
+            )
+    market = data.get(MARKET_DATA_TABLE)
+    if isinstance(market, Mapping):
+        found.append(venue_of(MARKET_DATA_TABLE, market, present_env, _market_data, nested=False))
+    return tuple(found)
+
+
+def _market_data(name: str, table: Mapping[str, Any]) -> tuple[OrdersReach, str]:
+    return OrdersReach.NONE, (
+        "market data only: load_live_exchange_config (src/data/kraken_live.py) feeds the public"
+        " OHLC source; its name and use_sandbox are never used"
+    )
+
+
+def real_orders_possible(mode: TradingEnvironment, allowed: bool, venues: Sequence[Venue]) -> bool:
+    """Live and allowed with the live client reaching money; or testnet mode with the testnet
+    client reaching money: the testnet session never asks the safety guard
+    (src/orders/testnet_executor.py, TestnetExchangeOrderExecutor.execute_order), so
+    testnet_dry_run and the gates stop nothing there."""
+    reach = {v.name: v.orders_reach for v in venues}
+    if mode is TradingEnvironment.LIVE:
+        return allowed and reach.get(f"exchange.{KRAKEN_LIVE}") in REAL_REACH
+    if mode is TradingEnvironment.TESTNET:
+        return reach.get(f"exchange.{KRAKEN_TESTNET}") in REAL_REACH
+    return False
