@@ -456,3 +456,22 @@ def test_the_mode_decides_the_path() -> None:
     assert order_clients(TradingEnvironment.PAPER, "dummy") == ("dummy",)
     assert order_clients(TradingEnvironment.LIVE, "dummy") == ("dummy", "kraken_live")
     assert order_clients(TradingEnvironment.TESTNET, "kraken_testnet") == ("kraken_testnet",)
+
+
+def test_the_kill_switch_files_are_inputs_never_outputs_and_never_configs(
+    cli: Cli, project: Path
+) -> None:
+    switch = write(project / "config" / "risk" / "kill_switch.toml", KILL_SWITCH)
+    _state(project, '{"state": "ACTIVE"}')
+    state = str(project / "data" / "kill_switch" / "state.json")
+    config = str(project / "config" / "config.toml")
+    for target in (switch, state):
+        before = Path(target).read_bytes()
+        result = cli("audit", "export", "--config", config, "--output-json", target, "--force")
+        assert result.code == 2 and "read" in result.err, result.err
+        assert Path(target).read_bytes() == before
+    # fleet: the switch is read beside its config, never audited as a config of its own
+    rows = cli("audit", "fleet", str(project / "config" / "risk")).err
+    assert "matches no config file" in rows
+    noted = cli("status", "--config", switch)
+    assert "is read with the config beside it, never alone" in noted.err

@@ -68,7 +68,7 @@ def _assess(args: argparse.Namespace, *, scenario_ids: list[str] | None = None) 
 
     for path in args.config or []:
         if is_overlay(path):
-            _note(f"{path} is an overlay merged into the config beside it; audited alone here")
+            _note(f"{path} is read with the config beside it, never alone; audited alone here")
     assessment = app.assess_config(
         args.config or [],
         dialect=args.dialect,
@@ -97,6 +97,7 @@ def _note(message: str) -> None:
 
 def audit_export(args: argparse.Namespace) -> Outcome:
     from peak_trade import app
+    from peak_trade.core.loaded import read_paths
     from peak_trade.errors import UsageError
     from peak_trade.formats import DEFAULT_SNAPSHOT_FORMAT, SNAPSHOT_FORMATS, snapshot_format
     from peak_trade.outputs import check_outputs, refuse_inputs, write_all
@@ -117,7 +118,7 @@ def audit_export(args: argparse.Namespace) -> Outcome:
     app.import_before_guard(*app.SNAPSHOT_MODULES, *dict.fromkeys(f.module for f in used))
     with ReadOnlyGuard(outputs=paths):
         assessment = _assess(args)
-        refuse_inputs(paths, [f.path for f in assessment.loaded.files])
+        refuse_inputs(paths, read_paths(assessment.loaded))
         snapshot = app.snapshot_now(assessment)
         rendered = {path: fmt.render(snapshot).encode() for path, fmt in files}
         stdout_text = stdout_format.render(snapshot) if to_stdout else ""

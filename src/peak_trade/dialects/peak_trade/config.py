@@ -553,22 +553,25 @@ def load_config(
             files.append((neighbour, read_config_bytes(neighbour)))
     # names only: whether a variable holds a value, never the value itself
     present = frozenset(name for name, value in env.items() if value)
-    return decode_files(
+    kill_switch, companions = read_kill_switch(resolved, env, present)
+    loaded = decode_files(
         files,
         resolved_from=resolved_from,
         token_from_env=token,
         token_env_var=token_var,
         present_env=present,
-        kill_switch=read_kill_switch(resolved, env, present),
+        kill_switch=kill_switch,
     )
+    return msgspec.structs.replace(loaded, companions=companions)
 
 
 def read_kill_switch(
     config_path: str, environ: Mapping[str, str], present_env: Collection[str]
-) -> KillSwitch:
+) -> tuple[KillSwitch, tuple[str, ...]]:
     """Read (never write) `risk/kill_switch.toml` beside the config file and the state file
     Peak_Trade's gate reads; relative state paths start at the project root, the directory
-    holding the config directory (Peak_Trade runs from there)."""
+    holding the config directory (Peak_Trade runs from there). Returns the switch and the
+    files that exist among the two (never an output)."""
     from peak_trade.dialects.peak_trade import killswitch
 
     directory = os.path.dirname(config_path)
@@ -589,13 +592,17 @@ def read_kill_switch(
             state = read_config_bytes(state_file)
         except ConfigError as exc:
             problem = "; ".join(filter(None, [problem, str(exc)]))
-    return killswitch.decode_kill_switch(
-        source,
-        data,
-        state=state,
-        state_source=state_file,
-        problem=problem,
-        present_env=present_env,
+    found = tuple(p for p in (source, state_file) if os.path.lexists(p))
+    return (
+        killswitch.decode_kill_switch(
+            source,
+            data,
+            state=state,
+            state_source=state_file,
+            problem=problem,
+            present_env=present_env,
+        ),
+        found,
     )
 
 
