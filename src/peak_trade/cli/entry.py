@@ -20,6 +20,7 @@ from peak_trade import __version__
 from peak_trade._startup import help_formatter, import_msgspec_without_typing_extensions
 from peak_trade.cli.commands import Outcome
 from peak_trade.cli.usage import did_you_mean, misplaced_option
+from peak_trade.core.words import DEFAULT_ARCHIVE_DIR
 from peak_trade.errors import Finding, PeakTradeError, ReadOnlyViolation, UsageError
 
 EXIT_OK, EXIT_FINDING, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -112,9 +113,9 @@ def _add_environment_id(parser: argparse.ArgumentParser) -> None:
 def _add_archive_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--archive-dir",
-        default="audit/archive",
+        default=DEFAULT_ARCHIVE_DIR,
         metavar="DIR",
-        help="archive directory (default: audit/archive)",
+        help=f"archive directory (default: {DEFAULT_ARCHIVE_DIR})",
     )
 
 
