@@ -123,3 +123,11 @@ def adopt_exports(
     make_archive_dir(archive_dir)
     with ReadOnlyGuard(outputs=originals, allow=archive_output_predicate(archive_dir)):
         return adopt_files(archive_dir, exports, signing=signing)
+
+
+def previous_config(archive_dir: str) -> tuple[int, str | None, str] | None:
+    """(seq, config path, dialect) of the archive's newest entry; None for a new archive or
+    whenever it cannot be read (it only feeds a note)."""
+    from peak_trade.archive.refs import last_config
+
+    return last_config(archive_dir)

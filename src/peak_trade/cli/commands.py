@@ -170,6 +170,7 @@ def audit_archive(args: argparse.Namespace) -> Outcome:
         snapshot = app.snapshot_now(_assess(args))
         json_text, markdown_text = as_json.render(snapshot), as_markdown.render(snapshot)
     app.make_archive_dir(archive_dir)
+    previous = app.previous_config(archive_dir)
     recovered: list[str] = []
     with ReadOnlyGuard(allow=archive_output_predicate(archive_dir)):
         entry = append_entry(
@@ -186,6 +187,14 @@ def audit_archive(args: argparse.Namespace) -> Outcome:
     names = ", ".join(entry.files)
     signed = " (signed)" if entry.signature else ""
     write_stdout(f"archived seq {entry.seq}{signed}: {names}\nentry_sha256 {entry.entry_sha256}\n")
+    now = (snapshot.config.path, snapshot.config.dialect)
+    if previous is not None and previous[1:] != now:
+        seq, path, dialect = previous
+        _note(
+            f"seq {seq} of this archive audited {path or 'the embedded default'} ({dialect});"
+            f" this entry audits {now[0] or 'the embedded default'} ({now[1]}): history and"
+            " diff will compare the two as one system (one archive per config: --archive-dir)"
+        )
     return Outcome.OK
 
 
