@@ -41,7 +41,10 @@ class TestDrills:
         lines = result.out.splitlines()
         assert lines[-1] == "7 passed, 0 failed"
         assert [line.split("  ")[0] for line in lines[:-1]] == ["PASS"] * 7
-        assert "PASS  B - Gate 1 ok, Gate 2 fehlt  expected guard:gate2_not_armed" in lines[1]
+        assert (
+            "PASS  B - Gate 1 ok, Gate 2 fehlt [Gate 1 open, Gate 2 missing]  expected"
+            " guard:gate2_not_armed"
+        ) in lines[1]
         assert result.err == ""
 
     def test_selected_scenarios_case_insensitive(self, cli: Cli) -> None:
