@@ -8,6 +8,7 @@ errors to exit codes. Every import is lazy: a command imports only what it runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Iterator
@@ -30,6 +31,46 @@ class Outcome(Enum):
     INVALID = "invalid"  #: fleet only: a config is invalid, yet every row was reported
 
 
+class _Output:
+    """How this run prints: `--color` (decided once, for stdout) and `--quiet` (what a command
+    prints is held back, and printed only when its outcome is not OK)."""
+
+    color = False
+    quiet = False
+    held: list[str] | None = None
+
+
+@contextlib.contextmanager
+def output_options(*, color: str, quiet: bool) -> Iterator[None]:
+    """Apply `--color` and `--quiet` around one command (the outcome decides what `--quiet`
+    lets through: see `release`)."""
+    from peak_trade.views.colour import enabled
+
+    stream = sys.stdout
+    is_tty = bool(stream is not None and stream.isatty())
+    _Output.color = enabled(color, is_tty, os.environ)
+    _Output.quiet = quiet
+    _Output.held = [] if quiet else None
+    from peak_trade.errors import Finding
+
+    try:
+        yield
+    except Finding:
+        release(Outcome.FINDING)  # a finding prints in full, --quiet or not
+        raise
+    finally:
+        _Output.held = None
+        _Output.color = _Output.quiet = False
+
+
+def release(outcome: Outcome) -> Outcome:
+    """Under `--quiet`: print what was held back when the outcome is not OK; drop it when OK."""
+    held, _Output.held = _Output.held, None
+    if held and outcome is not Outcome.OK:
+        write_stdout("".join(held))
+    return outcome
+
+
 def write_stdout(text: str) -> None:
     """Print a command's output; a closed or full standard output is bad input (exit 2).
 
@@ -38,8 +79,15 @@ def write_stdout(text: str) -> None:
     `peak-trade audit check ... | head -0` stays 1 for a finding."""
     from peak_trade.errors import OutputError
 
+    if _Output.held is not None:
+        _Output.held.append(text)
+        return
     if sys.stdout is None:
         raise OutputError("standard output is closed; nothing written")
+    if _Output.color:
+        from peak_trade.views.colour import paint
+
+        text = paint(text)
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -89,6 +137,8 @@ def _note(message: str) -> None:
     """A one-line note on stderr: what the audit did that the user may not expect."""
     from peak_trade.core.text import printable
 
+    if _Output.quiet:
+        return
     print(f"peak-trade: note: {printable(message)}", file=sys.stderr)
 
 
@@ -354,7 +404,13 @@ def audit_keygen(args: argparse.Namespace) -> Outcome:
 
 
 def _use_rich(stream: TextIO) -> bool:
-    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    """The coloured terminal view of status: a terminal (or --color always), never with
+    --color never, NO_COLOR or under --quiet."""
+    if _Output.quiet:
+        return False
+    return _Output.color or (
+        stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    )
 
 
 def status(args: argparse.Namespace) -> Outcome:
@@ -368,7 +424,7 @@ def status(args: argparse.Namespace) -> Outcome:
     if args.format == "json":
         write_stdout(render_json(report))
     elif _use_rich(sys.stdout):
-        render_rich(report, sys.stdout)
+        render_rich(report, sys.stdout, force=_Output.color)
     else:
         write_stdout(render_text(report))
     return Outcome.OK

@@ -294,8 +294,27 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                 sub_parser.set_defaults(handler=None)
                 continue
             spec.arguments(sub_parser)
+            _add_common(sub_parser)
             sub_parser.set_defaults(handler=spec.handler)
     return parser
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    """The options every command takes, as its neighbours (ruff, pip-audit) spell them."""
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the verdict: auto (a terminal, honouring NO_COLOR and FORCE_COLOR),"
+        " always or never",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print nothing when the outcome is OK (the exit code says it), and no notes;"
+        " a finding still prints in full",
+    )
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
@@ -322,7 +341,8 @@ def main(argv: Sequence[str] | None = None, *, name: str = "peak-trade") -> int:
             raise UsageError(misplaced)
         handler: Handler = (args := parse(arguments)).handler
         import_msgspec_without_typing_extensions()  # before a command imports it
-        return EXIT_CODES[handler(args)]
+        with commands.output_options(color=args.color, quiet=args.quiet):
+            return EXIT_CODES[commands.release(handler(args))]
     except SystemExit as exit_:  # --help and --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
     except Finding as finding:

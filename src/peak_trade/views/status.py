@@ -249,7 +249,9 @@ def render_json(report: StatusReport) -> str:
     return to_json(report)
 
 
-def render_rich(report: StatusReport, stream: TextIO, *, width: int | None = None) -> None:
+def render_rich(
+    report: StatusReport, stream: TextIO, *, width: int | None = None, force: bool = False
+) -> None:
     """The terminal view: the same facts as `render_text`, coloured.
 
     Lines, not tables: at any width the key, the blocker code and the remedy wrap onto the
@@ -259,7 +261,13 @@ def render_rich(report: StatusReport, stream: TextIO, *, width: int | None = Non
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(file=stream, highlight=False, width=width, soft_wrap=False)
+    console = Console(
+        file=stream,
+        highlight=False,
+        width=width,
+        soft_wrap=False,
+        force_terminal=True if force else None,  # --color always, or FORCE_COLOR
+    )
     # coloured by safety, not by open/closed: a blocked system is the safe state
     if report.live_execution_allowed:
         style = "bold red" if report.real_orders_possible else "bold yellow"
