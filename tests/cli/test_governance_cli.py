@@ -124,11 +124,10 @@ def test_check_for_ci(cli: Cli, workdir: Path) -> None:
     )
     kill_switch = workdir / "risk" / "kill_switch.toml"
     assert failed.out.splitlines() == [
-        "FAIL: risky violates --expect blocked (6 problem(s))",
+        "FAIL: risky violates --expect blocked (5 problem(s))",
         f"  live_allowed: live execution is allowed; expected blocked (fix: {disarm})",
         "  config_armed: the config opens every gate it controls (armed): only a run-time token"
         f" stands between it and live orders (fix: {disarm})",
-        f"  real_orders_possible: real orders are possible (fix: {disarm})",
         "  drill_failed: drill(s) failing: E (fix: Peak_Trade's live path checks no cap"
         " (src/execution/live_session.py, LiveSessionRunner._build_pipeline): set"
         ' environment.mode = "paper" or "testnet" until it does)',
@@ -140,7 +139,7 @@ def test_check_for_ci(cli: Cli, workdir: Path) -> None:
     ]
     assert cli("audit", "check", "--expect", "allowed").code == 1
     data = json.loads(cli("audit", "check", "--config", risky, "--format", "json").out)
-    assert data["ok"] is False and len(data["violations"]) == 6
+    assert data["ok"] is False and len(data["violations"]) == 5
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,8 @@ class PolicyWords(msgspec.Struct, frozen=True, kw_only=True):
     real_orders_fix: str
     inline_fix: str  # where a credential belongs instead
     inline_extra: tuple[str, ...] = ()  # credentials outside the venues (a token in the file)
+    #: the keys that stop real orders (default: those that disarm the gates)
+    real_orders_keys: tuple[str, ...] | None = None
 
 
 class GenericRule(StrEnum):
@@ -124,7 +126,8 @@ class RealOrdersPossible:
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
     ) -> Sequence[PolicyViolation]:
         if expect is Expectation.BLOCKED and snapshot.safety.real_orders_possible:
-            fix, keys = words.real_orders_fix, words.disarm_keys
+            fix = words.real_orders_fix
+            keys = words.disarm_keys if words.real_orders_keys is None else words.real_orders_keys
             return (PolicyViolation(self.code, words.real_orders, fix, keys),)
         return ()
 

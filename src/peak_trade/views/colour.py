@@ -29,6 +29,7 @@ VERDICTS: Final = (
     ("FAIL ", RED),
     ("Live execution BLOCKED", GREEN),  # blocked is the safe state
     ("LIVE EXECUTION ALLOWED", RED),
+    ("REAL ORDERS CAN LEAVE", RED),
 )
 
 

@@ -51,14 +51,34 @@ DISARM_FIX: Final = " or ".join(_closing_assignment(g.setting, g.open_value) for
 DISARM_KEYS: Final = tuple(g.setting for g in GATES)
 
 
+def _real_orders_fix(snapshot: LiveAuditSnapshot) -> tuple[str, tuple[str, ...]]:
+    """What stops real orders on this config's order path: the testnet session asks no gate,
+    the bounded pilot builds its gates in code; only the venue or the mode can stop them."""
+    reaching = {v.name for v in snapshot.venues if v.orders_reach.value in ("real", "unknown")}
+    if "exchange.kraken_testnet" in reaching:
+        return (
+            'exchange.kraken_testnet.validate_only = true or environment.mode = "paper"'
+            " (the testnet session asks none of the gates)",
+            ("exchange.kraken_testnet.validate_only", "environment.mode"),
+        )
+    if "exchange.kraken_live" in reaching:
+        return (
+            'environment.mode = "paper" or "testnet" (the bounded pilot sets its gates in code)',
+            ("environment.mode",),
+        )
+    return DISARM_FIX, DISARM_KEYS
+
+
 def words(snapshot: LiveAuditSnapshot) -> PolicyWords:
+    real_fix, real_keys = _real_orders_fix(snapshot)
     return PolicyWords(
         live_allowed="live execution is allowed",
         blocked="live execution is blocked",
         disarm_fix=DISARM_FIX,
         disarm_keys=DISARM_KEYS,
         real_orders="real orders are possible",
-        real_orders_fix=DISARM_FIX,
+        real_orders_fix=real_fix,
+        real_orders_keys=real_keys,
         inline_fix="remove them and name an environment variable in a *_env_var key instead",
         inline_extra=(TOKEN_KEY,) if TOKEN_KEY in snapshot.config.redacted_keys else (),
     )
