@@ -16,6 +16,7 @@ from peak_trade.dialects.peak_trade import NAME
 if TYPE_CHECKING:
     from peak_trade.core.loaded import LoadedConfig
     from peak_trade.live.assessment import Assessment
+    from peak_trade.live.evidence import EvidenceTable
     from peak_trade.live.rules import Policy, PolicyWords
     from peak_trade.live.snapshot import LiveAuditSnapshot
 
@@ -100,6 +101,11 @@ class PeakTradeDialect:
         from peak_trade.dialects.peak_trade.policy import words
 
         return words(snapshot)
+
+    def control_evidence(self) -> EvidenceTable:
+        from peak_trade.dialects.peak_trade.controls import EVIDENCE
+
+        return EVIDENCE
 
 
 PEAK_TRADE: Final = PeakTradeDialect()
