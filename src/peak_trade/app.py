@@ -15,8 +15,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from peak_trade.archive.ledger import LedgerEntry
     from peak_trade.archive.store import Signing
+    from peak_trade.core.loaded import LoadedConfig
     from peak_trade.live.assessment import Assessment
+    from peak_trade.live.evidence import ProfileResult
+    from peak_trade.live.findings import CheckReport
     from peak_trade.live.fleet import FleetReport
+    from peak_trade.live.policy import Expectation, PolicyViolation
     from peak_trade.live.snapshot import LiveAuditSnapshot
 
 #: what taking a snapshot imports beyond the assessment (see `import_before_guard`)
@@ -73,6 +77,36 @@ def snapshot_now(assessment: Assessment) -> LiveAuditSnapshot:
     path = assessment.loaded.path
     config_dir = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
     return snapshot_of(assessment, timestamp_utc=utc_now(), versions=collect_versions(config_dir))
+
+
+def controls_of(profile: str, loaded: LoadedConfig) -> ProfileResult:
+    """A control profile (`check --profile`) judged for one loaded config by its dialect."""
+    from peak_trade.live.evidence import evaluate_config
+
+    return evaluate_config(profile, loaded)
+
+
+def check_report(
+    snapshot: LiveAuditSnapshot,
+    expect: Expectation,
+    violations: tuple[PolicyViolation, ...],
+    loaded: LoadedConfig,
+    controls: ProfileResult | None,
+) -> CheckReport:
+    """A check's findings placed in their files, with the line of each key: reads each file a
+    finding names (read-only, as the config was read; one that cannot be read gets no line)."""
+    from peak_trade.errors import ConfigError
+    from peak_trade.files import read_config_bytes
+    from peak_trade.live.findings import check_report, finding_files, with_lines
+
+    report = check_report(snapshot, expect, violations, loaded, controls)
+    texts = {}
+    for path in finding_files(report.findings):
+        try:
+            texts[path] = read_config_bytes(path).decode("utf-8", "replace")
+        except ConfigError:
+            continue
+    return with_lines(report, texts)
 
 
 def configs_read(paths: Sequence[str]) -> list[str]:

@@ -343,17 +343,30 @@ def audit_check(args: argparse.Namespace) -> Outcome:
     from peak_trade.views.check import render_check
 
     expect = Expectation(args.expect)
-    app.import_before_guard(*app.SNAPSHOT_MODULES)
+    plugged = plugged_findings(args.format)
+    extra = ["live.evidence"] if args.profile else []
+    if plugged is not None and plugged.module:
+        extra += ["live.findings", plugged.module]
+    app.import_before_guard(*app.SNAPSHOT_MODULES, *extra)
     with ReadOnlyGuard():
-        snapshot = app.snapshot_now(_assess(args))
+        assessment = _assess(args)
+        snapshot = app.snapshot_now(assessment)
         violations = check_snapshot(snapshot, expect)
-    if plugged_findings(args.format):
-        write_stdout(render_findings(args.format, "check", snapshot, expect, violations))
+        controls = app.controls_of(args.profile, assessment.loaded) if args.profile else None
+        # for a format of its own: placed in their files, each key's line read from its file
+        report = (
+            app.check_report(snapshot, expect, violations, assessment.loaded, controls)
+            if plugged is not None
+            else None
+        )
+    if report is not None:
+        write_stdout(render_findings(args.format, "check", report))
     elif args.format == "json":
-        write_stdout(to_json(check_payload(snapshot, expect, violations)))
+        write_stdout(to_json(check_payload(snapshot, expect, violations, controls)))
     else:
-        write_stdout(render_check(violations, expect, snapshot.environment_id))
-    return Outcome.FINDING if violations else Outcome.OK
+        write_stdout(render_check(violations, expect, snapshot.environment_id, controls))
+    absent = controls is not None and bool(controls.absent)
+    return Outcome.FINDING if violations or absent else Outcome.OK
 
 
 def audit_fleet(args: argparse.Namespace) -> Outcome:

@@ -183,6 +183,8 @@ def _args_history(p: argparse.ArgumentParser) -> None:
 
 
 def _args_check(p: argparse.ArgumentParser) -> None:
+    from peak_trade.live.controls import PROFILE_NAMES
+
     _add_config(p)
     _add_allow_default(p)
     p.add_argument(
@@ -190,6 +192,12 @@ def _args_check(p: argparse.ArgumentParser) -> None:
         choices=["blocked", "allowed"],
         default="blocked",
         help="blocked (default, the v1.0 guarantee) or allowed (a deliberate live release)",
+    )
+    p.add_argument(
+        "--profile",
+        choices=PROFILE_NAMES,
+        help="also hold the config against a regulator's pre-trade controls; an absent control"
+        " is a finding (docs/controls.md)",
     )
     _add_format(p, "check")
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import msgspec
 
 from peak_trade.live.snapshot import LiveAuditSnapshot
+
+if TYPE_CHECKING:
+    from peak_trade.live.evidence import ProfileResult
 
 
 class Expectation(StrEnum):
@@ -58,7 +61,10 @@ class GenericRule(StrEnum):
 
 
 class Rule(Protocol):
-    """One rule: `violations` of one snapshot under one expectation (none when it holds)."""
+    """One rule: `violations` of one snapshot under one expectation (none when it holds).
+
+    A rule may also say in one sentence what it checks (`help`, shown as the SARIF rule's
+    help text, `rule_help`); without one its code stands for itself."""
 
     @property
     def code(self) -> StrEnum: ...
@@ -92,6 +98,7 @@ class LiveAllowed:
     """`--expect blocked`, and live execution is allowed."""
 
     code = GenericRule.LIVE_ALLOWED
+    help = "Under --expect blocked, live execution must not be allowed: every gate open fails."
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -107,6 +114,7 @@ class ExpectedAllowed:
     blocker."""
 
     code = GenericRule.LIVE_BLOCKED
+    help = "Under --expect allowed (a deliberate live release), every blocker is a failure."
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -121,6 +129,10 @@ class RealOrdersPossible:
     """`--expect blocked`, and orders would reach a real venue."""
 
     code = GenericRule.REAL_ORDERS_POSSIBLE
+    help = (
+        "Under --expect blocked, no order may reach a real venue (or one whose reach the files"
+        " cannot prove)."
+    )
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -143,6 +155,10 @@ class InlineCredential:
     """A secret stored in the config file instead of the environment."""
 
     code = GenericRule.INLINE_CREDENTIAL
+    help = (
+        "A credential (API key, secret, token) is stored in the config file instead of the"
+        " environment."
+    )
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -154,15 +170,28 @@ class InlineCredential:
         return (PolicyViolation(self.code, message, words.inline_fix, tuple(inline)),)
 
 
+def rule_help(rule: Rule) -> str:
+    """What a rule checks, in one sentence (its `help`), or its code when it says nothing."""
+    text = getattr(rule, "help", None)
+    return text if isinstance(text, str) and text else f"peak-trade policy rule {rule.code.value}"
+
+
 def check_payload(
     snapshot: LiveAuditSnapshot,
     expect: Expectation,
     violations: tuple[PolicyViolation, ...],
+    profile: ProfileResult | None = None,
 ) -> dict[str, object]:
-    """The JSON form of a check result (`audit check --format json`)."""
-    return {
-        "ok": not violations,
+    """The JSON form of a check result (`audit check --format json`). With a control profile
+    (`--profile`): its name and every control's result; `ok` is then false when a control is
+    absent too (`violations` keeps the policy's alone)."""
+    payload: dict[str, object] = {
+        "ok": not violations and (profile is None or not profile.absent),
         "expect": expect.value,
         "environment_id": snapshot.environment_id,
-        "violations": violations,
     }
+    if profile is not None:
+        payload["profile"] = profile.profile
+        payload["controls"] = profile.controls
+    payload["violations"] = violations
+    return payload

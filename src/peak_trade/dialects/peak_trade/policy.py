@@ -90,6 +90,10 @@ def _live_capable(snapshot: LiveAuditSnapshot) -> bool:
 
 class ConfigArmed:
     code = PeakTradeRule.CONFIG_ARMED
+    help = (
+        "The config opens every gate it controls (mode live, Gate 1, Gate 2, dry-run off): only"
+        " a run-time token stands between it and live orders."
+    )
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -105,6 +109,7 @@ class ConfigArmed:
 
 class DrillsNotExecutable:
     code = PeakTradeRule.DRILLS_NOT_EXECUTABLE
+    help = "The seed's drills A-G could not run against this config."
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -122,6 +127,7 @@ class DrillFailed:
     is one."""
 
     code = PeakTradeRule.DRILL_FAILED
+    help = "A drill (A-G) did not behave as expected: a gate or cap does not block what it should."
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -177,6 +183,10 @@ class KillSwitchMissing:
     """A live-capable config whose kill switch is absent, disabled or unreadable."""
 
     code = PeakTradeRule.KILL_SWITCH_MISSING
+    help = (
+        "A config in mode live, or armed, has no kill switch that protects (risk/kill_switch.toml"
+        " absent, disabled or unreadable)."
+    )
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -206,6 +216,7 @@ class _LiveCapableSetting:
             fix,
             message,
         )
+        self.help = f"While mode is live or the config is armed: {message.split(' while ')[0]}."
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -217,6 +228,7 @@ class _LiveCapableSetting:
 
 class ConfirmTokenNotRequired:
     code = PeakTradeRule.CONFIRM_TOKEN_NOT_REQUIRED
+    help = "Mode is live and environment.require_confirm_token is false: no token is asked for."
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
