@@ -47,6 +47,8 @@ print(json.dumps({"code": code, "loaded": loaded}))
         ["audit", "export", "--stdout", "--config", CONFIG],
         ["audit", "export", "--stdout", "--format", "json", "--config", CONFIG],
         ["audit", "check", "--config", CONFIG],
+        ["audit", "check", "--profile", "sec-15c3-5", "--config", CONFIG],
+        ["audit", "check", "--format", "sarif", "--config", CONFIG],
     ],
     ids=lambda argv: " ".join(a for a in argv if a != CONFIG),
 )
@@ -71,6 +73,7 @@ def test_hot_command_import_set(argv: list[str]) -> None:
         ["audit", "diff", "latest~1", "latest", "--format", "json"],
         ["audit", "fleet", "a", "b", "--output-json", "o.json"],
         ["audit", "check", "--expect", "allowed"],
+        ["audit", "check", "--profile", "fia", "--format", "sarif"],
         ["audit", "keygen", "--out", "k.pem"],
         ["audit", "archive", "--sign-key", "k.pem", "--environment-id", "prod"],
         ["audit", "history", "--format", "json"],

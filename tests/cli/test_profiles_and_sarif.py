@@ -311,6 +311,42 @@ def test_fleet_writes_sarif_for_every_row(cli: Cli, workdir: Path) -> None:
     } <= rules
 
 
+def test_the_sarif_module_is_imported_before_the_guard() -> None:
+    from tests.cli.test_formats import _modules_before_the_guard
+
+    argv = [
+        "audit",
+        "check",
+        "-c",
+        str(PASSING_CONFIG),
+        "--format",
+        "sarif",
+        "--profile",
+        "sec-15c3-5",
+    ]
+    before = _modules_before_the_guard(argv)
+    assert {"peak_trade.formats.sarif", "peak_trade.live.evidence"} <= set(before)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_secret_reaches_a_profile_report(cli: Cli, workdir: Path, fmt: str) -> None:
+    token = "8123456789:AAH-telegram-token-for-peak-trade-tests"
+    config = controlled(
+        workdir,
+        telegram={"enabled": True, "token": token, "chat_id": "-100987654321"},
+        api_server={
+            "enabled": True,
+            "username": "op",
+            "password": "hunter2-but-longer",
+            "jwt_secret_key": "short",
+        },
+    )
+    result = cli("audit", "check", "-c", config, "--profile", "rts6", "--format", fmt)
+    assert result.code == 1  # the short JWT key: no access control, and a policy violation
+    for secret in (token, "-100987654321", "hunter2-but-longer"):
+        assert secret not in result.out and secret not in result.err
+
+
 # --------------------------------------------------------------------------- lines
 
 
