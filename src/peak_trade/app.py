@@ -80,10 +80,14 @@ def snapshot_now(assessment: Assessment) -> LiveAuditSnapshot:
 
 
 def controls_of(profile: str, loaded: LoadedConfig) -> ProfileResult:
-    """A control profile (`check --profile`) judged for one loaded config by its dialect."""
-    from peak_trade.live.evidence import evaluate_config
+    """A control profile (`check --profile`) judged for one loaded config by its dialect's
+    evidence table."""
+    from peak_trade.dialects import named
+    from peak_trade.live.controls import profile as profile_named
+    from peak_trade.live.evidence import evaluate
 
-    return evaluate_config(profile, loaded)
+    table = named(loaded.dialect).control_evidence()
+    return evaluate(profile_named(profile), loaded, table)
 
 
 def check_report(

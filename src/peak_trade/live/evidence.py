@@ -311,11 +311,3 @@ def evaluate(profile: Profile, loaded: LoadedConfig, table: EvidenceTable) -> Pr
             )
         )
     return ProfileResult(profile=profile.name, title=profile.title, controls=tuple(results))
-
-
-def evaluate_config(profile_name: str, loaded: LoadedConfig) -> ProfileResult:
-    """A profile (by name) judged for one config by its own dialect."""
-    from peak_trade.dialects import named
-    from peak_trade.live.controls import profile
-
-    return evaluate(profile(profile_name), loaded, named(loaded.dialect).control_evidence())

@@ -149,6 +149,8 @@ class RemoteAccess:
                 note=note,
             )
         located = tuple(p for p in evidence if p is not None)
+        if not located:  # set, yet in no file or variable the audit can name: no evidence
+            return Judgement(status=ABSENT, keys=(facts.place("api_server.enabled"),), note=note)
         return Judgement(status=PRESENT, evidence=located, note=note)
 
 
