@@ -282,6 +282,20 @@ def test_a_file_outside_the_working_directory_is_an_absolute_uri(
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 1  # one line
 
 
+def test_a_relative_uri_is_percent_encoded(cli: Cli, workdir: Path) -> None:
+    (workdir / "conf dir#1").mkdir()
+    config = write(
+        workdir / "conf dir#1" / "config.json",
+        json.dumps({**FREQTRADE_CONTROLLED, "stoploss": -1.0}),
+    )
+    run = valid_sarif(
+        cli("audit", "check", "-c", config, "--format", "sarif", "--profile", "fia").out
+    )
+    (result,) = run["results"]
+    artifact = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": "conf%20dir%231/config.json", "uriBaseId": "%SRCROOT%"}
+
+
 def test_fleet_writes_sarif_for_every_row(cli: Cli, workdir: Path) -> None:
     (workdir / "a").mkdir()
     (workdir / "b").mkdir()

@@ -13,10 +13,9 @@ that passes has no result. The shape is checked against the official schema in t
 from __future__ import annotations
 
 import os
+import string
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import quote
 
 import msgspec
 
@@ -32,6 +31,23 @@ SCHEMA_URI: Final = (
 )
 SRCROOT: Final = "%SRCROOT%"
 LEVEL: Final = "error"
+#: what a URI path keeps as it is (RFC 3986 unreserved, sub-delims, ":", "@", "/")
+_URI_SAFE: Final = frozenset((string.ascii_letters + string.digits + "-._~!$&'()*+,;=:@/").encode())
+
+
+def uri_path(path: str) -> str:
+    """A path as a URI path: every other byte of its UTF-8 form percent-encoded."""
+    raw = path.replace(os.sep, "/").encode("utf-8", "surrogateescape")
+    return "".join(chr(b) if b in _URI_SAFE else f"%{b:02X}" for b in raw)
+
+
+def file_uri(path: str) -> str:
+    """`file:` URI of an absolute path (a directory's ends with `/` when `path` does)."""
+    absolute = os.path.abspath(path).replace(os.sep, "/")
+    if not absolute.startswith("/"):  # a drive letter
+        absolute = "/" + absolute
+    directory = path.endswith(("/", os.sep)) and not absolute.endswith("/")
+    return "file://" + uri_path(absolute) + ("/" if directory else "")
 
 
 def _artifact(path: str, cwd: str) -> dict[str, str]:
@@ -43,8 +59,8 @@ def _artifact(path: str, cwd: str) -> dict[str, str]:
     except ValueError:  # another drive
         relative = ""
     if relative and relative != ".." and not relative.startswith(".." + os.sep):
-        return {"uri": quote(relative.replace(os.sep, "/")), "uriBaseId": SRCROOT}
-    return {"uri": Path(absolute).as_uri()}
+        return {"uri": uri_path(relative), "uriBaseId": SRCROOT}
+    return {"uri": file_uri(absolute)}
 
 
 def _rule(rule: RuleInfo) -> dict[str, Any]:
@@ -119,7 +135,7 @@ def _log(rules: Sequence[RuleInfo], findings: Iterable[Finding], properties: dic
                 "rules": [_rule(r) for r in listed],
             }
         },
-        "originalUriBaseIds": {SRCROOT: {"uri": Path(cwd).as_uri().rstrip("/") + "/"}},
+        "originalUriBaseIds": {SRCROOT: {"uri": file_uri(cwd.rstrip("/") + "/")}},
         "results": results,
         "properties": properties,
     }
