@@ -105,7 +105,7 @@ def check_report(
 
     report = check_report(snapshot, expect, violations, loaded, controls)
     texts = {}
-    for path in finding_files(report.findings):
+    for path in dict.fromkeys([*finding_files(report.findings), *filter(None, [loaded.path])]):
         try:
             texts[path] = read_config_bytes(path).decode("utf-8", "replace")
         except ConfigError:

@@ -282,6 +282,26 @@ def test_a_file_outside_the_working_directory_is_an_absolute_uri(
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 1  # one line
 
 
+def test_a_key_of_a_file_that_does_not_exist_points_at_the_config(cli: Cli, workdir: Path) -> None:
+    """No risk/kill_switch.toml beside the config: the result names where it belongs, and its
+    location is the config file (a code-scanning view shows files only)."""
+    write(workdir / "config.toml", toml_config(mode="paper", gate1=False, gate2=False))
+    result = cli("audit", "check", "-c", "config.toml", "--format", "sarif", "--profile", "rts6")
+    run = valid_sarif(result.out)
+    (kill,) = [r for r in run["results"] if r["ruleId"] == "kill_functionality"]
+    location = kill["locations"][0]
+    assert location["physicalLocation"]["artifactLocation"]["uri"] == "config.toml"
+    assert location["logicalLocations"][0]["fullyQualifiedName"] == "kill_switch.enabled"
+    assert "risk/kill_switch.toml" in kill["message"]["text"]
+    payload = json.loads(
+        cli("audit", "check", "-c", "config.toml", "--format", "json", "--profile", "rts6").out
+    )
+    (control,) = [c for c in payload["controls"] if c["id"] == "kill_functionality"]
+    assert control["locations"] == [
+        {"key": "kill_switch.enabled", "file": "risk/kill_switch.toml", "variable": None}
+    ]
+
+
 def test_a_relative_uri_is_percent_encoded(cli: Cli, workdir: Path) -> None:
     (workdir / "conf dir#1").mkdir()
     config = write(

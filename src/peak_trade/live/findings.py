@@ -155,12 +155,18 @@ def check_report(
 
 
 def with_lines(report: CheckReport, texts: Mapping[str, str]) -> CheckReport:
-    """The report with each finding's line: that of its first key in its file's text."""
+    """The report with each finding's line: that of its first key in its file's text (`texts`:
+    the files that could be read). A finding in a file that does not exist (a kill-switch file
+    to create) is placed in the config file instead: a code-scanning view shows files only."""
+    config = report.snapshot.config.path
     found = []
     for finding in report.findings:
-        text = texts.get(finding.file) if finding.file else None
+        file = finding.file
+        if file is not None and file not in texts and config in texts:
+            file = config
+        text = texts.get(file) if file else None
         line = line_of(text, finding.keys[0]) if text is not None and finding.keys else None
-        found.append(msgspec.structs.replace(finding, line=line))
+        found.append(msgspec.structs.replace(finding, file=file, line=line))
     return msgspec.structs.replace(report, findings=tuple(found))
 
 

@@ -107,9 +107,9 @@ def _cap_fix(fix_key: str, *, paper_only: bool = False) -> CapFix:
             return f"set {LIMITS_KEY} = true", (LIMITS_KEY,)
         if paper_only and loaded.mode is not TradingEnvironment.PAPER:
             return (
-                f"none in mode {loaded.mode.value}: Peak_Trade's daily loss is taken from paper"
-                " and live-dry-run experiments only (LiveRiskLimits."
-                "_compute_daily_pnl_from_experiments)",
+                f"no key provides it in mode {loaded.mode.value}: Peak_Trade's daily loss is"
+                " taken from paper and live-dry-run experiments only (LiveRiskLimits."
+                "_compute_daily_pnl_from_experiments); it is checked in mode paper",
                 (MODE_KEY,),
             )
         return f"set {fix_key}", (fix_key,)
@@ -152,8 +152,8 @@ class KillSwitchOnOrderPath:
             return Judgement(
                 status=ABSENT,
                 keys=(facts.place(MODE_KEY),),
-                fix=f"none in mode {loaded.mode.value}: Peak_Trade checks its kill switch only"
-                ' on the live path (environment.mode = "live")',
+                fix=f"no key provides it in mode {loaded.mode.value}: Peak_Trade checks its"
+                ' kill switch only on its live path (environment.mode = "live")',
                 note=f"configured in {ks.source}, but "
                 + NO_KILL_SWITCH_CHECK.format(mode=loaded.mode.value),
             )
