@@ -169,7 +169,8 @@ def test_in_mode_live_peak_trade_fails_the_cap_controls(cli: Cli) -> None:
         ).out
     )
     status = {c["id"]: c for c in payload["controls"]}
-    for control in ("max_order_value", "credit_thresholds", "post_trade_controls"):
+    assert status["credit_thresholds"]["status"] == "not_expressible"  # batch caps only
+    for control in ("max_order_value", "post_trade_controls"):
         assert status[control]["status"] == "absent"
         assert status[control]["evidence"] == [] and status[control]["keys"] == ["environment.mode"]
     assert status["kill_functionality"]["status"] == "present"  # the bounded pilot checks it

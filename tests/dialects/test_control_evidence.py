@@ -108,16 +108,10 @@ REPLACES = {
     BL + "max_daily_loss_abs": LR + "max_daily_loss_abs",
 }
 PT_PER_ORDER = (LR + "max_order_notional", BL + "max_order_notional")
-PT_CREDIT = (
-    LR + "max_total_exposure_notional",
-    LR + "max_symbol_exposure_notional",
-    LR + "max_open_positions",
-    BL + "max_total_notional",
-    BL + "max_open_positions",
-)
 PT_DAILY = (LR + "max_daily_loss_abs", BL + "max_daily_loss_abs")
 PT_NOT_EXPRESSIBLE = (
     PRICE_COLLAR,
+    CREDIT_THRESHOLDS,  # its total, per-symbol and open-positions caps see one batch alone
     MAX_ORDER_VOLUME,
     MAX_MESSAGE_RATE,
     EXECUTION_THROTTLE,
@@ -185,7 +179,9 @@ def pt_oracle(
     mode paper or testnet with live_risk.enabled, from config.toml itself (the sessions never
     read bounded_live.toml), a bounded cap only while config.toml enables bounded live, a
     [live_risk] cap unless a bounded cap of config.toml replaces it, a daily-loss cap in mode
-    paper only and never in percent; the kill switch only on the live path."""
+    paper only and never in percent; the kill switch only on the live path. The total,
+    per-symbol and open-positions caps compare the orders being checked alone: no setting
+    bounds the aggregate."""
     usable = mode != "live" and enabled
     configured = {LR + k for k in main_caps}
     shown_bounded = {} if overlay_limits else main_bounded  # the overlay's limits table wins
@@ -210,7 +206,6 @@ def pt_oracle(
     expected = {
         KILL_FUNCTIONALITY: (PRESENT, kill_keys) if kill_ok and mode == "live" else (ABSENT, set()),
         MAX_ORDER_VALUE: cap_control(PT_PER_ORDER),
-        CREDIT_THRESHOLDS: cap_control(PT_CREDIT),
         POST_TRADE_CONTROLS: cap_control(PT_DAILY, paper=True),
     }
     expected |= {c: (NOT_EXPRESSIBLE, set()) for c in PT_NOT_EXPRESSIBLE}
@@ -318,7 +313,7 @@ def test_in_mode_live_the_caps_evidence_nothing_and_name_the_mode(tmp_path: Path
         _pt_text("live", True, dict.fromkeys(LIVE_RISK_CAPS, 10), True, {}, alerts=False)
     )
     verdicts = judged(load([str(config)], environ={}))
-    for control in (MAX_ORDER_VALUE, CREDIT_THRESHOLDS, POST_TRADE_CONTROLS):
+    for control in (MAX_ORDER_VALUE, POST_TRADE_CONTROLS):
         assert verdicts[control].status == ABSENT
         assert [k.key for k in verdicts[control].keys] == ["environment.mode"]
         assert "bounded pilot" in (verdicts[control].note or "")
@@ -331,7 +326,7 @@ def test_with_risk_limits_off_no_cap_evidences_anything(tmp_path: Path) -> None:
         _pt_text("paper", False, dict.fromkeys(LIVE_RISK_CAPS, 10), None, {}, alerts=False)
     )
     verdicts = judged(load([str(config)], environ={}))
-    for control in (MAX_ORDER_VALUE, CREDIT_THRESHOLDS, POST_TRADE_CONTROLS):
+    for control in (MAX_ORDER_VALUE, POST_TRADE_CONTROLS):
         assert verdicts[control].status == ABSENT
         assert [k.key for k in verdicts[control].keys] == ["live_risk.enabled"]
         assert verdicts[control].keys[0].file == str(config)  # where the key already is
@@ -344,6 +339,15 @@ def test_the_embedded_default_is_no_evidence() -> None:
     assert {c for c, v in verdicts.items() if v.status == PRESENT} == set()
     assert verdicts[MAX_ORDER_VALUE].status == ABSENT
     assert "in no config file" in (verdicts[MAX_ORDER_VALUE].note or "")
+
+
+def test_the_batch_caps_are_noted_never_a_credit_threshold(tmp_path: Path) -> None:
+    directory = fresh(tmp_path)
+    config = directory / "config.toml"
+    config.write_text(_pt_text("paper", True, {"max_total_exposure_notional": 9}, None, {}, False))
+    verdict = judged(load([str(config)], environ={}))[CREDIT_THRESHOLDS]
+    assert verdict.status == NOT_EXPRESSIBLE
+    assert "live_risk.max_total_exposure_notional configured here" in (verdict.note or "")
 
 
 def test_a_kill_switch_trigger_is_noted_never_evidence(tmp_path: Path) -> None:

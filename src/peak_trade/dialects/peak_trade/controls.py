@@ -6,7 +6,9 @@ at commit ae0b710; docs/dev/peak-trade-runtime.md has the research):
 
 - caps evidence a control only where `runtime.enforcement_of` says a session applies them: in
   mode paper or testnet, with `live_risk.enabled` true, from the config file itself; in mode
-  live the bounded pilot checks none of them (so the cap controls are absent there);
+  live the bounded pilot checks none of them (so the cap controls are absent there); the total,
+  per-symbol and open-positions caps see only the orders being checked, so no setting bounds
+  the aggregate (credit thresholds are not expressible);
 - the kill switch is checked only by the bounded pilot's order gate (mode live:
   `ExecutionPipeline._is_kill_switch_blocking`, reading the state file); the testnet and
   shadow/paper sessions make no kill-switch check;
@@ -26,6 +28,7 @@ from peak_trade.core.environment import TradingEnvironment
 from peak_trade.core.kinds import CapKind
 from peak_trade.core.loaded import LoadedConfig
 from peak_trade.core.registry import CAPS
+from peak_trade.dialects.peak_trade import runtime
 from peak_trade.dialects.peak_trade.killswitch import KILL_SWITCH_FILE
 from peak_trade.live.controls import (
     ABSENT,
@@ -72,6 +75,12 @@ NO_KILL_SWITCH_CHECK: Final = (
 NO_TRIGGER: Final = (
     "no kill-switch trigger is evaluated at run time (src/risk_layer/kill_switch/triggers,"
     " TriggerRegistry.from_config has no caller)"
+)
+NO_AGGREGATE: Final = (
+    "no Peak_Trade setting bounds the aggregate exposure, positions or capital: its total,"
+    " per-symbol and open-positions caps are compared with the orders being checked alone"
+    " (LiveRiskLimits.check_orders sums only its batch, the testnet executor passes one order,"
+    " and open positions are never added: _compute_orders_aggregates)"
 )
 NO_ALERTS: Final = (
     "no Peak_Trade session that sends orders (testnet session, shadow/paper session, bounded"
@@ -189,6 +198,17 @@ class DailyLoss:
         )
 
 
+class BatchOnly:
+    """Art. 15(4)-(5): no Peak_Trade setting bounds the aggregate. Its total, per-symbol and
+    open-positions caps (`runtime.BATCH_ONLY`) are compared with the batch of orders being
+    checked alone, never with what is already open; the note names those this config sets."""
+
+    def judge(self, facts: Facts) -> Judgement:
+        configured = [c.key for c in facts.loaded.caps if c.key in runtime.BATCH_ONLY]
+        found = f" ({', '.join(configured)} configured here)" if configured else ""
+        return NotExpressible(NO_AGGREGATE + found).judge(facts)
+
+
 class NoAlerts:
     """Art. 16: no setting makes Peak_Trade's order sessions alert a person; the note names the
     alert tables this config has, which do not change that."""
@@ -222,13 +242,7 @@ EVIDENCE: Final = EvidenceTable(
             "nothing in Peak_Trade disables trading after repeated executions until a person"
             " re-enables it"
         ),
-        CREDIT_THRESHOLDS: EnforcedCaps(
-            keys_of(CapKind.TOTAL, CapKind.PER_SYMBOL, CapKind.OPEN_POSITIONS),
-            "live_risk.max_total_exposure_notional",
-            fix=_cap_fix("live_risk.max_total_exposure_notional"),
-            note="the exposure caps compare the batch of orders checked, not positions already"
-            " open (LiveRiskLimits._compute_orders_aggregates)",
-        ),
+        CREDIT_THRESHOLDS: BatchOnly(),
         DUPLICATE_ORDERS: NotExpressible("Peak_Trade has no duplicate-order check"),
         REAL_TIME_ALERTS: NoAlerts(),
         POST_TRADE_CONTROLS: DailyLoss(),
