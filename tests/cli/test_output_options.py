@@ -98,3 +98,10 @@ def test_quiet_drops_notes_but_not_errors(cli: Cli, tmp_path: Path) -> None:
     assert (quiet.code, quiet.out, quiet.err) == (0, "", "")
     bad = cli("status", "--config", str(tmp_path / "missing.toml"), "-q")
     assert bad.code == 2 and "config file not found" in bad.err
+
+
+def test_quiet_never_silences_a_machine_format(cli: Cli) -> None:
+    """`check -q --format sarif > results.sarif` must still write a valid, empty-result log."""
+    for fmt in ("json", "sarif"):
+        result = cli("audit", "check", "--config", PASSING, "-q", "--format", fmt)
+        assert result.code == 0 and result.out.startswith("{"), fmt

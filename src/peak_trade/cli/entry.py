@@ -349,7 +349,9 @@ def main(argv: Sequence[str] | None = None, *, name: str = "peak-trade") -> int:
             raise UsageError(misplaced)
         handler: Handler = (args := parse(arguments)).handler
         import_msgspec_without_typing_extensions()  # before a command imports it
-        with commands.output_options(color=args.color, quiet=args.quiet):
+        # --quiet silences what a person reads; a machine format (json, sarif) always prints
+        quiet = args.quiet and getattr(args, "format", None) in (None, "text", "table")
+        with commands.output_options(color=args.color, quiet=quiet):
             return EXIT_CODES[commands.release(handler(args))]
     except SystemExit as exit_:  # --help and --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
