@@ -10,7 +10,7 @@ parser imported): detection, help and fleet patterns must not cost another diale
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 from peak_trade.core.words import NOT_SET
 
@@ -94,3 +94,12 @@ class Dialect(Protocol):
     def policy(self) -> Policy: ...
 
     def policy_words(self, snapshot: LiveAuditSnapshot) -> PolicyWords: ...
+
+
+@runtime_checkable
+class DirectoryDialect(Protocol):
+    """A dialect whose config is a directory (a Hummingbot instance), in addition to `Dialect`.
+    `--config DIR` goes to the first dialect that takes DIR; it then reads the directory itself
+    (`load` gets `raw=None`). A dialect without this method takes no directory."""
+
+    def takes_directory(self, path: str) -> bool: ...
