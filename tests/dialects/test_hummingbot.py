@@ -181,6 +181,26 @@ def test_which_config_runs_when_the_files_do_not_say(cli: Cli, tmp_path: Path) -
     assert cap(export(cli, only), "strategies.a.order_amount")["enforced"] is True
 
 
+def test_a_controller_loaded_by_hbot_runs_alone(cli: Cli, tmp_path: Path) -> None:
+    """`hbot start` runs a loaded controller through a generated v2 loader: its connector and
+    caps are the instance's."""
+    controller = (
+        "id: c\ncontroller_name: pmm_simple\ncontroller_type: market_making\n"
+        "connector_name: kucoin\ntrading_pair: SOL-USDT\ntotal_amount_quote: 80\n"
+    )
+    root = build(
+        tmp_path,
+        strategies={"s.yml": pmm("binance_paper_trade")},
+        controllers={"c.yml": controller},
+        connectors=keys("kucoin"),
+        loaded={"file": "c.yml", "type": "controller"},
+    )
+    data = export(cli, root)
+    assert [v["name"] for v in data["venues"]] == ["kucoin"]
+    assert cap(data, "controllers.c.total_amount_quote")["value"] == 80.0
+    assert data["risk"]["base_currency"] == "USDT"
+
+
 def test_the_deployment_variables_choose_the_config(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -652,6 +672,17 @@ def test_hostile_yaml_is_refused(cli: Cli, tmp_path: Path, text: str, message: s
     root = build(tmp_path, client=text, strategies={"s.yml": pmm("binance_paper_trade")})
     result = cli("status", "--config", str(root))
     assert result.code == 2 and message in result.err, result.err
+
+
+def test_a_yaml_error_never_quotes_the_file(cli: Cli, tmp_path: Path) -> None:
+    root = build(
+        tmp_path,
+        client="token: !hunter2-secret-tag x\n",
+        strategies={"s.yml": pmm("binance_paper_trade")},
+    )
+    result = cli("status", "--config", str(root))
+    assert result.code == 2 and "syntax error at line 1" in result.err
+    assert "hunter2" not in result.err
 
 
 def test_not_utf8_is_refused(cli: Cli, tmp_path: Path) -> None:

@@ -70,13 +70,13 @@ def round_trip_load(path: str, raw: bytes) -> Any:
 
 
 def _where(exc: Exception) -> str:
-    """Where a YAML error is, never what the line holds (it may be a secret)."""
+    """Where a YAML error is, never what it found there: the parsers' messages quote the
+    document (a tag, a character, a key), which may be part of a secret."""
     mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None)
-    what = str(problem) if isinstance(problem, str) and len(problem) < 80 else "syntax error"
-    if mark is not None and hasattr(mark, "line"):
-        return f"{what} at line {mark.line + 1}, column {mark.column + 1}"
-    return what
+    line, column = getattr(mark, "line", None), getattr(mark, "column", None)
+    if isinstance(line, int) and isinstance(column, int):
+        return f"syntax error at line {line + 1}, column {column + 1}"
+    return "syntax error"
 
 
 def plain(path: str, data: Any) -> Any:
