@@ -28,6 +28,13 @@ ALLOWED_REASON: Final = (
     " (on a testnet domain, test orders); only a start-time switch the files cannot show could"
     " change that"
 )
+#: how each way of choosing the config that runs is named in the verdict's reason
+CHOSEN: Final = {
+    "option": "named by --config",
+    "data/bot/loaded.json": "loaded for hbot start (data/bot/loaded.json)",
+    "the instance's only config": "the instance's only config",
+    "unknown": "one of several configs; the files do not say which runs",
+}
 SAFETY_GUARANTEE: Final = (
     "not applicable: this bot has its own exchange connectors; see real_orders_possible"
 )
@@ -44,7 +51,9 @@ REMEDY: Final = {
 }
 
 
-def _plan_verdict(connectors: Sequence[str], venues: dict[str, Venue], config: str) -> Verdict:
+def _plan_verdict(
+    connectors: Sequence[str], venues: dict[str, Venue], config: str, chosen: str
+) -> Verdict:
     reaches = [venues[n].orders_reach for n in connectors if n in venues]
     if not connectors:  # a script that chooses its connectors in code
         reaches = [OrdersReach.UNKNOWN]
@@ -81,11 +90,12 @@ def _plan_verdict(connectors: Sequence[str], venues: dict[str, Venue], config: s
         mode = EffectiveMode.LIVE
     else:
         mode = EffectiveMode.TESTNET
+    how = CHOSEN.get(chosen, f"chosen by {chosen.removeprefix('env:')}")
     return Verdict(
         allowed=allowed,
         effective_mode=mode,
         blockers=tuple(blockers),
-        allowed_reason=ALLOWED_REASON,
+        allowed_reason=f"{config} ({how}): {ALLOWED_REASON}",
     )
 
 
@@ -109,7 +119,7 @@ def evaluate_gates(loaded: LoadedConfig) -> tuple[Verdict, bool]:
             names_for_reach = [n for n in venues if n.startswith("<")]
         else:
             names_for_reach = names
-        verdict = _plan_verdict(names, venues, config)
+        verdict = _plan_verdict(names, venues, config, facts.selected_by)
         verdicts.append(verdict)
         real = real or (
             verdict.allowed
