@@ -614,6 +614,7 @@ def test_password_variables_are_reported_by_presence(
         [str(root)], environ={"HBOT_PASSWORD": "s3cret-keystore-pw", "CONFIG_PASSWORD": ""}
     )
     assert facts_of(loaded).password_variables_set == ("HBOT_PASSWORD",)
+    assert loaded.env_overrides == ("HBOT_PASSWORD",)  # the snapshot's config.env_overrides
     assert "s3cret" not in json.dumps(loaded.redacted)
 
 

@@ -404,7 +404,9 @@ def decode(
         default_environment_id=os.path.basename(os.path.abspath(instance.root)) or "hummingbot",
         redacted=redacted,
         redacted_keys=redacted_keys,
-        env_overrides=selection_vars,
+        # the variables Hummingbot takes from this environment: the one that chose the config,
+        # and the keystore password's (names only; a password's value is never read)
+        env_overrides=(*selection_vars, *(v for v in PASSWORD_VARIABLES if v in present_env)),
         kill_switch=kill_switch_of(client, client_source, configured=instance.client is not None),
         facts=HummingbotFacts(
             root=instance.root,
