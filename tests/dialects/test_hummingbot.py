@@ -565,6 +565,27 @@ def test_remote_control_without_credentials_is_a_finding(
     data = export(cli, root)
     assert data["gating"]["api_server_unprotected"] is finding
     assert ("remote_control_unprotected" in codes(check(cli, root))) is finding
+    bridge = venue(data, "mqtt_bridge")  # reported as a venue that places no order
+    assert bridge["orders_reach"] == "none" and bridge["credentials"] == []
+    assert bridge["endpoints"] == ["mqtt://localhost:1883"]
+    assert data["gating"]["config_armed"] is False  # remote control arms no connector
+
+
+def test_the_bridge_shows_where_it_connects_never_its_login(cli: Cli, tmp_path: Path) -> None:
+    root = build(
+        tmp_path,
+        client=(
+            "mqtt_bridge:\n  mqtt_host: Broker.Example\n  mqtt_port: 8883\n  mqtt_ssl: true\n"
+            "  mqtt_username: operator-7\n  mqtt_password: pw-that-must-not-leak\n"
+        ),
+        strategies={"s.yml": pmm("binance_paper_trade")},
+    )
+    data = export(cli, root)
+    bridge = venue(data, "mqtt_bridge")
+    assert bridge["endpoints"] == ["mqtts://broker.example:8883"]
+    assert "with a broker username and password" in bridge["orders_reach_reason"]
+    text = json.dumps(data)
+    assert "operator-7" not in text and "pw-that-must-not-leak" not in text
 
 
 # --------------------------------------------------------------------------- secrets

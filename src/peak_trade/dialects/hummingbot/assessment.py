@@ -137,8 +137,11 @@ def evaluate_gates(loaded: LoadedConfig) -> tuple[Verdict, bool]:
 def armed(facts: HummingbotFacts, loaded: LoadedConfig) -> bool:
     """The files alone name a connector that is not a paper-trade one (its keys aside: they
     are often mounted at run time)."""
-    reach = {v.name: v.orders_reach for v in loaded.venues}
-    return any(r is not OrdersReach.SIMULATED for r in reach.values())
+    return any(v.orders_reach not in _NO_ORDERS for v in loaded.venues)
+
+
+#: venues whose orders go nowhere: paper-trade connectors, and the remote-control bridge
+_NO_ORDERS: Final = frozenset({OrdersReach.SIMULATED, OrdersReach.NONE})
 
 
 def assess(loaded: LoadedConfig, *, environment_id: str | None = None) -> Assessment:
@@ -166,12 +169,13 @@ def assess(loaded: LoadedConfig, *, environment_id: str | None = None) -> Assess
 def _gates(
     loaded: LoadedConfig, facts: HummingbotFacts, closed: frozenset[str]
 ) -> tuple[GateState, ...]:
-    connectors = ", ".join(v.name for v in loaded.venues) or "none"
-    keyed = [v.name for v in loaded.venues if any(c.present for c in v.credentials)]
+    trading = [v for v in loaded.venues if v.orders_reach is not OrdersReach.NONE]
+    connectors = ", ".join(v.name for v in trading) or "none"
+    keyed = [v.name for v in trading if any(c.present for c in v.credentials)]
     return (
         GateState(
             gate="Connectors",
-            key=", ".join(v.label or v.name for v in loaded.venues) or "connector keys",
+            key=", ".join(v.label or v.name for v in trading) or "connector keys",
             value=connectors,
             open=PAPER_GATE not in closed,
         ),

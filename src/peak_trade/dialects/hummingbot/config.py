@@ -30,7 +30,7 @@ from peak_trade.core.environment import TradingEnvironment
 from peak_trade.core.killswitch import KillSwitch, KillSwitchTrigger
 from peak_trade.core.kinds import KIND, CapKind
 from peak_trade.core.loaded import ConfigFileInfo, LoadedConfig, ResolvedFrom
-from peak_trade.core.redaction import has_secret_name, redact
+from peak_trade.core.redaction import endpoint_origin, has_secret_name, redact
 from peak_trade.core.registry import CURRENCY_PATTERN, FULL_MATCH
 from peak_trade.core.venues import REACH_RANK, Credential, OrdersReach, Venue
 from peak_trade.dialects.hummingbot import NAME, layout, runtime, yamlio
@@ -370,6 +370,9 @@ def decode(
                 ),
             )
 
+    if isinstance(client.get("mqtt_bridge"), Mapping):
+        venues["mqtt_bridge"] = _remote_venue(remote_control(client, client_source))
+
     caps = _client_caps(client, client_source, used, unknown)
     for plan in instance.plans:
         caps += _plan_caps(plan, unknown)
@@ -418,6 +421,35 @@ def decode(
             password_variables_set=tuple(v for v in PASSWORD_VARIABLES if v in present_env),
             debug_console=client.get("debug_console") is True,
             paper_exchanges=paper_exchanges,
+        ),
+    )
+
+
+def _remote_venue(remote: RemoteControl) -> Venue:
+    """The MQTT bridge as a venue that places no order: where it connects, and what it lets
+    that broker's clients do (its credentials are plain text in conf_client.yml, redacted; only
+    their presence is said)."""
+    scheme = "mqtts" if remote.ssl else "mqtt"
+    origin = endpoint_origin(f"{scheme}://{remote.host}:{remote.port or ''}".rstrip(":"))
+    state = "starts with the bot" if remote.autostart else "starts only on `mqtt start`"
+    commands = "takes commands" if remote.commands else "takes no commands"
+    login = (
+        "with a broker username and password"
+        if remote.username_set and remote.password_set
+        else "WITHOUT a broker username and password"
+    )
+    return Venue(
+        name="mqtt_bridge",
+        label="remote control",
+        enabled=remote.autostart,
+        sandbox=None,
+        endpoints=(origin,) if origin else (),
+        credentials=(),
+        orders_reach=OrdersReach.NONE,
+        orders_reach_reason=(
+            f"remote control, no order client: the MQTT bridge {state} and {commands}"
+            " (start, stop, import, config: remote_iface/mqtt.py MQTTCommands), connecting"
+            f" {login}"
         ),
     )
 

@@ -40,10 +40,11 @@ class HummingbotRule(StrEnum):
     REMOTE_CONTROL_UNPROTECTED = "remote_control_unprotected"
 
 
+_NO_ORDERS: Final = frozenset({OrdersReach.SIMULATED, OrdersReach.NONE})
+
+
 def _live_keys(snapshot: LiveAuditSnapshot) -> tuple[str, ...]:
-    return tuple(
-        v.label or v.name for v in snapshot.venues if v.orders_reach is not OrdersReach.SIMULATED
-    )
+    return tuple(v.label or v.name for v in snapshot.venues if v.orders_reach not in _NO_ORDERS)
 
 
 def words(snapshot: LiveAuditSnapshot) -> PolicyWords:
@@ -73,7 +74,7 @@ class LiveConnector:
     ) -> Sequence[PolicyViolation]:
         if expect is not Expectation.BLOCKED or not snapshot.gating.config_armed:
             return ()
-        names = [v.name for v in snapshot.venues if v.orders_reach is not OrdersReach.SIMULATED]
+        names = [v.name for v in snapshot.venues if v.orders_reach not in _NO_ORDERS]
         message = (
             f"the config names connector(s) that are not paper-trade ones ({', '.join(names)}):"
             " with their keys the bot sends orders to them"
