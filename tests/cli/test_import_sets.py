@@ -24,6 +24,10 @@ HEAVY = (
     "peak_trade.live.snapshot_v2",  # only for reading schema-2 archives
     "peak_trade.dialects.freqtrade.jsonc",  # only for freqtrade configs
     "peak_trade.dialects.freqtrade.config",
+    "yaml",  # PyYAML and ruamel.yaml: only for a Hummingbot instance
+    "ruamel",
+    "peak_trade.dialects.hummingbot.config",
+    "peak_trade.dialects.hummingbot.yamlio",
     "peak_trade.formats.names",  # OutputFormat: an enum class to create, for library callers
 )
 CONFIG = str(PASSING_CONFIG)  # valid and meets every policy: each command exits 0

@@ -11,7 +11,7 @@ parser imported): detection, help and fleet patterns must not cost another diale
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 from peak_trade.core.words import NOT_SET
 
@@ -101,3 +101,12 @@ class Dialect(Protocol):
         """Which of its settings evidence which control of `live.controls` (DESIGN §11): one
         judge per base control, in the dialect's own `controls.py`."""
         ...
+
+
+@runtime_checkable
+class DirectoryDialect(Protocol):
+    """A dialect whose config is a directory (a Hummingbot instance), in addition to `Dialect`.
+    `--config DIR` goes to the first dialect that takes DIR; it then reads the directory itself
+    (`load` gets `raw=None`). A dialect without this method takes no directory."""
+
+    def takes_directory(self, path: str) -> bool: ...
