@@ -12,6 +12,7 @@ import msgspec
 from peak_trade.archive.ledger import DECODE_ERRORS, FILE_NAME, LedgerEntry
 from peak_trade.archive.refs import iter_entries
 from peak_trade.archive.verify import ArchiveFiles, SignatureCheck, open_archive_files
+from peak_trade.core.words import UNLIMITED
 from peak_trade.live.diff import Risk, diff_snapshots
 from peak_trade.live.snapshot import (
     AnySnapshot,
@@ -49,6 +50,14 @@ class HistoryRow(msgspec.Struct, frozen=True, kw_only=True):
     changes: tuple[str, ...]
     signed: bool  # the entry carries a signature: says nothing about whose
     signature: str = SIGNATURE_NONE
+    #: the changed fields that made this row less safe, as `section.key` (as `diff` names
+    #: them): empty exactly when `less_safe` is false
+    less_safe_keys: tuple[str, ...] = ()
+    #: the binding cap of each kind the snapshot reports (`risk.effective`): a number, null when
+    #: none binds, or "unlimited" where the binding cap is the system's own "no limit"; None
+    #: when the snapshot cannot say (damaged, or schema 1, which has no binding caps)
+    binding_caps: dict[str, float | int | str | None] | None = None
+    base_currency: str | None = None  # the unit of the money caps; None as binding_caps
 
 
 def _fmt(value: object) -> str:
@@ -59,7 +68,9 @@ def _fmt(value: object) -> str:
     return msgspec.json.encode(value).decode()
 
 
-def change_lines(old: AnySnapshot, new: AnySnapshot) -> tuple[tuple[str, ...], bool]:
+def change_lines(old: AnySnapshot, new: AnySnapshot) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(one line per change shown, `!` marking a less-safe one; every less-safe field as
+    `section.key`, those left out of the lines included)."""
     diff = diff_snapshots(old, new)
     lines = []
     for change in diff.changes:
@@ -67,7 +78,22 @@ def change_lines(old: AnySnapshot, new: AnySnapshot) -> tuple[tuple[str, ...], b
             continue
         mark = "!" if change.risk is Risk.LESS_SAFE else ""
         lines.append(f"{mark}{change.key} {_fmt(change.old)}->{_fmt(change.new)}")
-    return tuple(lines), bool(diff.less_safe)
+    return tuple(lines), tuple(f"{c.section}.{c.key}" for c in diff.less_safe)
+
+
+def binding_caps(snapshot: AnySnapshot) -> dict[str, float | int | str | None] | None:
+    """The binding cap of each kind a snapshot reports, "unlimited" where that is the binding
+    cap; None for schema 1, which reports none (unknown, never "not set")."""
+    if snapshot.schema_version < 2:
+        return None
+    risk: Any = snapshot.risk
+    caps: dict[str, float | int | str | None] = msgspec.structs.asdict(risk.effective)
+    # a cap binds when enforced (schema 3); schema 2 counted every cap
+    counted = {c.kind.value for c in risk.limits if getattr(c, "enforced", True) is True}
+    for kind, value in caps.items():
+        if value is None and kind in counted:  # every counted cap of the kind is unlimited
+            caps[kind] = UNLIMITED
+    return caps
 
 
 def load_history(
@@ -106,12 +132,14 @@ def _rows(
     for entry in itertools.chain((first,), rest):
         snapshot, intact, same = _read_snapshot(files, entry, seen)
         changes: tuple[str, ...] = ()
-        less_safe = False
+        worse: tuple[str, ...] = ()
         if snapshot is not None and seen is not None and not same:
             # the usual week: equal apart from the timestamp, which diff never compares
             if _without_timestamp(snapshot.value) != seen.plain():
-                changes, less_safe = change_lines(seen.snapshot.value, snapshot.value)
+                changes, worse = change_lines(seen.snapshot.value, snapshot.value)
         row = snapshot.value if snapshot is not None else None
+        caps = binding_caps(row) if row is not None else None
+        currency = getattr(row.risk, "base_currency", None) if row is not None else None
         yield HistoryRow(
             seq=entry.seq,
             timestamp_utc=entry.timestamp_utc,
@@ -122,10 +150,13 @@ def _rows(
             drills_passed=sum(r.passed for r in row.drills.results) if row else None,
             drills_total=len(row.drills.results) if row else None,
             intact=intact and row is not None,
-            less_safe=less_safe,
+            less_safe=bool(worse),
             changes=_what_changed(changes, seen is not None, snapshot is not None, damaged),
             signed=entry.signature is not None,
             signature=_signature(entry, signature_check),
+            less_safe_keys=worse,
+            binding_caps=caps,
+            base_currency=currency if caps is not None else None,
         )
         if snapshot is not None:
             seen = _Seen(snapshot, seen.plain() if same and seen is not None else None)
