@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import BinaryIO
 
 from peak_trade.errors import OutputError
 from peak_trade.files import is_regular_or_absent
@@ -98,8 +100,96 @@ def write_atomic(path: str, data: bytes, *, force: bool) -> None:
         raise OutputError(f"{path}: cannot write ({exc.strerror or 'I/O error'})") from None
 
 
+def refuse_inside(outputs: Sequence[str], directory: str, what: str) -> None:
+    """Refuse an output inside `directory` (a run's input directory, such as the archive it
+    reads), under any spelling; `--force` never overrides it."""
+    root = os.path.join(os.path.realpath(directory), "")
+    for path in outputs:
+        if os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(path))), "").startswith(
+            root
+        ):
+            raise OutputError(f"{path}: is inside {what} {directory}; refusing to write there")
+
+
+class AtomicOutput:
+    """One output written piece by piece, as a report streams: into a temporary file beside
+    it (created exclusively, never through a link), then, on leaving the `with` block without
+    an error, fsynced and moved into place in one step, as `write_atomic` does. A run that
+    fails first leaves no file; readers never see a part of one. Memory holds one piece."""
+
+    def __init__(self, path: str, *, force: bool) -> None:
+        self.path = path
+        self.force = force
+        self._temp = f"{temp_prefix(path)}{os.getpid()}-{os.urandom(4).hex()}"
+        self._handle: BinaryIO | None = None
+
+    def __enter__(self) -> AtomicOutput:
+        if not is_regular_or_absent(self.path):
+            raise OutputError(f"{self.path}: not a regular file; refusing to replace it")
+        try:
+            fd = os.open(self._temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        except OSError as exc:
+            raise OutputError(
+                f"{self.path}: cannot write ({exc.strerror or 'I/O error'})"
+            ) from None
+        self._handle = os.fdopen(fd, "wb")
+        return self
+
+    def write(self, text: str) -> None:
+        try:
+            self._file().write(text.encode())
+        except OSError as exc:
+            raise OutputError(
+                f"{self.path}: cannot write ({exc.strerror or 'I/O error'})"
+            ) from None
+
+    def _file(self) -> BinaryIO:
+        if self._handle is None:
+            raise OutputError(f"{self.path}: not open")
+        return self._handle
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        handle = self._file()
+        try:
+            if exc_type is None:
+                try:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                    handle.close()
+                    _place(self._temp, self.path, replace=self.force)
+                except FileExistsError:
+                    raise OutputError(
+                        f"{self.path}: exists; refusing to overwrite without --force"
+                    ) from None
+                except OSError as exc:
+                    raise OutputError(
+                        f"{self.path}: cannot write ({exc.strerror or 'I/O error'})"
+                    ) from None
+        finally:
+            with contextlib.suppress(OSError):
+                handle.close()
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self._temp)
+        fsync_directory(os.path.dirname(os.path.abspath(self.path)))
+
+
+def _place(temp: str, path: str, *, replace: bool) -> None:
+    """The last step of an atomic write: `temp` onto `path`, linked (so an existing file is
+    never replaced) or, with `replace`, moved over it."""
+    if replace:
+        os.replace(temp, path)
+    else:
+        os.link(temp, path)
+
+
 def write_through(path: str, data: bytes, *, temp: str, replace: bool) -> None:
-    """The one way this package writes a file: `data` into `temp` (created exclusively, never
+    """The one way this package writes a whole file (`AtomicOutput` streams one the same
+    way): `data` into `temp` (created exclusively, never
     through a link), fsynced, then linked onto `path` (never replacing an existing file) or,
     with `replace`, moved onto it atomically; `temp` is removed whatever happens and the
     directory fsynced. Raises `OSError` (`FileExistsError` when `path` exists)."""
@@ -109,10 +199,7 @@ def write_through(path: str, data: bytes, *, temp: str, replace: bool) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if replace:
-            os.replace(temp, path)
-        else:
-            os.link(temp, path)
+        _place(temp, path, replace=replace)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.remove(temp)

@@ -10,6 +10,7 @@ import pytest
 
 from peak_trade import __version__
 from peak_trade.cli import AUDIT_COMMANDS, TOP_COMMANDS
+from peak_trade.formats import findings_formats, stdout_formats
 from tests.conftest import CliResult
 
 Cli = Callable[..., CliResult]
@@ -28,11 +29,9 @@ def test_every_command_describes_itself(cli: Cli, argv: list[str], name: str) ->
     if name in READS_A_CONFIG:
         assert "PEAK_TRADE_CONFIRM_TOKEN" in text and "PEAK_TRADE_CONFIG_PATH" in text
     if "--format" in text:  # export picks a snapshot format (DESIGN §6), the rest a view
-        from peak_trade.formats import findings_formats
-
-        offered = ",".join(f.name for f in findings_formats(name))
-        expected = "{markdown,json}" if name == "export" else "{" + offered + "}"
-        assert f"--format {expected}" in text
+        names = stdout_formats() if name == "export" else [f.name for f in findings_formats(name)]
+        assert f"--format {{{','.join(names)}}}" in text
+        assert names[:2] == (["markdown", "json"] if name == "export" else ["text", "json"])
 
 
 def test_top_level_help_names_every_audit_subcommand(cli: Cli) -> None:

@@ -11,11 +11,11 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import Enum
 from typing import TYPE_CHECKING, TextIO
 
-from peak_trade.formats import plugged_findings, render_findings
+from peak_trade.formats import plugged_findings, render_findings, stream_findings
 
 if TYPE_CHECKING:
     from peak_trade.archive.verify import SignatureCheck
@@ -99,6 +99,33 @@ def write_stdout(text: str) -> None:
         ) from None
 
 
+@contextlib.contextmanager
+def report_output(args: argparse.Namespace) -> Iterator[Callable[[str], None]]:
+    """Where a command's report goes, as a function that writes one piece: stdout, or with
+    `--output P` that file, streamed into a temporary file beside it and moved into place
+    once the report is complete (a run that fails first leaves no file). Enter it inside the
+    read-only guard, which must name `output_paths(args)`."""
+    path = getattr(args, "output", None)
+    if not path:
+        yield write_stdout
+        return
+    from peak_trade.core.text import printable
+    from peak_trade.outputs import AtomicOutput
+
+    with AtomicOutput(path, force=args.force) as output:
+        yield output.write
+    print(f"wrote {printable(path)}", file=sys.stderr)
+
+
+def output_paths(args: argparse.Namespace) -> list[str]:
+    """The `--output` file a command was given (none: it prints), checked before any work."""
+    from peak_trade.outputs import check_outputs
+
+    paths = [args.output] if getattr(args, "output", None) else []
+    check_outputs(paths, force=args.force)
+    return paths
+
+
 def silence_stdout() -> None:
     """Point standard output at the null device: its reader went away (`| head`), and the
     interpreter's final flush must stay quiet too."""
@@ -170,8 +197,8 @@ def audit_export(args: argparse.Namespace) -> Outcome:
         assessment = _assess(args)
         refuse_inputs(paths, read_paths(assessment.loaded))
         snapshot = app.snapshot_now(assessment)
-        rendered = {path: fmt.render(snapshot).encode() for path, fmt in files}
-        stdout_text = stdout_format.render(snapshot) if to_stdout else ""
+        rendered = {path: fmt.render(snapshot, assessment).encode() for path, fmt in files}
+        stdout_text = stdout_format.render(snapshot, assessment) if to_stdout else ""
         write_all(rendered, force=args.force)
     if to_stdout:
         write_stdout(stdout_text)
@@ -298,6 +325,7 @@ def audit_diff(args: argparse.Namespace) -> Outcome:
 def audit_history(args: argparse.Namespace) -> Outcome:
     from peak_trade.archive.refs import iter_entries
     from peak_trade.live.history import SIGNATURE_INVALID, HistoryRow, iter_history
+    from peak_trade.outputs import refuse_inside
     from peak_trade.readonly import ReadOnlyGuard
     from peak_trade.views import cell, to_json
     from peak_trade.views.governance import history_lines, history_widths
@@ -310,28 +338,32 @@ def audit_history(args: argparse.Namespace) -> Outcome:
                 damaged.append(row.seq)
             yield row
 
+    outputs = output_paths(args)
+    refuse_inside(outputs, args.archive_dir, "the archive directory")  # verify would flag it
     check = _signature_check(args.public_key)
 
     if (plugged := plugged_findings(args.format)) is not None and plugged.module:
         __import__(f"peak_trade.{plugged.module}")  # before the guard, as every renderer
-    with ReadOnlyGuard():
+    with ReadOnlyGuard(outputs=outputs):
         # streamed: a first pass over the ledger alone sizes the columns, the second prints
         seq_width = environment_width = 0
         for entry in iter_entries(args.archive_dir):
             seq_width = max(seq_width, len(str(entry.seq)))
             environment_width = max(environment_width, len(cell(entry.environment_id)))
         rows = noting_damage(iter_history(args.archive_dir, signature_check=check))
-        if plugged_findings(args.format):
-            write_stdout(render_findings(args.format, "history", rows))
-        elif args.format == "json":
-            write_stdout("[")
-            for index, row in enumerate(rows):
-                item = to_json(row).rstrip("\n").replace("\n", "\n  ")
-                write_stdout(("," if index else "") + "\n  " + item)
-            write_stdout("\n]\n" if seq_width else "]\n")
-        else:
-            for line in history_lines(rows, history_widths(seq_width, environment_width)):
-                write_stdout(line + "\n")
+        with report_output(args) as write:
+            if plugged_findings(args.format):
+                for piece in stream_findings(args.format, "history", rows):
+                    write(piece)
+            elif args.format == "json":
+                write("[")
+                for index, row in enumerate(rows):
+                    item = to_json(row).rstrip("\n").replace("\n", "\n  ")
+                    write(("," if index else "") + "\n  " + item)
+                write("\n]\n" if seq_width else "]\n")
+            else:
+                for line in history_lines(rows, history_widths(seq_width, environment_width)):
+                    write(line + "\n")
     return Outcome.FINDING if damaged else Outcome.OK
 
 

@@ -96,6 +96,17 @@ def _add_format(parser: argparse.ArgumentParser, report: str) -> None:
     parser.add_argument("--format", **format_argument(report))  # type: ignore[arg-type]
 
 
+def _add_output(parser: argparse.ArgumentParser) -> None:
+    """`--output P` (the report into a file instead of stdout) and `--force`, as export's."""
+    parser.add_argument(
+        "--output",
+        metavar="PATH",
+        help="write the report to PATH instead of stdout (atomically; an existing file is"
+        " replaced only with --force)",
+    )
+    parser.add_argument("--force", action="store_true", help="replace an existing --output")
+
+
 def _add_allow_default(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allow-default",
@@ -180,6 +191,7 @@ def _args_history(p: argparse.ArgumentParser) -> None:
         help="Ed25519 public key (PEM): check each entry's signature (without: 'unchecked')",
     )
     _add_format(p, "history")
+    _add_output(p)
 
 
 def _args_check(p: argparse.ArgumentParser) -> None:

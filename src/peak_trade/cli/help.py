@@ -39,7 +39,8 @@ def _exits(*lines: str) -> str:
 AUDIT: Final[dict[str, CommandHelp]] = {
     "export": (
         "export the live audit snapshot (Markdown on stdout by default)",
-        "Export the live-safety snapshot of one config as JSON and/or Markdown (Phase 74)."
+        "Export the live-safety snapshot of one config as JSON, Markdown or one self-contained"
+        " HTML page (Phase 74)."
         " Read-only: it writes only the files named here, atomically, never replaces one"
         " without --force, and never exports a token, key or secret.",
         _exits(
@@ -95,7 +96,9 @@ AUDIT: Final[dict[str, CommandHelp]] = {
         "one row per archived snapshot",
         "One row per archived snapshot (time, environment, effective mode, verdict, blockers,"
         " drills, signature: unchecked without --public-key) and what changed since the row"
-        " before; ! marks a less-safe change.",
+        " before; ! marks a less-safe change. --format html draws the archive as a timeline"
+        " page (one row per entry and a chart of the binding per-order and total caps);"
+        " --output writes the report to a file instead of stdout.",
         _exits(
             "0 every row intact",
             "1 a damaged row (run verify) or a bad signature",

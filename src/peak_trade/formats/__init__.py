@@ -4,14 +4,19 @@ Snapshot formats (`SNAPSHOT_FORMATS`): one module each under `formats/`, every o
 `render(snapshot) -> str`. The CLI derives from this tuple `audit export`'s `--format` choices
 (the formats that can go to stdout), one `--output-<name>` flag per format, and which modules to
 import before the read-only guard is armed. Adding a format: write `formats/<name>.py` with
-`render` and add one `SnapshotFormat` entry below; no CLI edit.
+`render` and add one `SnapshotFormat` entry below; no CLI edit. A format that shows what the
+snapshot does not hold (each blocker's remedy, the dialect's gates) says `assessed=True`: its
+`render(snapshot, assessment)` also gets the assessment the snapshot was taken of (None when a
+stored snapshot is rendered).
 
 Findings formats (`FINDINGS_FORMATS`): what `--format` of check, fleet, history, verify, diff,
 status and drills accepts. The built-in `text` and `json` are rendered by each command's view
 (`views/`); any other is a module under `formats/` exposing `render_<report>(...)` for the reports
 it names (`check`: a `live.findings.CheckReport`, the violations and absent controls placed
-in their files; `fleet`: the report; `history`: the rows). Adding one: write the module and add
-one `FindingsFormat` entry; no CLI edit.
+in their files; `fleet`: the report; `history`: the rows, streamed). A renderer returns the
+text, or an iterator of its pieces, which the command writes as they come (`stream_findings`:
+history's rows are never all in memory). Adding one: write the module and add one
+`FindingsFormat` entry; no CLI edit.
 
 Importing this module is cheap (no msgspec, no enum or named-tuple class to create): the parser
 reads it on every run that takes --format.
@@ -20,10 +25,12 @@ reads it on every run that takes --format.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from peak_trade.formats.names import OutputFormat
+    from peak_trade.live.assessment import Assessment
     from peak_trade.live.snapshot import LiveAuditSnapshot
 
 __all__ = [
@@ -33,6 +40,7 @@ __all__ = [
     "OutputFormat",
     "SnapshotFormat",
     "render",
+    "stream_findings",
 ]
 
 
@@ -42,16 +50,25 @@ class SnapshotFormat:
     A plain class with slots, not a NamedTuple or dataclass: it is created on every run.
     """
 
-    __slots__ = ("module", "name", "output_help", "stdout", "suffix")
+    __slots__ = ("assessed", "module", "name", "output_help", "stdout", "suffix")
 
     def __init__(
-        self, name: str, module: str, suffix: str, output_help: str, *, stdout: bool = True
+        self,
+        name: str,
+        module: str,
+        suffix: str,
+        output_help: str,
+        *,
+        stdout: bool = True,
+        assessed: bool = False,
     ) -> None:
         self.name = name
         self.module = module  #: under `peak_trade.`, exposing `render(snapshot) -> str`
         self.suffix = suffix  #: of a file in this format
         self.output_help = output_help  #: the help of `--output-NAME`
         self.stdout = stdout  #: whether `audit export --stdout --format NAME` may print it
+        #: its `render(snapshot, assessment)` also takes the assessment (None: not at hand)
+        self.assessed = assessed
 
     def __repr__(self) -> str:
         return f"SnapshotFormat({self.name!r}, {self.module!r}, {self.suffix!r}, ...)"
@@ -60,9 +77,14 @@ class SnapshotFormat:
     def flag(self) -> str:
         return f"--output-{self.name}"
 
-    def render(self, snapshot: LiveAuditSnapshot) -> str:
+    def render(self, snapshot: LiveAuditSnapshot, assessment: Assessment | None = None) -> str:
+        """The snapshot in this format; `assessment` (the one the snapshot was taken of) is
+        passed on to a format that is `assessed`, and ignored by the others."""
         __import__(f"peak_trade.{self.module}")
-        text: str = sys.modules[f"peak_trade.{self.module}"].render(snapshot)
+        module = sys.modules[f"peak_trade.{self.module}"]
+        text: str = (
+            module.render(snapshot, assessment) if self.assessed else module.render(snapshot)
+        )
         return text
 
 
@@ -70,6 +92,13 @@ class SnapshotFormat:
 SNAPSHOT_FORMATS: Final = (
     SnapshotFormat("json", "formats.json", ".json", "write the snapshot as JSON"),
     SnapshotFormat("markdown", "formats.markdown", ".md", "write the report as Markdown"),
+    SnapshotFormat(
+        "html",
+        "formats.html",
+        ".html",
+        "write the report as one self-contained HTML page",
+        assessed=True,
+    ),
 )
 #: what `audit export` prints on stdout when no `--format` is given (DESIGN §6)
 DEFAULT_SNAPSHOT_FORMAT: Final = "markdown"
@@ -104,6 +133,7 @@ FINDINGS_FORMATS: Final = (
     FindingsFormat("text", ("table",)),
     FindingsFormat("json"),
     FindingsFormat("sarif", module="formats.sarif", reports=("check", "fleet")),
+    FindingsFormat("html", module="formats.html", reports=("history",)),
 )
 
 
@@ -127,13 +157,22 @@ def plugged_findings(name: str) -> FindingsFormat | None:
 
 def render_findings(name: str, report: str, *values: object) -> str:
     """A report in a findings format that a module of its own renders."""
+    return "".join(stream_findings(name, report, *values))
+
+
+def stream_findings(name: str, report: str, *values: object) -> Iterator[str]:
+    """The same report piece by piece, as its renderer yields them (a renderer that returns
+    the whole text gives one piece)."""
     fmt = plugged_findings(name)
     if fmt is None or fmt.module is None or report not in fmt.reports:
         raise ValueError(f"format {name!r} does not render {report}")
     module = f"peak_trade.{fmt.module}"
     __import__(module)
-    text: str = getattr(sys.modules[module], f"render_{report}")(*values)
-    return text
+    result: str | Iterable[str] = getattr(sys.modules[module], f"render_{report}")(*values)
+    if isinstance(result, str):
+        yield result
+    else:
+        yield from result
 
 
 def format_argument(report: str) -> dict[str, object]:
