@@ -12,7 +12,7 @@ page's own). After the load event the probe writes what only a browser knows int
 body's, every resource the page asked for and every policy violation. The DOM is parsed with
 the standard library's `html.parser` into a small tree.
 
-    python -m tests.browser CONFIG OUT.png       # the screenshot of a config's export page
+    python -m tests.browser PAGE.html OUT.png [WIDTHxHEIGHT]   # a page's screenshot (docs)
 """
 
 from __future__ import annotations
@@ -144,6 +144,8 @@ class _TreeBuilder(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         node = Node(tag, {k: v or "" for k, v in attrs}, self.current)
         self.current.children.append(node)
+        if tag == "br":
+            self.current.children.append("\n")  # a line break reads as one in the text
         if tag not in _VOID:
             self.current = node
 
@@ -214,7 +216,13 @@ def render(page: Path, work: Path, *, width: int = 1100, height: int = 1400) -> 
         "--dump-dom",
         probed.resolve().as_uri(),
     ]
-    env = {**os.environ, "HOME": str(work)}  # nothing of the browser's lands in the real HOME
+    # nothing of the browser's lands in the real HOME (profile, caches, dconf)
+    env = {
+        **os.environ,
+        "HOME": str(work),
+        "XDG_CONFIG_HOME": str(work / "config"),
+        "XDG_CACHE_HOME": str(work / "cache"),
+    }
     run = subprocess.run(
         argv, capture_output=True, text=True, timeout=TIMEOUT_S, env=env, check=False
     )
@@ -280,26 +288,53 @@ def dark_pixels(row: bytes, threshold: int = 110) -> int:
     )
 
 
-# --------------------------------------------------------------------------- the docs' screenshot
+# --------------------------------------------------------------------------- the docs' screenshots
 
 
 def main(argv: list[str]) -> int:
-    """Write the screenshot of one config's export page (the docs' image)."""
-    if len(argv) != 2:
-        print("usage: python -m tests.browser CONFIG OUT.png", file=sys.stderr)
+    """Write the screenshot of one page (the docs' images): PAGE.html OUT.png [WIDTHxHEIGHT]."""
+    if len(argv) not in (2, 3):
+        print("usage: python -m tests.browser PAGE.html OUT.png [WIDTHxHEIGHT]", file=sys.stderr)
         return 2
-    config, out = Path(argv[0]), Path(argv[1])
-    from peak_trade.cli import main as peak_trade
-
+    page, out = Path(argv[0]), Path(argv[1])
+    width, height = (int(n) for n in (argv[2] if len(argv) == 3 else "1000x900").split("x"))
+    if chromium() is None:
+        print("headless Chromium not found (apt-get install -y chromium)", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory() as scratch:
-        page = Path(scratch) / "audit-report.html"
-        code = peak_trade(["audit", "export", "--config", str(config), "--output-html", str(page)])
-        if code != 0:
-            return code
-        shot = render(page, Path(scratch), width=1000, height=900)
-        out.write_bytes(shot.png)
-    print(f"wrote {out} ({len(shot.png)} bytes)")
+        shot = render(page, Path(scratch), width=width, height=height)
+    image = compact_png(shot.png)
+    out.write_bytes(image)
+    print(f"wrote {out} ({len(image)} bytes)")
     return 0
+
+
+def compact_png(png: bytes) -> bytes:
+    """The screenshot with 16 levels per channel, as an indexed PNG when that leaves at most
+    256 colours (a page of text and flat colours does): a doc asset of a third the size."""
+    width, height, rows = png_pixels(png)
+    colours: dict[tuple[int, int, int], int] = {}
+    indexed = bytearray()
+    for row in rows:
+        indexed.append(0)  # filter: none
+        for i in range(0, len(row), 3):
+            colour = (row[i] >> 4, row[i + 1] >> 4, row[i + 2] >> 4)
+            indexed.append(colours.setdefault(colour, len(colours)) & 0xFF)
+    if len(colours) > 256:
+        return png
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    palette = b"".join(bytes(level * 17 for level in colour) for colour in colours)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0))
+        + chunk(b"PLTE", palette)
+        + chunk(b"IDAT", zlib.compress(bytes(indexed), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 if __name__ == "__main__":

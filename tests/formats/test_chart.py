@@ -82,7 +82,8 @@ def test_the_svg_names_its_sampling_and_escapes_its_labels() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "ceiling"), [(1.0, 1.0), (1.1, 2.0), (2.2, 2.5), (2750.0, 5000.0), (0.03, 0.05)]
+    ("value", "ceiling"),
+    [(1.0, 1.0), (1.1, 1.5), (2.2, 2.5), (2750.0, 3000.0), (0.035, 0.04), (8.5, 10.0)],
 )
 def test_nice_ceiling(value: float, ceiling: float) -> None:
     assert nice_ceiling(value) == pytest.approx(ceiling)

@@ -68,11 +68,12 @@ def test_each_row_shows_verdict_mode_and_binding_caps_as_the_snapshots_have_them
         snapshot = json.loads(path.read_text())
         cells = [td.words() for td in rows[seq].find_all("td")]
         verdict = "ALLOWED" if snapshot["safety"]["is_live_execution_allowed"] else "BLOCKED"
-        assert cells[3] == verdict and cells[4] == snapshot["gating"]["effective_mode"]
+        assert cells[0] == f"{seq} {snapshot['timestamp_utc']} {snapshot['environment_id']}"
+        assert cells[1] == verdict and cells[2] == snapshot["gating"]["effective_mode"]
         currency = snapshot["risk"]["base_currency"]
-        for cell, kind in ((cells[5], "per_order"), (cells[6], "total")):
+        for cell, kind in ((cells[3], "per_order"), (cells[4], "total")):
             assert cell == f"{json.dumps(snapshot['risk']['effective'][kind])} {currency}"
-    assert [c.words() for c in rows[2].find_all("td")][5] == "800.0 EUR"
+    assert [c.words() for c in rows[2].find_all("td")][3] == "800.0 EUR"
 
 
 def test_the_chart_draws_both_caps(cli: Cli, archive: Path) -> None:
@@ -94,7 +95,7 @@ def test_a_damaged_entry_is_marked_and_history_exits_1(cli: Cli, archive: Path) 
     result = cli("audit", "history", "--format", "html")
     assert result.code == 1
     rows = entry_rows(parse(result.out))
-    assert "DAMAGED" in rows[2].words() and "?" in rows[2].find_all("td")[5].words()
+    assert "DAMAGED" in rows[2].words() and "?" in rows[2].find_all("td")[3].words()
     assert all("DAMAGED" not in rows[s].words() for s in rows if s != 2)
 
 

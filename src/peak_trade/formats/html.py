@@ -105,6 +105,8 @@ tr.danger td { background: #fff5f5; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 6px 0; }
 dt { font-weight: 600; }
 dd { margin: 0; }
+dl.wide { grid-template-columns: repeat(3, max-content minmax(5em, 1fr)); }
+@media (max-width: 800px) { dl.wide { grid-template-columns: max-content 1fr; } }
 ul { margin: 4px 0; padding-left: 20px; }
 footer { color: var(--muted); font-size: 13px; padding: 8px 24px 24px;
   border-top: 1px solid var(--line); }
@@ -129,8 +131,10 @@ tr.damaged td { background: #fff8c5; }
 .mark { color: var(--danger); font-weight: 700; }
 .damaged-mark { color: var(--warn); font-weight: 700; }
 ul.changes { margin: 2px 0 0; padding-left: 16px; font-size: 13px; }
-table.history td { overflow-wrap: anywhere; }
-table.history td.mono, table.history td.num { white-space: nowrap; overflow-wrap: normal; }
+table.history { font-size: 13px; }
+table.history td.changes { min-width: 18em; }
+table.history td.changes, table.history td.changes code { overflow-wrap: anywhere; }
+table.history .nowrap, table.history td.num { white-space: nowrap; }
 details summary { cursor: pointer; font-size: 13px; }
 ul.changes li.worse { color: var(--danger); }
 @media print { .verdict { border-bottom-width: 2px; } }
@@ -154,8 +158,10 @@ def _table(header: Sequence[str], rows: Iterable[str], *, cls: str = "") -> str:
     return f"<table{attr}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _dl(items: Iterable[tuple[str, str]]) -> str:
-    return "<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items) + "</dl>"
+def _dl(items: Iterable[tuple[str, str]], *, wide: bool = False) -> str:
+    """A list of `(term, definition)` pairs (markup already); `wide`: three pairs a line."""
+    opening = '<dl class="wide">' if wide else "<dl>"
+    return opening + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items) + "</dl>"
 
 
 # --------------------------------------------------------------------------- the snapshot
@@ -314,7 +320,7 @@ def _gates(snapshot: LiveAuditSnapshot, assessment: Assessment | None, absent: s
         shown = _t(value) if isinstance(value, str) else (null if value is None else _json(value))
         items.append((_code(field), shown))
     parts.append("<p>The gating facts, as the JSON snapshot has them (<code>gating</code>):</p>")
-    parts.append(_dl(items))
+    parts.append(_dl(items, wide=True))
     parts.append("</section>\n")
     return "".join(parts)
 
@@ -634,12 +640,14 @@ def _history_row(row: HistoryRow) -> str:
     )
     return (
         f'<tr class="{" ".join(classes)}" data-seq="{row.seq}">'
-        f'<td class="num">{row.seq}</td><td class="mono">{_t(row.timestamp_utc)}</td>'
-        f"<td>{_code(row.environment_id)}</td><td><strong>{verdict}</strong></td>"
+        f'<td class="entry"><strong class="seq">{row.seq}</strong>'
+        f' <span class="mono nowrap">{_t(row.timestamp_utc)}</span><br>'
+        f"{_code(row.environment_id)}</td>"
+        f'<td class="nowrap"><strong>{verdict}</strong></td>'
         f"<td>{_code(row.effective_mode or '?')}</td>"
         f'<td class="num">{_history_cap(row, CapKind.PER_ORDER)}</td>'
         f'<td class="num">{_history_cap(row, CapKind.TOTAL)}</td>'
-        f"<td>{_other_caps(row)}</td><td>{changed}</td>"
+        f'<td>{_other_caps(row)}</td><td class="changes">{changed}</td>'
         f"<td>{_SIGNED.get(row.signature, _t(row.signature))}</td></tr>\n"
     )
 
@@ -680,9 +688,7 @@ def render_history(rows: Iterable[HistoryRow]) -> Iterator[str]:
         + "".join(
             f'<th scope="col">{h}</th>'
             for h in (
-                "seq",
-                "time (UTC)",
-                "environment",
+                "entry (seq, UTC time, environment)",
                 "verdict",
                 "effective mode",
                 "per-order cap",
