@@ -7,10 +7,10 @@
 2. In-process costs (timeit, median of repeats): gate evaluation, a risk check, a snapshot
    build including the seven drills, Markdown and JSON rendering, and reading the costliest
    JSON-with-comments a config file may be (1 MiB of comments).
-3. Scaling: `audit verify` and `audit history` on archives of 1k, 10k and 100k snapshots (per
-   entry too), the CPU cost of appending one more entry to each (it must not grow with the
-   archive), `audit fleet` on 100 and 1,000 configs (in a tmpfs when /dev/shm exists, so the
-   disk's fsync cost does not dominate).
+3. Scaling: `audit verify`, `audit history` and `audit history --format html` on archives of 1k,
+   10k and 100k snapshots (per entry too, and peak RSS), the CPU cost of appending one more
+   entry to each (it must not grow with the archive), `audit fleet` on 100 and 1,000 configs
+   (in a tmpfs when /dev/shm exists, so the disk's fsync cost does not dominate).
 
 Prints a table and writes the same figures as JSON (default benchmarks/results.json).
 Not part of the test suite: these are measurements, not pass/fail tests.
@@ -45,9 +45,11 @@ TARGETS = {
     "verify 10000 snapshots": ("s", 3.0),
     "verify per entry at 100000 (us)": ("us", 100.0),
     "history per entry at 100000 (us)": ("us", 150.0),
+    "history html per entry at 100000 (us)": ("us", 200.0),
     "fleet 1000 configs": ("s", 5.0),
 }
 RSS_TARGET_MIB = 30.0
+HTML = ("--format", "html")  # history's timeline page: streamed like the text view
 
 
 # --------------------------------------------------------------------------- processes
@@ -353,15 +355,18 @@ def scaling(sizes_archive: list[int], sizes_fleet: list[int]) -> dict[str, float
             history = _timed_cli(["audit", "history", "--archive-dir", directory])
             result[f"history {count} snapshots"] = history
             result[f"history per entry at {count} (us)"] = history / count * 1e6
+            page = _timed_cli(["audit", "history", "--archive-dir", directory, "--format", "html"])
+            result[f"history html {count} snapshots"] = page
+            result[f"history html per entry at {count} (us)"] = page / count * 1e6
             # one more entry: its cost must not depend on how many there are
             result[f"append at {count} entries, CPU"] = _append_cpu_s(directory)
             # streamed: the peak RSS of verify and history must not grow with the entries
-            for command in ("verify", "history"):
-                rss = peak_rss_mib(
-                    [_cli_script(), "audit", command, "--archive-dir", directory], _child_env()
-                )
+            for name, extra in (("verify", ()), ("history", ()), ("history html", HTML)):
+                command = name.split()[0]
+                argv = [_cli_script(), "audit", command, "--archive-dir", directory, *extra]
+                rss = peak_rss_mib(argv, _child_env())
                 if rss is not None:
-                    result[f"{command} {count} snapshots peak RSS (MiB)"] = rss
+                    result[f"{name} {count} snapshots peak RSS (MiB)"] = rss
         for count in sizes_fleet:
             directory = os.path.join(scratch, f"fleet-{count}")
             os.mkdir(directory)
