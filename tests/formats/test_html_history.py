@@ -72,21 +72,40 @@ def test_each_row_shows_verdict_mode_and_binding_caps_as_the_snapshots_have_them
         assert cells[1] == verdict and cells[2] == snapshot["gating"]["effective_mode"]
         currency = snapshot["risk"]["base_currency"]
         for cell, kind in ((cells[3], "per_order"), (cells[4], "total")):
-            assert cell == f"{json.dumps(snapshot['risk']['effective'][kind])} {currency}"
+            value = snapshot["risk"]["effective"][kind]
+            assert cell == ("not set" if value is None else f"{json.dumps(value)} {currency}")
     assert [c.words() for c in rows[2].find_all("td")][3] == "800.0 EUR"
 
 
-def test_the_chart_draws_both_caps(cli: Cli, archive: Path) -> None:
+def test_the_chart_draws_what_binds_and_marks_what_does_not(cli: Cli, archive: Path) -> None:
+    """Peak_Trade's testnet session binds a per-order cap and no total one (its total exposure
+    cap sees one order at a time): a line for the first, the gap marks for the second."""
     page = parse(cli("audit", "history", "--format", "html").out)
     (chart,) = page.find_all("svg")
     assert chart.attrs["data-entries"] == str(len(STEPS))
     assert chart.attrs["data-entries-per-point"] == "1"  # small: every entry is a step
     series = {p.find_all("title")[0].words(): p.attrs["d"] for p in chart.find_all("path")}
-    assert set(series) == {"per-order cap", "total cap"}
-    assert all(d.startswith("M") for d in series.values())
+    assert set(series) == {"per-order cap"} and series["per-order cap"].startswith("M")
+    assert series["per-order cap"].count("M") == 1  # bound in every entry: one unbroken line
+    assert chart.find_all("rect", "s1") and not chart.find_all("rect", "s0")
     assert "Every entry is one step of the chart" in page.by_id("overview").words()
     summary = page.by_id("overview").find_all("p", "summary")[0].words()
     assert summary.startswith(f"{len(STEPS)} entries · 2 less safe")
+
+
+def test_both_caps_drawn_from_rows_that_bind_them() -> None:
+    rows = list(_rows(40))
+    page = parse("".join(stream_findings("html", "history", iter(rows))))
+    (chart,) = page.find_all("svg")
+    paths = {p.find_all("title")[0].words(): p.attrs["d"] for p in chart.find_all("path")}
+    assert set(paths) == {"per-order cap", "total cap"}
+    assert not chart.find_all("rect", "gap")
+    # the total (2500.0, constant) is one flat line above every per-order value (< 97)
+    total = paths["total cap"]
+    assert total.count("M") == 1 and "V" in total
+    assert len(entry_rows(page)) == 40
+    less_safe = {s for s, r in entry_rows(page).items() if "less safe" in r.words()}
+    assert less_safe == {10, 20, 30, 40}
 
 
 def test_a_damaged_entry_is_marked_and_history_exits_1(cli: Cli, archive: Path) -> None:

@@ -459,7 +459,7 @@ def _kill_switch(snapshot: LiveAuditSnapshot, absent: str) -> str:
         return head + f"<p>{_t(absent)}</p>\n</section>\n"
     triggers = (
         ", ".join(
-            f"{_code(t.name)} ({'on' if t.enabled is not False else 'off'}"
+            f"{_code(t.name)} ({ {True: 'on', False: 'off', None: NOT_SET}[t.enabled] }"
             + (f", {_t(_json(t.threshold))})" if t.threshold is not None else ")")
             for t in ks.triggers
         )
@@ -471,10 +471,13 @@ def _kill_switch(snapshot: LiveAuditSnapshot, absent: str) -> str:
         else f"{_code(ks.approval_env_var)} ({'set' if ks.approval_env_present else 'not set'})"
     )
     state = (
-        "no state file"
-        if ks.state is None
-        else _t(ks.state)
-        + (' <span class="badge danger">tripped: blocks every order</span>' if ks.tripped else "")
+        ("no state file" if ks.state is None else _t(ks.state))
+        + (f" (read from {_code(ks.state_file)})" if ks.state_file else "")
+        + (
+            ' <span class="badge danger">tripped: the live path refuses every order</span>'
+            if ks.tripped
+            else ""
+        )
     )
     items = [
         ("Source", f"{_code(ks.source)} ({'read' if ks.configured else 'absent'})"),
@@ -756,8 +759,8 @@ def _overview(tally: _Tally) -> str:
         f"{chart}\n"
         '<p class="legend"><span><i class="swatch s0"></i>per-order cap</span>'
         '<span><i class="swatch s1"></i>total cap</span>'
-        '<span><i class="swatch gap"></i>no binding cap (not set, unlimited or unknown),'
-        " marked under the axis</span></p>\n"
+        '<span><i class="swatch gap"></i>a band under the axis, in a cap\'s colour: no'
+        " binding cap of that kind then (not set, unlimited or unknown)</span></p>\n"
         f'<p class="note">x: the entries in archive order (seq), oldest left; y: the binding cap'
         f" each entry's snapshot reports. {sampling}{unit_note}</p>\n"
         "</section>\n"
