@@ -82,8 +82,13 @@ def _norm(path: Any) -> str | None:
         return "<unknown path>"
 
 
+#: the null device: where standard output goes once its reader has gone (`| head`); writing
+#: there changes nothing
+_NULL_DEVICE: Final = os.path.abspath(os.devnull)
+
+
 def _may_write(path: str | None) -> bool:
-    if path is None:
+    if path is None or path == _NULL_DEVICE:
         return True
     if _STATE.allow is not None and _STATE.allow(path):
         return True
