@@ -40,6 +40,8 @@ class CapKind(StrEnum):
     STOPLOSS = "stoploss"
     POSITION_ADJUSTMENTS = "position_adjustments"
     PRICE_DISTANCE = "price_distance"
+    # NautilusTrader's
+    ORDER_RATE = "order_rate"  # orders (submits or modifies) per second
 
 
 class Unit(StrEnum):
@@ -178,6 +180,7 @@ KINDS: Final[tuple[KindRow, ...]] = (
     KindRow(kind=CapKind.STOPLOSS, unit=Unit.RATIO, floor=True),
     KindRow(kind=CapKind.POSITION_ADJUSTMENTS, unit=Unit.COUNT, integer=True),
     KindRow(kind=CapKind.PRICE_DISTANCE, unit=Unit.RATIO),
+    KindRow(kind=CapKind.ORDER_RATE, unit=Unit.COUNT),
 )
 KIND: Final = {row.kind: row for row in KINDS}
 #: kinds whose binding value is the largest configured one

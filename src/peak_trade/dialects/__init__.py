@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 from peak_trade.dialects.freqtrade.dialect import FREQTRADE
 from peak_trade.dialects.interface import Dialect
+from peak_trade.dialects.nautilus.dialect import NAUTILUS
 from peak_trade.dialects.peak_trade.dialect import PEAK_TRADE
 from peak_trade.errors import ConfigError
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from peak_trade.core.loaded import LoadedConfig
     from peak_trade.live.assessment import Assessment
 
-DIALECTS: Final[tuple[Dialect, ...]] = (PEAK_TRADE, FREQTRADE)
+DIALECTS: Final[tuple[Dialect, ...]] = (NAUTILUS, PEAK_TRADE, FREQTRADE)
 #: the dialect a command audits when it names no config file and no dialect
 DEFAULT: Final[Dialect] = PEAK_TRADE
 
