@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 
+from peak_trade.dialects import DIALECT_NAMES
 from tests.conftest import CliResult, toml_config, write
 from tests.secret_strategies import assert_no_leak, secrets_text
+
+CHOICES = "|".join(DIALECT_NAMES)  # the --dialect hint names every dialect
 
 Cli = Callable[..., CliResult]
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "freqtrade"
@@ -54,7 +57,7 @@ def test_dialect_is_detected_from_content(cli: Cli, bots: Path) -> None:
     assert result.code == 2
     assert result.err == (
         "peak-trade: other.json: cannot tell which system this config belongs to;"
-        " use --dialect peak_trade|freqtrade\n"
+        f" use --dialect {CHOICES}\n"
     )
     forced = cli("status", "--config", "other.json", "--dialect", "freqtrade")
     assert forced.code == 2 and "dry_run: required by freqtrade" in forced.err

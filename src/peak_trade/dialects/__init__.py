@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from peak_trade.core.loaded import LoadedConfig
     from peak_trade.live.assessment import Assessment
 
-DIALECTS: Final[tuple[Dialect, ...]] = (NAUTILUS, PEAK_TRADE, FREQTRADE)
+DIALECTS: Final[tuple[Dialect, ...]] = (PEAK_TRADE, FREQTRADE, NAUTILUS)
 #: the dialect a command audits when it names no config file and no dialect
 DEFAULT: Final[Dialect] = PEAK_TRADE
 

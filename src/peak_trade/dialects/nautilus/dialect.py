@@ -4,9 +4,10 @@ caps (the risk engine's) and words. Loading and decoding: `config.py` (and `adap
 venue adapters); its assessment: `assessment.py`; its rules: `policy.py`. This module stays
 light (no parser imported).
 
-Detection: listed before Peak_Trade in `DIALECTS`, so that a TOML file that is a
-`LiveNodeConfig` is claimed here before Peak_Trade's rule (any TOML) takes it; a JSON file is
-claimed only with a key only a node config has and none of freqtrade's.
+Detection (`detect.py`): a TOML file that is a Rust `LiveNodeConfig` is claimed here, and
+Peak_Trade's claim (any other TOML) steps aside for it by this package's rule; a JSON file is
+claimed only with a key only a node config has and none of freqtrade's. Every file is claimed
+by at most one dialect, whatever the order of `DIALECTS`.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class NautilusDialect:
     file_patterns = ("*.json", "*.toml")
     nested_patterns = ("*node*.json", "*node*.toml", "config/*node*.json", "config/*node*.toml")
     several_files = False
-    default_locations = "none for NautilusTrader (name its node config with --config)"
+    default_locations = "no default for a NautilusTrader node (name it with --config)"
     allowed_headline = (
         "LIVE EXECUTION ALLOWED: a client can sign orders (they reach test venues only)"
     )
