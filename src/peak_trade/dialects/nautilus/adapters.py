@@ -14,6 +14,10 @@ from typing import Any, Final, Literal, NamedTuple
 #: the NautilusTrader releases whose adapter fields the rows describe (1.223 .. 1.231)
 FIRST_MINOR: Final = 223
 LAST_MINOR: Final = 231
+#: the first release whose `ImportableConfig.create` decodes a client config with
+#: `msgspec_decoding_hook` (commit fa207fe8ec): before it, a Rust enum (`BybitEnvironment`, a
+#: product type) or an identifier (`Venue`) in a JSON client config fails to decode at all
+HOOKED_CREATE: Final = 231
 #: the first release without the legacy `testnet`/`demo`/`is_testnet`/`is_demo` flags (commit
 #: 25529a2743, "Remove adapter legacy environment configs"; Kraken's MAINNET became LIVE)
 CURRENT_SPELLING: Final = 227
@@ -42,6 +46,17 @@ CredentialRule = Callable[[str, Mapping[str, Any]], Credentials]
 AccountRule = Callable[[Mapping[str, Any]], Account]
 
 
+class EnumField(NamedTuple):
+    """A field holding enum members the audit reads (the account type follows from it)."""
+
+    names: tuple[str, ...]
+    #: a Rust enum: msgspec's hook takes any case and a dotted prefix; else the exact value
+    pyo3: bool
+    many: bool = False  #: a list of members (a tuple in the config class)
+    #: an `IntFlag` (`AccountType`): msgspec takes only its integer codes, 1 for the first name
+    int_codes: bool = False
+
+
 class Adapter(NamedTuple):
     key: str
     title: str
@@ -62,6 +77,11 @@ class Adapter(NamedTuple):
     account: AccountRule
     order_urls: tuple[str, ...]  #: URL overrides that move where orders go
     required: tuple[str, ...] = ()
+    enums: Mapping[str, EnumField] = {}
+    #: fields of a Rust enum or identifier type: before 1.231 no JSON value decodes into them
+    hooked: tuple[str, ...] = ()
+    #: `environment` may be null (every adapter's is optional but Architect AX's)
+    environment_nullable: bool = True
     #: the environment and a legacy flag both set make the factory raise (Binance)
     legacy_conflicts: bool = False
 
@@ -203,7 +223,13 @@ ADAPTERS: Final[tuple[Adapter, ...]] = (
         credentials=_binance_credentials,
         signing=("api_key", "api_secret"),
         account=_binance_account,
+        hooked=("venue", "transport_backend"),
         order_urls=("base_url_http", "base_url_ws", "base_url_ws_stream"),
+        enums={
+            "account_type": EnumField(
+                ("SPOT", "MARGIN", "ISOLATED_MARGIN", "USDT_FUTURES", "COIN_FUTURES"), pyo3=False
+            )
+        },
     ),
     Adapter(
         key="bybit",
@@ -265,7 +291,13 @@ ADAPTERS: Final[tuple[Adapter, ...]] = (
         ),
         signing=("api_key", "api_secret"),
         account=_bybit_account,
+        hooked=("product_types", "transport_backend", "position_mode", "margin_mode"),
         order_urls=("base_url_http", "base_url_ws_private", "base_url_ws_trade"),
+        enums={
+            "product_types": EnumField(
+                ("SPOT", "LINEAR", "INVERSE", "OPTION"), pyo3=True, many=True
+            )
+        },
     ),
     Adapter(
         key="okx",
@@ -312,7 +344,21 @@ ADAPTERS: Final[tuple[Adapter, ...]] = (
         ),
         signing=("api_key", "api_secret", "api_passphrase"),
         account=_okx_account,
+        hooked=(
+            "instrument_types",
+            "contract_types",
+            "region",
+            "transport_backend",
+            "margin_mode",
+        ),  # fmt: skip
         order_urls=("base_url_http", "base_url_ws"),
+        enums={
+            "instrument_types": EnumField(
+                ("SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION", "ANY", "EVENTS"),
+                pyo3=True,
+                many=True,
+            )
+        },
     ),
     Adapter(
         key="kraken",
@@ -356,6 +402,13 @@ ADAPTERS: Final[tuple[Adapter, ...]] = (
         credentials=_kraken_credentials,
         signing=("api_key", "api_secret"),
         account=_kraken_account,
+        hooked=("product_types", "transport_backend"),
+        enums={
+            "product_types": EnumField(("SPOT", "FUTURES"), pyo3=True, many=True),
+            "spot_account_type": EnumField(
+                ("CASH", "MARGIN", "BETTING", "WALLET"), pyo3=False, int_codes=True
+            ),
+        },
         order_urls=(
             "base_url_http_spot",
             "base_url_http_futures",
@@ -398,6 +451,7 @@ ADAPTERS: Final[tuple[Adapter, ...]] = (
         pyo3_enum=True,
         legacy=(("testnet", "TESTNET"),),
         credentials=_key_secret("BITMEX"),
+        hooked=("transport_backend",),
         signing=("api_key", "api_secret"),
         account=_margin,
         order_urls=("base_url_http", "base_url_ws"),
@@ -429,6 +483,7 @@ ADAPTERS: Final[tuple[Adapter, ...]] = (
         pyo3_enum=True,
         legacy=(("is_testnet", "TESTNET"),),
         credentials=_key_secret("DERIBIT"),
+        hooked=("product_types", "transport_backend"),
         signing=("api_key", "api_secret"),
         account=_margin,
         order_urls=("base_url_http", "base_url_ws"),
@@ -511,6 +566,7 @@ ADAPTERS: Final[tuple[Adapter, ...]] = (
         signing=("private_key",),
         account=_margin,
         order_urls=("base_url_ws",),
+        hooked=("transport_backend",),
     ),
     Adapter(
         key="architect_ax",
@@ -538,9 +594,11 @@ ADAPTERS: Final[tuple[Adapter, ...]] = (
         },
         environments=(EnvValue("SANDBOX", "test"), EnvValue("PRODUCTION", "real")),
         default_environment="SANDBOX",  # the one adapter whose default is not production
+        environment_nullable=False,
         pyo3_enum=True,
         legacy=(),
         credentials=_same(("api_key", "AX_API_KEY"), ("api_secret", "AX_API_SECRET")),
+        hooked=("transport_backend",),
         signing=("api_key", "api_secret"),
         account=_margin,
         order_urls=("base_url_http", "base_url_ws", "base_url_orders"),
@@ -587,6 +645,7 @@ ADAPTERS: Final[tuple[Adapter, ...]] = (
         ),
         signing=("private_key",),
         account=lambda config: "cash",
+        hooked=("venue",),
         order_urls=("base_url_http", "base_url_ws"),
     ),
     Adapter(

@@ -34,6 +34,7 @@ from peak_trade.dialects.nautilus.adapters import (
     ADAPTERS,
     BASE_FIELDS,
     FIRST_MINOR,
+    HOOKED_CREATE,
     IB_CONFIG,
     IB_DOCKER_FIELDS,
     IB_FIELDS,
@@ -45,6 +46,7 @@ from peak_trade.dialects.nautilus.adapters import (
     SANDBOX_FIELDS,
     SANDBOX_MODULE,
     Adapter,
+    EnumField,
     Span,
 )
 from peak_trade.errors import ConfigError
@@ -98,6 +100,7 @@ _IDENTITY_NAMES: Final = frozenset(
     }
 )  # fmt: skip
 DEFAULT_SOURCE: Final = "NautilusTrader default"
+_HOOKED: Final = Span(since=HOOKED_CREATE)
 
 
 def is_nautilus_secret(path: tuple[str, ...]) -> bool:
@@ -277,8 +280,8 @@ def decode_json(
     if not isinstance(qsize, int) or isinstance(qsize, bool) or qsize <= 0:
         raise _type_error("risk_engine.qsize", "a positive integer", qsize)
     caps = [
-        *_rate_caps(risk, bypass),
-        *_python_notional_caps(risk, bypass, clients),
+        *_rate_caps(risk, bypass, name_and_stem(path)[0]),
+        *_python_notional_caps(risk, bypass, clients, name_and_stem(path)[0]),
     ]
     facts = NautilusFacts(
         runtime="python",
@@ -461,7 +464,7 @@ def _sandbox_client(
     if not isinstance(venue, str):
         raise _type_error(f"{where}.venue", "a string", venue)
     account = config.get("account_type", "MARGIN")
-    if account not in ("MARGIN", "CASH", "BETTING"):
+    if not isinstance(account, str) or account.upper() not in ("MARGIN", "CASH", "BETTING"):
         raise ConfigError(f"{where}.account_type: expected MARGIN, CASH or BETTING")
     return (
         ClientFacts(
@@ -613,6 +616,8 @@ def _environment(
         if flag in config:
             _bool(config, flag, where)
     value = config.get("environment")
+    if value is None and "environment" in config and not adapter.environment_nullable:
+        raise _type_error(f"{where}.environment", f"one of {adapter.title}'s environments", None)
     if value is not None:
         if not isinstance(value, str):
             raise _type_error(f"{where}.environment", "a string or null", value)
@@ -622,6 +627,8 @@ def _environment(
             names = ", ".join(e.name for e in adapter.environments)
             raise ConfigError(f"{where}.environment: {value!r} is not one of {names}")
         versions.add(f"{where}.environment = {found.name}", found.span, where)
+        if adapter.pyo3_enum:  # a Rust enum: only a hooked `create` decodes it from JSON
+            versions.add(f"{where}.environment", _HOOKED, where)
         if adapter.legacy_conflicts and any(config.get(f) is True for f, _ in adapter.legacy):
             raise ConfigError(
                 f"{where}.environment: set together with a legacy flag: {adapter.title}'s"
@@ -632,6 +639,42 @@ def _environment(
         if config.get(flag) is True:
             return selected, f"{where}.{flag} = true (the flag before 1.227)"
     return adapter.default_environment, f"{where}.environment not set: the adapter's default"
+
+
+def _member(value: Any, spec: EnumField, where: str) -> str:
+    """The member a value decodes to, as msgspec's hook decodes it (`msgspec_decoding_hook`:
+    a Rust enum by `value.split(".")[-1].upper()`, a Python enum by its exact value, an
+    `IntFlag` by its integer code)."""
+    if spec.int_codes:
+        codes = range(1, len(spec.names) + 1)
+        if isinstance(value, bool) or value not in codes:
+            raise ConfigError(
+                f"{where}: expected the integer code of "
+                + ", ".join(f"{n} ({c})" for c, n in zip(codes, spec.names, strict=True))
+            )
+        return spec.names[int(value) - 1]
+    if not isinstance(value, str):
+        raise _type_error(where, "a string", value)
+    member = value.rsplit(".", 1)[-1].upper() if spec.pyo3 else value
+    if member not in spec.names:
+        raise ConfigError(f"{where}: {value!r} is not one of {', '.join(spec.names)}")
+    return member
+
+
+def _with_members(adapter: Adapter, config: Mapping[str, Any], where: str) -> Mapping[str, Any]:
+    """The config with each enum field the audit reads checked and spelled by member name."""
+    spelled = dict(config)
+    for key, spec in adapter.enums.items():
+        value = config.get(key)
+        if value is None:
+            continue
+        if spec.many:
+            if not isinstance(value, list):
+                raise _type_error(f"{where}.{key}", "an array", value)
+            spelled[key] = [_member(v, spec, f"{where}.{key}[{i}]") for i, v in enumerate(value)]
+        else:
+            spelled[key] = _member(value, spec, f"{where}.{key}")
+    return spelled
 
 
 def _adapter_client(
@@ -650,6 +693,13 @@ def _adapter_client(
     for key in adapter.required:
         if key not in config:
             raise ConfigError(f"{where}.{key}: required ({adapter.config_class})")
+    config = _with_members(adapter, config, where)
+    for key in adapter.hooked:
+        if config.get(key) is not None:  # a Rust enum or an identifier: decoded by the hook
+            versions.add(f"{where}.{key}", _HOOKED, where)
+    provider = config.get("instrument_provider")
+    if isinstance(provider, Mapping) and provider.get("load_ids"):  # `InstrumentId`s
+        versions.add(f"{where}.instrument_provider.load_ids", _HOOKED, where)
     environment, decided_by = _environment(adapter, config, where, versions)
     account = adapter.account(config)
     creds = (
@@ -746,7 +796,7 @@ def _rate(value: Any, where: str) -> tuple[int, int]:
     return limit, interval
 
 
-def _rate_caps(risk: Mapping[str, Any], bypass: bool) -> list[ConfiguredCap]:
+def _rate_caps(risk: Mapping[str, Any], bypass: bool, source: str) -> list[ConfiguredCap]:
     caps = []
     for key, what in (("max_order_submit_rate", "submits"), ("max_order_modify_rate", "modifies")):
         written = risk.get(key, DEFAULT_RATE)
@@ -758,7 +808,7 @@ def _rate_caps(risk: Mapping[str, Any], bypass: bool) -> list[ConfiguredCap]:
                 unit=Unit.COUNT,
                 key=f"risk_engine.{key}",
                 value=limit / interval,
-                source=None if key in risk else DEFAULT_SOURCE,
+                source=source if key in risk else DEFAULT_SOURCE,
                 enforced=not bypass,
                 enforcement=(
                     "risk_engine.bypass = true: the engine throttles nothing"
@@ -782,7 +832,7 @@ def _instrument_venue(instrument: str, where: str) -> str:
 
 
 def _python_notional_caps(
-    risk: Mapping[str, Any], bypass: bool, clients: list[ClientFacts]
+    risk: Mapping[str, Any], bypass: bool, clients: list[ClientFacts], source: str
 ) -> list[ConfiguredCap]:
     """`risk/engine.pyx` `_check_orders_risk_for_account`: no check without an account cached
     for the instrument's venue, none on a margin account, none for a zero cap (`if
@@ -829,7 +879,7 @@ def _python_notional_caps(
                 unit=Unit.MONEY,
                 key=where,
                 value=value,
-                source=None,
+                source=source,
                 enforced=enforced,
                 enforcement=why,
             )
@@ -864,7 +914,8 @@ def decode_toml(
             "risk_engine.qsize: not supported by the Rust live runtime yet"
             " (validate_runtime_support)"
         )
-    caps = _rate_caps(risk, bypass)
+    source = name_and_stem(path)[0]
+    caps = _rate_caps(risk, bypass, source)
     table = _table(risk.get("max_notional_per_order", {}), "risk_engine.max_notional_per_order")
     for instrument, value in table.items():
         where = notional_key(instrument)
@@ -881,6 +932,7 @@ def decode_toml(
                 unit=Unit.MONEY,
                 key=where,
                 value=number,
+                source=source,
                 enforced=not bypass,
                 enforcement=(
                     "risk_engine.bypass = true: the engine checks nothing"
