@@ -45,6 +45,11 @@ if MINOR >= 226:
     TRIED += ("architect_ax",)
 
 
+def _rarely(draw: st.DrawFn, n: int) -> bool:
+    """True about once in `n` draws (hypothesis favours the ends of an integer range)."""
+    return draw(st.sampled_from(range(n))) == n - 1
+
+
 def _spellings(key: str) -> list[str]:
     """Environment values a config may hold: every member of any release, in the spellings
     msgspec's hook takes for a Rust enum, and a few no release knows."""
@@ -52,17 +57,22 @@ def _spellings(key: str) -> list[str]:
     names = [e.name for e in row.environments]
     if row.pyo3_enum:
         names += [n.lower() for n in names] + [n.capitalize() for n in names]
-    return [*names, "MAINNET", "LIVE", "PAPER", "live "]
+    return names
 
 
 def _client(draw: st.DrawFn, key: str) -> dict[str, Any]:
     row = ROWS[key]
     config: dict[str, Any] = {}
     if draw(st.booleans()):
-        config["environment"] = draw(st.sampled_from([None, *_spellings(key)]))
+        wrong = st.sampled_from(["MAINNET", "LIVE", "PAPER", "live "])  # some no release knows
+        config["environment"] = draw(
+            st.one_of(st.sampled_from([None, *_spellings(key)]), wrong)
+            if _rarely(draw, 5)
+            else st.sampled_from([None, *_spellings(key)])
+        )
     for flag, _ in row.legacy:
-        if draw(st.integers(0, 3)) == 0:
-            config[flag] = draw(st.sampled_from([True, False, "true"]))
+        if _rarely(draw, 4):
+            config[flag] = draw(st.sampled_from([True, True, False, "true"]))
     if key == "binance" and draw(st.booleans()):
         config["account_type"] = draw(
             st.sampled_from(["SPOT", "MARGIN", "USDT_FUTURES", "COIN_FUTURES", "FUTURES"])
@@ -80,12 +90,12 @@ def _client(draw: st.DrawFn, key: str) -> dict[str, Any]:
         )
         config["use_spot_margin"] = draw(st.booleans())
     for field in row.signing:
-        if draw(st.integers(0, 3)) == 0:
+        if _rarely(draw, 4):
             config[field] = draw(st.sampled_from(["", "pasted-value-1"]))
-    if draw(st.integers(0, 9)) == 0:  # a field of another release, or of none
+    if _rarely(draw, 10):  # a field of another release, or of none
         odd = draw(st.sampled_from(["testnet", "is_demo", "typo_field", "transport_backend"]))
         config[odd] = None if odd == "transport_backend" else False
-    if row.order_urls and draw(st.integers(0, 5)) == 0:
+    if row.order_urls and _rarely(draw, 6):
         config[row.order_urls[0]] = "https://api.example.invalid"
     return {
         "path": f"{row.module}.config:{row.config_class}",
@@ -98,7 +108,7 @@ def _sandbox(draw: st.DrawFn) -> dict[str, Any]:
     config: dict[str, Any] = {"venue": "SIM", "starting_balances": ["1000 USDT"]}
     if draw(st.booleans()):
         config["account_type"] = draw(st.sampled_from(["CASH", "MARGIN"]))
-    if draw(st.integers(0, 5)) == 0:
+    if _rarely(draw, 6):
         del config["starting_balances"]
     return {
         "path": "nautilus_trader.adapters.sandbox.config:SandboxExecutionClientConfig",
@@ -109,11 +119,46 @@ def _sandbox(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
+def _importable(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
+
+
+#: Interactive Brokers' config imports `ibapi` (the `ib` extra)
+IB = _importable("ibapi")
+
+
+def _ib(draw: st.DrawFn) -> dict[str, Any]:
+    config: dict[str, Any] = {}
+    if draw(st.booleans()):
+        config["ibg_port"] = draw(st.sampled_from([None, 4001, 4002, 7496, 7497, "4002"]))
+    if draw(st.booleans()):
+        config["account_id"] = draw(st.sampled_from(["DU1234567", "U7654321", None]))
+    if draw(st.booleans()):
+        docker: dict[str, Any] = {}
+        if draw(st.booleans()):
+            docker["trading_mode"] = draw(st.sampled_from(["paper", "live", "LIVE"]))
+        if draw(st.booleans()):
+            docker["read_only_api"] = draw(st.booleans())
+        config["dockerized_gateway"] = docker
+    return {
+        "path": "nautilus_trader.adapters.interactive_brokers.config:"
+        "InteractiveBrokersExecClientConfig",
+        "config": config,
+    }
+
+
 instruments = st.sampled_from(
     ["BTCUSDT.BINANCE", "ETHUSDT-LINEAR.BYBIT", "BTC-USDT.OKX", "PF_XBTUSD.KRAKEN", "SIM-1.SIM",
      "BTCUSDT"]
 )  # fmt: skip
-notionals = st.one_of(st.integers(-5, 10**6), st.just(0), st.just(2.5), st.just("500"))
+notionals = st.one_of(
+    st.integers(-5, 10**6), st.just(0), st.sampled_from([2.5, "500", True]).filter(lambda _: True)
+)
 rates = st.sampled_from(["100/00:00:01", "20/00:00:01", "5/00:01:00", "0/00:00:01"])
 
 
@@ -121,26 +166,33 @@ rates = st.sampled_from(["100/00:00:01", "20/00:00:01", "5/00:01:00", "0/00:00:0
 def nodes(draw: st.DrawFn) -> dict[str, Any]:
     node: dict[str, Any] = {"trader_id": draw(st.sampled_from(["TRADER-001", "A-B-C", "X--1"]))}
     if draw(st.booleans()):
-        node["environment"] = draw(st.sampled_from(["live", "sandbox", "LIVE", "backtest"]))
+        node["environment"] = draw(
+            st.sampled_from(["live", "sandbox", "live", "LIVE", "backtest", "sandbox"])
+        )
     risk: dict[str, Any] = {}
     if draw(st.booleans()):
-        risk["bypass"] = draw(st.sampled_from([True, False, "false", 0]))
+        risk["bypass"] = draw(st.sampled_from([True, False, False, True, "false", 0]))
     if draw(st.booleans()):
         risk["max_order_submit_rate"] = draw(rates)
     if draw(st.booleans()):
         risk["max_order_modify_rate"] = draw(rates)
     if draw(st.booleans()):
         risk["max_notional_per_order"] = draw(st.dictionaries(instruments, notionals, max_size=3))
-    if draw(st.integers(0, 9)) == 0:
+    if _rarely(draw, 10):
         risk["max_order_rate"] = "10/00:00:01"  # a typo
     if risk or draw(st.booleans()):
         node["risk_engine"] = risk
     clients: dict[str, Any] = {}
     for name in draw(st.lists(st.sampled_from(["A", "B-1", "C"]), unique=True, max_size=3)):
-        kind = draw(st.sampled_from([*TRIED, "sandbox"]))
-        clients[name] = _sandbox(draw) if kind == "sandbox" else _client(draw, kind)
+        kind = draw(st.sampled_from([*TRIED, "sandbox", *(["ib"] if IB else [])]))
+        if kind == "sandbox":
+            clients[name] = _sandbox(draw)
+        elif kind == "ib":
+            clients[name] = _ib(draw)
+        else:
+            clients[name] = _client(draw, kind)
     node["exec_clients"] = clients
-    if draw(st.integers(0, 19)) == 0:
+    if _rarely(draw, 20):
         node["dry_run"] = False  # no node config holds this
     return node
 
@@ -196,6 +248,19 @@ def _account(key: str, obj: Any) -> str:
     return "margin"
 
 
+def _ib_reach(obj: Any) -> str:
+    """Where an IB client's orders go, by what its decoded config states; a dockerized gateway
+    with a port or another host is refused by the factory (`get_cached_ib_client`)."""
+    docker = obj.dockerized_gateway
+    if docker is None:
+        return "unknown"  # the gateway's login decides
+    if obj.ibg_port is not None or obj.ibg_host != "127.0.0.1":
+        raise ValueError("the factory refuses a port with a dockerized gateway")
+    if docker.read_only_api:
+        return "none"
+    return "real" if docker.trading_mode == "live" else "test"
+
+
 def _key_of(path: str) -> str:
     module = path.split(":")[0]
     return module.split(".")[2]
@@ -221,6 +286,9 @@ def _nautilus_view(raw: str) -> dict[str, Any] | str:
             key = _key_of(client.path)
             if key == "sandbox":
                 clients[name] = {"environment": None, "account": obj.account_type.lower()}
+                continue
+            if key == "interactive_brokers":
+                clients[name] = {"reach": _ib_reach(obj)}
                 continue
             clients[name] = {
                 "environment": _resolved_environment(key, obj),
@@ -257,6 +325,9 @@ def our_view(raw: str) -> dict[str, Any] | str:
     for client, venue in zip(facts.clients, loaded.venues, strict=True):
         if venue.orders_reach is OrdersReach.SIMULATED:
             clients[client.name] = {"environment": None, "account": client.account}
+            continue
+        if client.adapter == "Interactive Brokers":
+            clients[client.name] = {"reach": venue.orders_reach.value}
             continue
         inline = sorted(c.key.rsplit(".", 1)[1] for c in venue.credentials if c.kind == "inline")
         clients[client.name] = {
