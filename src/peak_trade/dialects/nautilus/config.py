@@ -153,14 +153,20 @@ def load(path: str, environ: Mapping[str, str], *, raw: bytes | None = None) -> 
             raise ConfigError(f"{path}: not valid JSON ({exc})") from None
         if not isinstance(parsed, dict):
             raise ConfigError(f"{path}: a TradingNodeConfig is a JSON object")
-        return decode_json(parsed, path=path, present_env=present)
+        try:
+            return decode_json(parsed, path=path, present_env=present)
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
     import tomllib
 
     try:
         toml = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise ConfigError(f"{path}: neither JSON nor valid TOML ({exc})") from None
-    return decode_toml(toml, path=path, present_env=present)
+    try:
+        return decode_toml(toml, path=path, present_env=present)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
 
 
 # --------------------------------------------------------------------------- decoding (pure)
