@@ -24,8 +24,12 @@ from peak_trade.live.safety import Blocker, EffectiveMode, Verdict
 CLIENTS_GATE: Final = "exec_clients"
 CREDENTIALS_GATE: Final = "credentials"
 ALLOWED_REASON: Final = (
-    "an execution client reaches a production venue and can sign orders there: the node"
-    " places real orders (NautilusTrader has no dry-run switch)"
+    "an execution client reaches a production venue (or one the file cannot prove is not) and"
+    " can sign orders there: the node places real orders (NautilusTrader has no dry-run switch)"
+)
+RUST_ALLOWED_REASON: Final = (
+    "the Rust node builds its execution clients in code: nothing in this file keeps orders"
+    " from a production venue (fail closed)"
 )
 SAFETY_GUARANTEE: Final = (
     "not applicable: a NautilusTrader node has its own venue clients; see real_orders_possible"
@@ -94,7 +98,7 @@ def evaluate_gates(loaded: LoadedConfig, facts: NautilusFacts) -> tuple[Verdict,
         allowed=not blockers,
         effective_mode=mode,
         blockers=tuple(blockers),
-        allowed_reason=ALLOWED_REASON,
+        allowed_reason=RUST_ALLOWED_REASON if facts.runtime == "rust" else ALLOWED_REASON,
     )
     return verdict, tuple(remedies)
 

@@ -161,7 +161,7 @@ def load(path: str, environ: Mapping[str, str], *, raw: bytes | None = None) -> 
 
     try:
         toml = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError, TOMLDecodeError too
         raise ConfigError(f"{path}: neither JSON nor valid TOML ({exc})") from None
     try:
         return decode_toml(toml, path=path, present_env=present)
@@ -925,8 +925,10 @@ def decode_toml(
     table = _table(risk.get("max_notional_per_order", {}), "risk_engine.max_notional_per_order")
     for instrument, value in table.items():
         where = notional_key(instrument)
-        if not isinstance(value, str) or _DECIMAL.fullmatch(value) is None:
+        if not isinstance(value, str):
             raise _type_error(where, "a decimal string (HashMap<String, String>)", value)
+        if _DECIMAL.fullmatch(value) is None:
+            raise ConfigError(f"{where}: not a decimal (digits with an optional point)")
         _instrument_venue(instrument, where)
         try:
             number = float(Decimal(value))

@@ -35,7 +35,7 @@ def _toml(raw: bytes) -> dict[str, Any] | None:
 
     try:
         return tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # a decode error, or an integer beyond int limits
         return None
 
 
