@@ -433,3 +433,15 @@ def test_no_credential_reaches_a_snapshot(key: str, secret: str, pk: str, user: 
     snap = snapshot(copy.deepcopy(data))
     for fmt in ("json", "markdown"):
         assert_no_leak(render(snap, fmt), [key, secret, pk, user], fmt)
+
+
+def test_interactive_brokers_needs_an_account_and_identifiers_are_no_credentials() -> None:
+    bare = node(IB={"path": IB_PATH, "config": {"ibg_port": 4001}})
+    assert [b.code.value for b in assess(decode(bare)).verdict.blockers] == ["credentials_missing"]
+    assert assess(decode(bare, frozenset({"TWS_ACCOUNT"}))).verdict.allowed
+    named_account = node(IB={"path": IB_PATH, "config": {"account_id": "U123"}})
+    assert only_venue(named_account).credentials == ()  # an account id is no secret
+    assert "inline_credential" not in violations(named_account)
+    betfair = node(A=client("betfair", account_currency="GBP", certs_dir="/etc/betfair"))
+    assert "inline_credential" not in violations(betfair)
+    assert decode(betfair).redacted["exec_clients"]["A"]["config"]["certs_dir"] != "/etc/betfair"

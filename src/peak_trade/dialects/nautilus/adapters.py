@@ -39,8 +39,9 @@ class EnvValue(NamedTuple):
     span: Span = Span()
 
 
-#: (config field, environment variable) of each credential the client reads: the field wins,
-#: else the variable (`get_env_key`, or the Rust client's own fallback)
+#: (config field, environment variable) of each secret the client signs with: the field wins,
+#: else the variable (`get_env_key`, or the Rust client's own fallback). Identifiers it also
+#: reads (a wallet or funder address, an account id) are redacted, not credentials.
 Credentials = tuple[tuple[str, str], ...]
 CredentialRule = Callable[[str, Mapping[str, Any]], Credentials]
 AccountRule = Callable[[Mapping[str, Any]], Account]
@@ -513,14 +514,8 @@ ADAPTERS: Final[tuple[Adapter, ...]] = (
         legacy=(("is_testnet", "TESTNET"),),
         credentials=_per_environment(
             {
-                "MAINNET": (
-                    ("private_key", "DYDX_PRIVATE_KEY"),
-                    ("wallet_address", "DYDX_WALLET_ADDRESS"),
-                ),
-                "TESTNET": (
-                    ("private_key", "DYDX_TESTNET_PRIVATE_KEY"),
-                    ("wallet_address", "DYDX_TESTNET_WALLET_ADDRESS"),
-                ),
+                "MAINNET": (("private_key", "DYDX_PRIVATE_KEY"),),
+                "TESTNET": (("private_key", "DYDX_TESTNET_PRIVATE_KEY"),),
             }
         ),
         signing=("private_key",),
@@ -641,7 +636,6 @@ ADAPTERS: Final[tuple[Adapter, ...]] = (
             ("api_key", "POLYMARKET_API_KEY"),
             ("api_secret", "POLYMARKET_API_SECRET"),
             ("passphrase", "POLYMARKET_PASSPHRASE"),
-            ("funder", "POLYMARKET_FUNDER"),
         ),
         signing=("private_key",),
         account=lambda config: "cash",
@@ -681,7 +675,6 @@ ADAPTERS: Final[tuple[Adapter, ...]] = (
             ("username", "BETFAIR_USERNAME"),
             ("password", "BETFAIR_PASSWORD"),
             ("app_key", "BETFAIR_APP_KEY"),
-            ("certs_dir", "BETFAIR_CERTS_DIR"),
         ),
         signing=("username", "password", "app_key"),
         account=lambda config: "betting",

@@ -511,7 +511,12 @@ def _ib_client(
         raise _type_error(f"{where}.ibg_port", "an integer or null", port)
     account = _optional_str(config, "account_id", where)
     host = config.get("ibg_host", "127.0.0.1")
-    credentials = [_credential(config, "account_id", "TWS_ACCOUNT", where, present_env)]
+    credentials: list[Credential] = []
+    if account:
+        account_from = "account_id in the file"
+    else:
+        present = "set" if "TWS_ACCOUNT" in present_env else "not set: the factory refuses"
+        account_from = f"TWS_ACCOUNT ({present})"
     docker = config.get("dockerized_gateway")
     endpoints: tuple[str, ...] = ()
     if isinstance(host, str) and host:
@@ -559,7 +564,9 @@ def _ib_client(
                     " logs into the paper account"
                 ),
             )
-        signs = all(c.present for c in credentials)
+        signs: bool | None = all(c.present for c in credentials) and (
+            bool(account) or "TWS_ACCOUNT" in present_env
+        )
     else:
         hints = []
         if port in IB_PAPER_PORTS:
@@ -577,7 +584,7 @@ def _ib_client(
             + (f"; heuristics only: {'; '.join(hints)}" if hints else "")
             + " (counted as real: fail closed)"
         )
-        signs = None  # the gateway holds the login
+        signs = None if account or "TWS_ACCOUNT" in present_env else False  # the gateway's login
     return (
         ClientFacts(
             name=name,
@@ -596,7 +603,7 @@ def _ib_client(
             endpoints=endpoints,
             credentials=tuple(credentials),
             orders_reach=reach,
-            orders_reach_reason=why + factory_note,
+            orders_reach_reason=f"{why}; the account: {account_from}.{factory_note}",
         ),
     )
 
