@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from peak_trade.core.kinds import CapKind, Unit
 from peak_trade.core.venues import OrdersReach
@@ -445,3 +446,43 @@ def test_interactive_brokers_needs_an_account_and_identifiers_are_no_credentials
     betfair = node(A=client("betfair", account_currency="GBP", certs_dir="/etc/betfair"))
     assert "inline_credential" not in violations(betfair)
     assert decode(betfair).redacted["exec_clients"]["A"]["config"]["certs_dir"] != "/etc/betfair"
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+_node_keys = st.sampled_from(sorted(nt.NODE_FIELDS))
+_client_keys = st.sampled_from(
+    ["path", "config", "factory", "routing", "environment", "testnet", "account_type", "api_key"]
+)
+
+
+@st.composite
+def _hostile_nodes(draw: st.DrawFn) -> dict[str, Any]:
+    data: dict[str, Any] = draw(st.dictionaries(_node_keys, _json_values, max_size=4))
+    if draw(st.booleans()):
+        row = draw(st.sampled_from(ADAPTERS))
+        config = draw(
+            st.dictionaries(st.sampled_from([*row.fields, *row.bounded]), _json_values, max_size=4)
+        )
+        data["exec_clients"] = {"A": {**client(row.key), "config": config}}
+    if draw(st.booleans()):
+        data["risk_engine"] = draw(
+            st.dictionaries(st.sampled_from(sorted(nt.RISK_FIELDS)), _json_values, max_size=3)
+        )
+    return data
+
+
+@settings(max_examples=300)
+@given(data=_hostile_nodes())
+def test_any_json_is_decoded_or_refused_with_a_config_error(data: dict[str, Any]) -> None:
+    """Fail closed: whatever a file holds, decoding either succeeds or names the problem."""
+    try:
+        loaded = decode(data)
+    except ConfigError:
+        return
+    assess(loaded)  # and what decodes, assesses

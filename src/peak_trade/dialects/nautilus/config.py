@@ -187,7 +187,7 @@ class _Versions:
         if since > until:
             pairs = ", ".join(f"{k} ({_span_text(s)})" for k, s in self.evidence)
             raise ConfigError(
-                f"{where}: {key}: no NautilusTrader release accepts this config: {pairs}"
+                f"{key}: no NautilusTrader release accepts this config: {pairs}"
                 " (a config for one release does not decode under another)"
             )
         self.since, self.until = since, until
@@ -638,7 +638,7 @@ def _environment(
         found = next((e for e in adapter.environments if e.name == member), None)
         if found is None:
             names = ", ".join(e.name for e in adapter.environments)
-            raise ConfigError(f"{where}.environment: {value!r} is not one of {names}")
+            raise ConfigError(f"{where}.environment: not one of {names}")
         versions.add(f"{where}.environment = {found.name}", found.span, where)
         if adapter.pyo3_enum:  # a Rust enum: only a hooked `create` decodes it from JSON
             versions.add(f"{where}.environment", _HOOKED, where)
@@ -670,7 +670,7 @@ def _member(value: Any, spec: EnumField, where: str) -> str:
         raise _type_error(where, "a string", value)
     member = value.rsplit(".", 1)[-1].upper() if spec.pyo3 else value
     if member not in spec.names:
-        raise ConfigError(f"{where}: {value!r} is not one of {', '.join(spec.names)}")
+        raise ConfigError(f"{where}: not one of {', '.join(spec.names)}")
     return member
 
 
@@ -840,7 +840,7 @@ def notional_key(instrument: str) -> str:
 def _instrument_venue(instrument: str, where: str) -> str:
     symbol, dot, venue = instrument.rpartition(".")
     if not dot or not symbol or not venue:
-        raise ConfigError(f"{where}: {instrument!r} is not an instrument id SYMBOL.VENUE")
+        raise ConfigError(f"{where}: not an instrument id SYMBOL.VENUE")
     return venue
 
 
