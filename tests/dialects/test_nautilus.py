@@ -486,3 +486,13 @@ def test_any_json_is_decoded_or_refused_with_a_config_error(data: dict[str, Any]
     except ConfigError:
         return
     assess(loaded)  # and what decodes, assesses
+
+
+def test_the_node_environment_moves_no_client() -> None:
+    """`TradingNodeConfig.environment` picks clocks and engines (`NautilusKernel`), never a
+    client's endpoint: a sandbox node with a Binance client still reaches Binance."""
+    data = node(A=client("binance"))
+    data["environment"] = "sandbox"
+    venue = only_venue(data)
+    assert venue.orders_reach is OrdersReach.REAL
+    assert nt.facts_of(decode(data)).node_environment == "sandbox"
