@@ -64,3 +64,30 @@ def test_the_fleet_hook_matches_only_trading_configs(path: str, audited: bool) -
 def test_hooks_run_serially() -> None:
     text = (REPO / ".pre-commit-hooks.yaml").read_text()
     assert text.count("require_serial: true") == 2
+
+
+def test_the_github_workflow_uploads_the_sarif_that_check_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample's SARIF step, run as written (exit 1 still writes the file), and its upload."""
+    import contextlib
+    import io
+    import shlex
+
+    from peak_trade.cli import main
+    from tests.cli.test_profiles_and_sarif import valid_sarif
+
+    text = (REPO / "contrib" / "github" / "peak-trade-audit.yml").read_text()
+    assert "security-events: write" in text and "github/codeql-action/upload-sarif@" in text
+    (step,) = [line for line in text.splitlines() if "--format sarif" in line]
+    command, tolerated = step.split("- run: ", 1)[1].split(" > peak-trade.sarif ")
+    assert tolerated == "|| test $? -eq 1" and "sarif_file: peak-trade.sarif" in text
+    shutil.copytree(REPO / "config", tmp_path / "config")
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(shlex.split(command)[1:])
+    assert code == 1  # the example (mode live) has findings
+    results = valid_sarif(out.getvalue())["results"]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert uris <= {"config/config.toml", "config/risk/kill_switch.toml"}

@@ -185,8 +185,8 @@ def test_a_schema_1_snapshot_stays_readable_and_diffs_against_schema_2() -> None
 def test_a_schema_2_snapshot_stays_readable_and_diffs_against_schema_3() -> None:
     """The schema-2 golden was written by the released schema-2 code. Against schema 3 of the
     same config (mode live), diff shows what schema 3 learnt: Peak_Trade's live path checks no
-    cap (the effective caps go, drill E fails) and sends to Kraken's production API. The fields
-    schema 2 lacks are new, not judged: unknown, never safe."""
+    cap (the effective caps go, drill E fails). The fields schema 2 lacks are new, not judged:
+    unknown, never safe."""
     from peak_trade.live.diff import Risk, diff_snapshots
     from peak_trade.live.snapshot import live_audit_snapshot_from_json
     from peak_trade.live.snapshot_v2 import LiveAuditSnapshotV2
@@ -200,7 +200,6 @@ def test_a_schema_2_snapshot_stays_readable_and_diffs_against_schema_3() -> None
         ("risk", "effective.per_order"),
         ("risk", "effective.total"),
         ("risk", "effective.min_order"),
-        ("venues", "exchange.kraken_live"),
         ("drills", "results"),
     }
     unknown = {(c.section, c.key) for c in diff.changes if "new in schema 3" in c.why}

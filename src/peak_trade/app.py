@@ -15,8 +15,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from peak_trade.archive.ledger import LedgerEntry
     from peak_trade.archive.store import Signing
+    from peak_trade.core.loaded import LoadedConfig
     from peak_trade.live.assessment import Assessment
+    from peak_trade.live.evidence import ProfileResult
+    from peak_trade.live.findings import CheckReport
     from peak_trade.live.fleet import FleetReport
+    from peak_trade.live.policy import Expectation, PolicyViolation
     from peak_trade.live.snapshot import LiveAuditSnapshot
 
 #: what taking a snapshot imports beyond the assessment (see `import_before_guard`)
@@ -75,6 +79,40 @@ def snapshot_now(assessment: Assessment) -> LiveAuditSnapshot:
     return snapshot_of(assessment, timestamp_utc=utc_now(), versions=collect_versions(config_dir))
 
 
+def controls_of(profile: str, loaded: LoadedConfig) -> ProfileResult:
+    """A control profile (`check --profile`) judged for one loaded config by its dialect's
+    evidence table."""
+    from peak_trade.dialects import named
+    from peak_trade.live.controls import profile as profile_named
+    from peak_trade.live.evidence import evaluate
+
+    table = named(loaded.dialect).control_evidence()
+    return evaluate(profile_named(profile), loaded, table)
+
+
+def check_report(
+    snapshot: LiveAuditSnapshot,
+    expect: Expectation,
+    violations: tuple[PolicyViolation, ...],
+    loaded: LoadedConfig,
+    controls: ProfileResult | None,
+) -> CheckReport:
+    """A check's findings placed in their files, with the line of each key: reads each file a
+    finding names (read-only, as the config was read; one that cannot be read gets no line)."""
+    from peak_trade.errors import ConfigError
+    from peak_trade.files import read_config_bytes
+    from peak_trade.live.findings import check_report, finding_files, with_lines
+
+    report = check_report(snapshot, expect, violations, loaded, controls)
+    texts = {}
+    for path in dict.fromkeys([*finding_files(report.findings), *filter(None, [loaded.path])]):
+        try:
+            texts[path] = read_config_bytes(path).decode("utf-8", "replace")
+        except ConfigError:
+            continue
+    return with_lines(report, texts)
+
+
 def configs_read(paths: Sequence[str]) -> list[str]:
     """The config files a run reads (to protect them from being named as outputs)."""
     from peak_trade.dialects import default_paths
@@ -123,3 +161,11 @@ def adopt_exports(
     make_archive_dir(archive_dir)
     with ReadOnlyGuard(outputs=originals, allow=archive_output_predicate(archive_dir)):
         return adopt_files(archive_dir, exports, signing=signing)
+
+
+def previous_config(archive_dir: str) -> tuple[int, str | None, str] | None:
+    """(seq, config path, dialect) of the archive's newest entry; None for a new archive or
+    whenever it cannot be read (it only feeds a note)."""
+    from peak_trade.archive.refs import last_config
+
+    return last_config(archive_dir)

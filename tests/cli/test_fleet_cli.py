@@ -44,7 +44,7 @@ def test_all_blocked_is_ok(cli: Cli, fleet: Path) -> None:
         "paper",
         "blocked",
         "no",
-        "7/7",
+        "6/7",  # drill E: Peak_Trade's total cap sees one order, never the open exposure
     ]
     assert lines[2].split()[:7] == [
         str(fleet / "b-dry.toml"),
@@ -53,10 +53,10 @@ def test_all_blocked_is_ok(cli: Cli, fleet: Path) -> None:
         "testnet_dry_run",
         "blocked",
         "no",
-        "7/7",
+        "6/7",  # drill E: Peak_Trade's total cap sees one order, never the open exposure
     ]
     assert lines[-1] == (
-        "2 config(s): 0 live-allowed, 0 armed, 2 blocked, 0 invalid; drills failing in 0;"
+        "2 config(s): 0 live-allowed, 0 armed, 2 blocked, 0 invalid; drills failing in 2;"
         " policy violated by 0"
     )
 
@@ -121,7 +121,7 @@ def test_failing_drills_are_a_finding(cli: Cli, fleet: Path) -> None:
     write(fleet / "c-nolimits.toml", toml_config(dry_run=True, limits_enabled=False))
     result = cli("audit", "fleet", str(fleet))
     assert result.code == 1
-    assert "drills failing in 1" in result.out
+    assert "drills failing in 3; policy violated by 1" in result.out
     assert f"{fleet / 'c-nolimits.toml'}: drill_failed: " in result.out
 
 

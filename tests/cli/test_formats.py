@@ -11,7 +11,7 @@ import importlib
 import json
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from peak_trade.formats import (
     render,
     stdout_formats,
 )
+from peak_trade.live.findings import CheckReport
 from tests.conftest import EXAMPLE_CONFIG, CliResult, toml_config, write
 from tests.test_phase74_live_audit_export import example_snapshot
 
@@ -133,11 +134,8 @@ def test_a_findings_format_is_one_module_and_one_entry(
 
     module = types.ModuleType("peak_trade.formats.csvcheck")
 
-    def render_check(snapshot: object, expect: object, violations: Sequence[object]) -> str:
-        return "code,keys\n" + "".join(
-            f"{v.code},{' '.join(v.keys)}\n"  # type: ignore[attr-defined]
-            for v in violations
-        )
+    def render_check(report: CheckReport) -> str:
+        return "code,keys\n" + "".join(f"{v.code},{' '.join(v.keys)}\n" for v in report.violations)
 
     module.render_check = render_check  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "peak_trade.formats.csvcheck", module)

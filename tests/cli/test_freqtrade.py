@@ -15,11 +15,11 @@ from peak_trade.dialects import DIALECT_NAMES
 from tests.conftest import CliResult, toml_config, write
 from tests.secret_strategies import assert_no_leak, secrets_text
 
-CHOICES = "|".join(DIALECT_NAMES)  # the --dialect hint names every dialect
-
 Cli = Callable[..., CliResult]
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "freqtrade"
 KEY_VARS = ("FREQTRADE__EXCHANGE__KEY", "FREQTRADE__EXCHANGE__SECRET")
+
+NAMES = "|".join(DIALECT_NAMES)  # the hint lists every dialect, in list order
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +57,7 @@ def test_dialect_is_detected_from_content(cli: Cli, bots: Path) -> None:
     assert result.code == 2
     assert result.err == (
         "peak-trade: other.json: cannot tell which system this config belongs to;"
-        f" use --dialect {CHOICES}\n"
+        f" use --dialect {NAMES}\n"
     )
     forced = cli("status", "--config", "other.json", "--dialect", "freqtrade")
     assert forced.code == 2 and "dry_run: required by freqtrade" in forced.err

@@ -28,7 +28,10 @@ def test_every_command_describes_itself(cli: Cli, argv: list[str], name: str) ->
     if name in READS_A_CONFIG:
         assert "PEAK_TRADE_CONFIRM_TOKEN" in text and "PEAK_TRADE_CONFIG_PATH" in text
     if "--format" in text:  # export picks a snapshot format (DESIGN §6), the rest a view
-        expected = "{markdown,json}" if name == "export" else "{text,json}"
+        from peak_trade.formats import findings_formats
+
+        offered = ",".join(f.name for f in findings_formats(name))
+        expected = "{markdown,json}" if name == "export" else "{" + offered + "}"
         assert f"--format {expected}" in text
 
 

@@ -151,12 +151,30 @@ def test_the_seeds_weekly_move_can_be_adopted(cli: Cli, workdir: Path) -> None:
         )
     tampered = cli("audit", "verify")
     assert tampered.code == 1
-    assert "peak-trade audit archive --adopt live_audit_20251207.json" in tampered.out
-    adopted = cli("audit", "archive", "--adopt", "audit/archive/live_audit_20251207.json")
+    remedy = "peak-trade audit archive --adopt audit/archive/live_audit_20251207.json"
+    assert f"{remedy})" in tampered.out
+    # the remedy runs as printed, from the working directory
+    adopted = cli(*shlex.split(remedy)[1:])
     assert adopted.code == 0 and adopted.out.startswith("adopted seq 2: live_audit_000002_")
     assert cli("audit", "verify").code == 0
     ledger = (workdir / "audit" / "archive" / "ledger.jsonl").read_text().splitlines()
     assert '"adopted":true' in ledger[1] and '"adopted"' not in ledger[0]
+    # on a signed chain in another directory, the remedy names both
+    assert cli("audit", "keygen", "--out", "k.pem").code == 0
+    other = workdir / "elsewhere"
+    assert cli("audit", "archive", "--archive-dir", str(other), "--sign-key", "k.pem").code == 0
+    assert cli("audit", "export", "--output-json", str(other / "moved.json")).code == 0
+    printed = cli("audit", "verify", "--archive-dir", str(other)).out
+    signed_remedy = (
+        f"peak-trade audit archive --archive-dir {other} --adopt {other / 'moved.json'}"
+        " --sign-key KEYFILE"
+    )
+    assert f"{signed_remedy})" in printed
+    argv = shlex.split(signed_remedy.replace("KEYFILE", "k.pem"))[1:]
+    assert cli(*argv).code == 0
+    assert (
+        cli("audit", "verify", "--archive-dir", str(other), "--public-key", "k.pem.pub").code == 0
+    )
     bad = write(workdir / "notes.json", '{"hello": 1}')
     refused = cli("audit", "archive", "--adopt", bad)
     assert refused.code == 2 and "not a JSON audit snapshot" in refused.err

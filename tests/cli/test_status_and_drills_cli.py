@@ -35,20 +35,30 @@ class TestDrills:
         (fail_line,) = [line for line in result.out.splitlines() if line.startswith("FAIL")]
         assert "E - Risk-Limits" in fail_line
 
-    def test_a_testnet_config_passes_all_seven(self, cli: Cli) -> None:
+    def test_a_testnet_config_passes_all_but_e_whose_total_cap_sees_one_order(
+        self, cli: Cli
+    ) -> None:
+        """Peak_Trade compares max_total_exposure_notional with the order alone (open
+        positions are never added): drill E's order on top of open exposure passes."""
         result = cli("drills", "--config", PASSING)
-        assert result.code == 0
+        assert result.code == 1
         lines = result.out.splitlines()
-        assert lines[-1] == "7 passed, 0 failed"
-        assert [line.split("  ")[0] for line in lines[:-1]] == ["PASS"] * 7
-        assert "PASS  B - Gate 1 ok, Gate 2 fehlt  expected guard:gate2_not_armed" in lines[1]
+        assert lines[-1] == "6 passed, 1 failed"
+        assert [line.split("  ")[0] for line in lines[:-1]] == ["PASS"] * 4 + ["FAIL"] + [
+            "PASS"
+        ] * 2
+        assert "observed rejected by risk limits [per_order_notional_exceeded]" in lines[4]
+        assert (
+            "PASS  B - Gate 1 ok, Gate 2 fehlt [Gate 1 open, Gate 2 missing]  expected"
+            " guard:gate2_not_armed"
+        ) in lines[1]
         assert result.err == ""
 
     def test_selected_scenarios_case_insensitive(self, cli: Cli) -> None:
-        result = cli("drills", "--config", PASSING, "--scenario", "b", "--scenario", "E")
+        result = cli("drills", "--config", PASSING, "--scenario", "b", "--scenario", "G")
         assert result.code == 0
         assert result.out.splitlines()[-1] == "2 passed, 0 failed"
-        assert "B - Gate 1 ok" in result.out and "E - Risk-Limits" in result.out
+        assert "B - Gate 1 ok" in result.out and "G - Paper-Modus" in result.out
         assert "A - Voll" not in result.out
 
     def test_unknown_scenario_names_the_valid_ones(self, cli: Cli) -> None:
@@ -70,8 +80,9 @@ class TestDrills:
     def test_json(self, cli: Cli) -> None:
         result = cli("drills", "--config", PASSING, "--format", "json")
         data = json.loads(result.out)
-        assert (data["drills_executable"], data["passed"], data["failed"]) == (True, 7, 0)
-        assert data["results"][4]["observed"][1]["codes"] == ["total_notional_exceeded"]
+        assert (data["drills_executable"], data["passed"], data["failed"]) == (True, 6, 1)
+        assert data["results"][4]["observed"][0]["codes"] == ["per_order_notional_exceeded"]
+        assert data["results"][4]["observed"][1]["decided_by"] == "executor"
         assert all(r["duration_ms"] >= 0 for r in data["results"])
 
     def test_invalid_config_is_bad_input(self, cli: Cli, tmp_path: Path) -> None:
@@ -171,8 +182,8 @@ class TestStatus:
         assert [b["code"] for b in data["blockers"]] == codes
         assert data["effective_mode"] == effective
         assert all(b["remedy"] for b in data["blockers"])
-        # Peak_Trade's live path sends to Kraken's production API (kraken_live, forced)
-        assert data["real_orders_possible"] is allowed
+        # no exchange.default_type: the bounded pilot's readiness refuses the dummy client
+        assert data["real_orders_possible"] is False
         mode, gate1, gate2, dry = case[:4]
         token_open = not any(code.startswith("confirm_token") for code in codes)
         want_open = [mode == "live", gate1, gate2, not dry, token_open]
@@ -219,8 +230,13 @@ def test_status_json_reports_venues_as_objects(cli: object, tmp_path: Path) -> N
     ("text", "headline"),
     [
         (toml_config(mode="paper"), "\x1b[1;32mLive execution BLOCKED"),  # blocked: green
-        # Peak_Trade's live path reaches Kraken's production API: real orders, red
-        (toml_config(require_token=False), "\x1b[1;31mLIVE EXECUTION ALLOWED: real orders"),
+        # allowed, but the dummy client: nothing reaches an exchange (yellow)
+        (toml_config(require_token=False), "\x1b[1;33mLIVE EXECUTION ALLOWED"),
+        # the bounded pilot reaches Kraken's production API whatever the gates say: red
+        (
+            toml_config(dry_run=True) + '[exchange]\ndefault_type = "kraken_live"\n',
+            "\x1b[1;31mREAL ORDERS CAN LEAVE",
+        ),
     ],
 )
 def test_the_terminal_view_colours_by_safety(
@@ -236,7 +252,7 @@ def test_the_terminal_view_colours_by_safety(
     render_rich(report, stream, width=100)
     out = stream.getvalue()
     assert out.startswith(headline), out[:60]
-    if "BLOCKED" in headline:
+    if "BLOCKED" in headline or "REAL ORDERS" in headline:
         assert "\x1b[32mCLOSED" in out and "\x1b[33mopen" in out
     else:
         assert "\x1b[33mopen" in out and "\x1b[32mCLOSED" not in out

@@ -87,7 +87,7 @@ def test_the_embedded_default_is_named_on_stderr(
 def test_an_overlay_audited_alone_is_noted(cli: Cli, tmp_path: Path) -> None:
     path = write(tmp_path / "bounded_live.toml", "[bounded_live]\nenabled = false\n")
     result = cli("status", "--config", path)
-    assert "is an overlay merged into the config beside it" in result.err
+    assert "is read with the config beside it, never alone" in result.err
 
 
 def test_a_misplaced_option_keeps_the_rest_of_the_line() -> None:

@@ -29,7 +29,14 @@ def test_every_kind_has_exactly_one_row() -> None:
 
 
 def test_derived_sets_follow_the_rows() -> None:
-    assert FLOOR_KINDS == {CapKind.MIN_ORDER, CapKind.STOPLOSS}
+    # Hummingbot's price floor (a lower one lets the bot sell lower) and cooldown (a shorter
+    # pause is looser) bind by their largest value too
+    assert FLOOR_KINDS == {
+        CapKind.MIN_ORDER,
+        CapKind.STOPLOSS,
+        CapKind.PRICE_FLOOR,
+        CapKind.COOLDOWN,
+    }
     assert EFFECTIVE_KINDS == (
         CapKind.PER_ORDER,
         CapKind.TOTAL,
@@ -68,6 +75,8 @@ def test_units_say_what_a_number_is() -> None:
     assert with_unit(CapKind.OPEN_POSITIONS, 3, "EUR") == "3"  # never "3 EUR"
     assert with_unit(CapKind.DAILY_LOSS_PCT, 2.5, "EUR") == "2.5 %"
     assert with_unit(CapKind.BALANCE_RATIO, 0.9, "USDT") == "0.9"
+    assert with_unit(CapKind.ORDER_SIZE, 0.002, "USDT") == "0.002"  # base-asset units
+    assert with_unit(CapKind.COOLDOWN, 300, "USDT") == "300 s"
 
 
 amounts = st.floats(0.01, 1e6)

@@ -21,8 +21,8 @@ def test_the_one_list_names_each_dialect_once() -> None:
     assert file_patterns() == tuple(dict.fromkeys(p for d in DIALECTS for p in d.file_patterns))
     for dialect in DIALECTS:
         assert named(dialect.name) is dialect
-    with pytest.raises(ConfigError, match="unknown dialect 'hummingbot'"):
-        named("hummingbot")
+    with pytest.raises(ConfigError, match="unknown dialect 'zorro'"):
+        named("zorro")
 
 
 def test_every_dialect_implements_the_interface() -> None:

@@ -18,9 +18,9 @@ from peak_trade.dialects.freqtrade.assessment import assess
 from peak_trade.dialects.freqtrade.config import MAX_INCLUDE_DEPTH, decode
 from tests.conftest import CliResult, write
 
-CHOICES = "|".join(DIALECT_NAMES)  # the --dialect hint names every dialect
-
 Cli = Callable[..., CliResult]
+
+NAMES = "|".join(DIALECT_NAMES)  # the hint lists every dialect, in list order
 
 
 @pytest.fixture(autouse=True)
@@ -320,7 +320,7 @@ def test_includes_that_lead_to_no_freqtrade_file_are_not_claimed(cli: Cli, here:
     write(here / "c.yaml", "dry_run: true\n")  # readable, but no JSON at all
     line = one_error_line(cli("status", "--config", "tool.json"))
     assert line == (
-        f"tool.json: cannot tell which system this config belongs to; use --dialect {CHOICES}"
+        f"tool.json: cannot tell which system this config belongs to; use --dialect {NAMES}"
     )
     write(here / "b.json", json.dumps({"add_config_files": ["c.json"]}))
     write(here / "c.json", json.dumps({"dry_run": True, "stake_currency": "USDT"}))
@@ -426,7 +426,7 @@ def test_content_freqtrade_does_not_claim(cli: Cli, here: Path, text: str) -> No
     write(here / "thing.json", text)
     line = one_error_line(cli("status", "--config", "thing.json"))
     assert line.endswith(
-        f"thing.json: cannot tell which system this config belongs to; use --dialect {CHOICES}"
+        f"thing.json: cannot tell which system this config belongs to; use --dialect {NAMES}"
     )
 
 

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from peak_trade.core.environment import TradingEnvironment
 from peak_trade.dialects import assess
 from peak_trade.dialects.peak_trade.config import decode_files, load_config
-from peak_trade.errors import ConfigError
 from peak_trade.live.audit import LiveAuditVersions, audit_loaded_config
 from peak_trade.live.diff import Risk, diff_snapshots
 from peak_trade.live.policy import Expectation, check_snapshot
@@ -78,12 +77,13 @@ def test_in_paper_and_testnet_the_session_applies_the_live_risk_caps(mode: str) 
         # stored in LiveRiskConfig, never compared
         "live_risk.max_live_notional_per_order": False,
         "live_risk.max_live_notional_total": False,
-        # LiveRiskLimits.check_orders
+        # LiveRiskLimits.check_orders, on the one order being placed
         "live_risk.max_order_notional": True,
-        "live_risk.max_total_exposure_notional": True,
-        "live_risk.max_symbol_exposure_notional": True,
-        "live_risk.max_open_positions": True,
         "live_risk.live_trade_min_size": True,
+        # ... which it sums alone: open positions are never added, so no exposure is bounded
+        "live_risk.max_total_exposure_notional": False,
+        "live_risk.max_symbol_exposure_notional": False,
+        "live_risk.max_open_positions": False,
         # the daily PnL comes from the experiments CSV of paper runs
         "live_risk.max_daily_loss_abs": mode == "paper",
         "live_risk.max_daily_loss_pct": None if mode == "paper" else False,
@@ -120,14 +120,14 @@ def test_bounded_caps_in_the_config_file_replace_the_live_risk_ones_while_enable
     enforced = _enforced(loaded)
     assert enforced["bounded_live.limits.max_order_notional"] is True
     assert enforced["live_risk.max_order_notional"] is False  # replaced, however small
-    assert enforced["bounded_live.limits.max_total_notional"] is True
-    assert enforced["live_risk.max_total_exposure_notional"] is False
+    assert enforced["bounded_live.limits.max_total_notional"] is False  # one order's batch
+    assert enforced["live_risk.max_total_exposure_notional"] is False  # replaced
     assert enforced["bounded_live.limits.max_daily_loss_pct"] is False  # never read
     assert enforced["bounded_live.limits.max_position_pct"] is False
     assert enforced["bounded_live.limits.min_order_notional"] is True
     effective = assess(loaded).effective
     # Peak_Trade's replacement binds (here also the smaller), the replaced caps bind nothing
-    assert (effective.per_order, effective.total, effective.min_order) == (25.0, 250.0, 10.0)
+    assert (effective.per_order, effective.total, effective.min_order) == (25.0, None, 10.0)
 
 
 def test_the_minimum_falls_back_to_the_bounded_one_even_with_bounded_live_disabled() -> None:
@@ -189,20 +189,33 @@ def _reach(loaded) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {v.name: v.orders_reach.value for v in loaded.venues}
 
 
-def test_the_dummy_client_reaches_nothing_and_an_unknown_client_is_refused() -> None:
-    assert _reach(_decode('[exchange]\ndefault_type = "dummy"\n')) == {
-        "exchange.dummy": "simulated"
-    }
-    assert _reach(_decode("")) == {"exchange.dummy": "simulated"}  # absent: dummy
-    with pytest.raises(ConfigError, match="exchange.default_type: Peak_Trade's client factory"):
-        _decode('[exchange]\ndefault_type = "spot"\n')
+def test_the_dummy_client_reaches_nothing() -> None:
+    selected = _decode('[exchange]\ndefault_type = "dummy"\n')
+    assert _reach(selected) == {"exchange.dummy": "simulated"}
+    assert _reach(_decode("")) == {}  # no client selected, none built: no row
+    # a value the factory refuses is no error of the audit's: no path of paper mode calls it
+    spot = _decode('[exchange]\ndefault_type = "spot"\n')
+    assert _reach(spot) == {} and _snapshot(spot).safety.real_orders_possible is False
 
 
-def test_the_live_path_forces_kraken_live_which_is_real_money() -> None:
-    loaded = _decode(_mode("live") + '[exchange]\ndefault_type = "dummy"\n')
-    assert _reach(loaded) == {"exchange.dummy": "simulated", "exchange.kraken_live": "real"}
+def test_the_live_path_forces_kraken_live_which_is_real_money_whatever_the_gates() -> None:
+    """The bounded pilot builds its gates in code and runs once its readiness check accepts
+    default_type (ending in _live, or kraken)."""
+    refused = _decode(_mode("live") + '[exchange]\ndefault_type = "dummy"\n')
+    assert _reach(refused) == {"exchange.dummy": "simulated"}
+    assert _snapshot(refused).safety.real_orders_possible is False
+    for accepted in ("kraken_live", "kraken"):
+        loaded = _decode(_mode("live") + f'[exchange]\ndefault_type = "{accepted}"\n')
+        assert _reach(loaded) == {"exchange.kraken_live": "real"}
+        snapshot = _snapshot(loaded)
+        assert snapshot.safety.is_live_execution_allowed is False  # the audit's gates
+        assert snapshot.safety.real_orders_possible is True  # the pilot's, set in code
+        codes = {v.code for v in check_snapshot(snapshot, Expectation.BLOCKED)}
+        assert "real_orders_possible" in codes
     elsewhere = _decode(
-        _mode("live") + '[exchange.kraken_live]\nenabled = false\nbase_url = "https://k.example"\n'
+        _mode("live")
+        + '[exchange]\ndefault_type = "kraken_live"\n'
+        + '[exchange.kraken_live]\nenabled = false\nbase_url = "https://k.example"\n'
     )
     (venue,) = (v for v in elsewhere.venues if v.name == "exchange.kraken_live")
     assert venue.orders_reach.value == "unknown" and venue.enabled is False
@@ -255,12 +268,15 @@ def test_other_tables_reach_nothing_and_enabled_is_never_read() -> None:
     assert market.endpoints == ("https://eea.okx.com",)
 
 
-def test_an_allowed_live_config_can_send_real_orders() -> None:
+def test_an_allowed_live_config_sends_real_orders_only_through_the_pilot() -> None:
     text = toml_config(require_token=False)
-    snapshot = _snapshot(_decode(text, token_from_env=EXAMPLE_TOKEN))
-    assert snapshot.safety.is_live_execution_allowed is True
-    assert snapshot.safety.real_orders_possible is True
-    assert snapshot.safety.safety_guarantee_v1_0.startswith("not given")
+    dummy = _snapshot(_decode(text, token_from_env=EXAMPLE_TOKEN))
+    assert dummy.safety.is_live_execution_allowed is True
+    assert dummy.safety.real_orders_possible is False  # the pilot's readiness refuses dummy
+    assert dummy.safety.safety_guarantee_v1_0.startswith("Dry-Run only")
+    live = _snapshot(_decode(text + '[exchange]\ndefault_type = "kraken_live"\n'))
+    assert live.safety.real_orders_possible is True
+    assert live.safety.safety_guarantee_v1_0.startswith("not given")
 
 
 # --------------------------------------------------------------------------- token
@@ -409,7 +425,9 @@ def test_diff_judges_enforcement_reach_and_the_kill_switch(project: Path) -> Non
     )
     after = _snapshot(_load(project))
     worse = {(c.section, c.key): c.why for c in diff_snapshots(before, after).less_safe}
-    assert "orders reach real (were test)" in worse[("venues", "exchange.kraken_testnet")]
+    assert worse[("venues", "exchange.kraken_testnet.orders_reach")] == (
+        "orders reach real (were test)"
+    )
     assert worse[("kill_switch", "kill_switch")] == "kill switch disabled"
     write(config, toml_config(mode="live", dry_run=True))
     in_live = _snapshot(_load(project))
@@ -453,6 +471,131 @@ def test_the_markdown_report_points_from_the_seed_fields_to_the_binding_caps(
 def test_the_mode_decides_the_path() -> None:
     from peak_trade.dialects.peak_trade.runtime import order_clients
 
-    assert order_clients(TradingEnvironment.PAPER, "dummy") == ("dummy",)
-    assert order_clients(TradingEnvironment.LIVE, "dummy") == ("dummy", "kraken_live")
-    assert order_clients(TradingEnvironment.TESTNET, "kraken_testnet") == ("kraken_testnet",)
+    assert order_clients(TradingEnvironment.PAPER, "kraken_live") == ()  # no exchange client
+    assert order_clients(TradingEnvironment.LIVE, "dummy") == ()  # readiness refuses it
+    assert order_clients(TradingEnvironment.LIVE, "kraken") == ("kraken_live",)
+    assert order_clients(TradingEnvironment.TESTNET, "dummy") == ("kraken_testnet",)
+
+
+def test_the_kill_switch_files_are_inputs_never_outputs_and_never_configs(
+    cli: Cli, project: Path
+) -> None:
+    switch = write(project / "config" / "risk" / "kill_switch.toml", KILL_SWITCH)
+    _state(project, '{"state": "ACTIVE"}')
+    state = str(project / "data" / "kill_switch" / "state.json")
+    config = str(project / "config" / "config.toml")
+    for target in (switch, state):
+        before = Path(target).read_bytes()
+        result = cli("audit", "export", "--config", config, "--output-json", target, "--force")
+        assert result.code == 2 and "read" in result.err, result.err
+        assert Path(target).read_bytes() == before
+    # fleet: the switch is read beside its config, never audited as a config of its own
+    rows = cli("audit", "fleet", str(project / "config" / "risk")).err
+    assert "matches no config file" in rows
+    noted = cli("status", "--config", switch)
+    assert "is read with the config beside it, never alone" in noted.err
+
+
+# --------------------------------------------------------------------------- review findings
+
+
+def test_bounded_live_toml_never_decides_what_the_session_runners_do() -> None:
+    """The runners load the config file alone: an overlay's [environment], [live_risk] or
+    venue tables change the readiness view, never the order path."""
+    main = _mode("testnet") + ALL_LIVE_RISK + "[exchange.kraken_testnet]\nvalidate_only = false\n"
+    alone = _snapshot(_decode(main))
+    assert alone.safety.real_orders_possible is True
+    for overlay in (
+        "[exchange.kraken_testnet]\nvalidate_only = true\n",
+        '[environment]\nmode = "paper"\n',
+    ):
+        merged = _snapshot(_decode(main, overlay))
+        assert merged.safety.real_orders_possible is True, overlay
+        assert "real_orders_possible" in {
+            v.code for v in check_snapshot(merged, Expectation.BLOCKED)
+        }
+    off = _decode(
+        _mode("testnet") + ALL_LIVE_RISK + "enabled = false\n", "[live_risk]\nenabled = true\n"
+    )
+    assert {c.enforced for c in off.caps} == {False}  # the runners see live_risk.enabled = false
+
+
+def test_status_never_shows_a_green_blocked_headline_while_real_orders_leave(
+    cli: Cli, tmp_path: Path
+) -> None:
+    config = write(
+        tmp_path / "config.toml",
+        _mode("testnet") + "[exchange.kraken_testnet]\nvalidate_only = false\n",
+    )
+    first = cli("status", "--config", config).out.splitlines()[0]
+    assert first.startswith("REAL ORDERS CAN LEAVE: the gates say blocked")
+    fix = cli("audit", "check", "--config", config).out
+    assert "fix: exchange.kraken_testnet.validate_only = true" in fix
+
+
+def test_a_tripped_switch_blocks_in_mode_live_only(project: Path) -> None:
+    write(project / "config" / "risk" / "kill_switch.toml", KILL_SWITCH)
+    _state(project, '{"state": "KILLED"}')
+    write(
+        project / "config" / "config.toml",
+        _mode("testnet") + "[exchange.kraken_testnet]\nvalidate_only = false\n",
+    )
+    snapshot = _snapshot(_load(project))
+    assert snapshot.kill_switch is not None and snapshot.kill_switch.tripped
+    assert "kill_switch_tripped" not in {b.code.value for b in snapshot.safety.blockers}
+    assert snapshot.safety.real_orders_possible is True  # the testnet session never reads it
+
+
+def test_a_schema_2_venue_has_no_reach_and_diff_says_so_unjudged() -> None:
+    from peak_trade.live.snapshot import live_audit_snapshot_from_json, live_audit_snapshot_to_dict
+
+    new = _snapshot(_decode(_mode("live") + '[exchange]\ndefault_type = "kraken_live"\n'))
+    plain = live_audit_snapshot_to_dict(new)
+    plain["schema_version"] = 2
+    plain.pop("kill_switch")
+    plain["gating"].pop("confirm_token_source")
+    for venue in plain["venues"]:
+        venue.pop("orders_reach")
+        venue.pop("orders_reach_reason")
+    for cap in plain["risk"]["limits"]:
+        for key in ("unit", "enforced", "enforcement"):
+            cap.pop(key)
+    old = live_audit_snapshot_from_json(json.dumps(plain))
+    changes = {(c.section, c.key): c for c in diff_snapshots(old, new).changes}
+    reach = changes[("venues", "exchange.kraken_live.orders_reach")]
+    assert reach.risk is Risk.NEUTRAL and "new in schema 3" in reach.why
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ('approval_code_env = "sk_live_51HxQaaaaaaaaaaaaaaaaaaaaa"', "not a variable name"),
+        ('mode = "sk_live_51HxQaaaaaaaaaaaaaaaaaaaaa"', "kill_switch.mode: expected one of"),
+    ],
+)
+def test_kill_switch_text_that_is_no_known_value_never_reaches_an_output(
+    project: Path, line: str, problem: str
+) -> None:
+    write(
+        project / "config" / "risk" / "kill_switch.toml", f"[kill_switch]\nenabled = true\n{line}\n"
+    )
+    snapshot = _snapshot(_load(project))
+    text = json.dumps(snapshot_dict(snapshot))
+    assert "sk_live_51HxQ" not in text
+    assert snapshot.kill_switch is not None and problem in (snapshot.kill_switch.problem or "")
+    assert snapshot.kill_switch.protects is False
+
+
+def test_a_trigger_named_like_a_secret_is_shown_redacted_and_bad_keys_are_named(
+    project: Path,
+) -> None:
+    write(
+        project / "config" / "risk" / "kill_switch.toml",
+        KILL_SWITCH + "[kill_switch.triggers.AKIAIOSFODNN7EXAMPLEKEY]\nthreshold = 1.0\n"
+        '[kill_switch.triggers.daily]\nenabled = "yes"\n',
+    )
+    ks = _load(project).kill_switch
+    assert ks is not None
+    assert "AKIAIOSFODNN7EXAMPLEKEY" not in json.dumps(snapshot_dict(_snapshot(_load(project))))
+    assert "kill_switch.triggers.daily.enabled: expected bool" in (ks.problem or "")
+    assert ks.state_file == str(project / "data" / "kill_switch" / "state.json")

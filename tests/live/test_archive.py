@@ -130,6 +130,12 @@ def _forged(after: LedgerEntry, seq: int, files: dict[str, str]) -> bytes:
     return msgspec.structs.replace(entry, entry_sha256=entry.computed_sha256()).line()
 
 
+def _forged_first(entry: LedgerEntry) -> bytes:
+    """The first entry with another environment id and a correct hash of its own."""
+    forged = msgspec.structs.replace(entry, environment_id="forged", entry_sha256="")
+    return msgspec.structs.replace(forged, entry_sha256=forged.computed_sha256()).line()
+
+
 def test_deleted_line(arc: Path) -> None:
     lines = ledger_lines(arc)
     _rewrite(arc, [lines[0], lines[2]])
@@ -312,8 +318,42 @@ class TestSignatures:
         _rewrite(arc, [*lines, _forged(last, 3, {})])
         assert problems(arc) == []
         assert problems(arc, signature_check=lambda d, s: signature_valid(right, d, s)) == [
-            (f"{LEDGER}:3", "entry is not signed")
+            (
+                f"{LEDGER}:3",
+                "entry is not signed, though signing started at seq 1 (archive never appends"
+                " an unsigned entry to a signed chain)",
+            )
         ]
+
+    def test_signing_may_start_later_the_first_signature_covers_the_entries_before_it(
+        self, tmp_path: Path, keys: tuple[str, str]
+    ) -> None:
+        """Entry N's signature signs its entry_sha256, which commits to prev_entry_sha256 and so
+        to every entry before it: an unsigned prefix is authenticated through the chain."""
+        private = load_private_key(keys[0])
+        public = load_public_key(keys[1])
+        check = {"signature_check": lambda d, s: signature_valid(public, d, s)}
+        arc = tmp_path / "arc"
+        arc.mkdir()
+        add_snapshot(arc, 0)
+        add_snapshot(arc, 1)
+        assert problems(arc, **check) == [
+            (
+                f"{LEDGER}:1-2",
+                "entry is not signed, and no signed entry follows to cover it (sign the next"
+                " archive run: --sign-key)",
+            )
+        ]
+        add_snapshot(arc, 2, signing=signing_for(private))
+        assert problems(arc, **check) == []
+        assert verify_archive(str(arc), **check).signing_started_seq == 3  # type: ignore[arg-type]
+        # the unsigned prefix cannot be changed unseen: the signed entry's chain link breaks
+        lines = ledger_lines(arc)
+        first = msgspec.json.decode(lines[0], type=LedgerEntry)
+        _rewrite(arc, [_forged_first(first), *lines[1:]])
+        assert (f"{LEDGER}:2", "prev_entry_sha256 does not match line 1 (chain broken)") in (
+            problems(arc, **check)
+        )
 
     def test_a_signed_chain_stays_signed_by_the_same_key(
         self, tmp_path: Path, keys: tuple[str, str]

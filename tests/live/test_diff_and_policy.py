@@ -118,7 +118,6 @@ class TestPolicy:
         assert codes == [
             "live_allowed",
             "config_armed",
-            "real_orders_possible",  # kraken_live, which the bounded pilot forces
             "drill_failed",
             "risk_limits_disabled",
             "confirm_token_not_required",

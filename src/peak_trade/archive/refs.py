@@ -148,3 +148,31 @@ def _check_back(ref: str, archive_dir: str, back: int, count: int) -> None:
         raise BeforeTheFirstSnapshot(f"{ref}: the archive holds only {count} snapshot(s)")
     if back > count:
         raise ArchiveError(f"{ref}: the archive holds only {count} snapshot(s)")
+
+
+class _ConfigHead(msgspec.Struct):
+    path: str | None
+    dialect: str = "peak_trade"  # schema 1 had no dialect: it audited Peak_Trade alone
+
+
+class _SnapshotHead(msgspec.Struct):
+    config: _ConfigHead
+
+
+def last_config(archive_dir: str) -> tuple[int, str | None, str] | None:
+    """(seq, config path, dialect) of the newest entry, read from the end of the ledger and its
+    snapshot alone (appending stays cheap); None for a new archive or whenever either cannot
+    be read: this only feeds a note, and the archive run itself recovers or refuses a damaged
+    tail."""
+    from peak_trade.archive.store import last_entry
+
+    try:
+        entry = last_entry(archive_dir)
+        if entry is None:
+            return None
+        name = next(n for n in entry.files if n.endswith(".json"))
+        with open_regular(os.path.join(archive_dir, name)) as handle:
+            head = msgspec.json.decode(handle.read(64 * 1024 * 1024), type=_SnapshotHead)
+    except (ArchiveError, OSError, StopIteration, ValueError):
+        return None
+    return entry.seq, head.config.path, head.config.dialect

@@ -34,6 +34,7 @@ from peak_trade.archive.ledger import (
     temp_name,
 )
 from peak_trade.archive.ledger import canonical as canonical_bytes
+from peak_trade.core.words import DEFAULT_ARCHIVE_DIR
 from peak_trade.errors import ArchiveError
 from peak_trade.files import NotARegularFile, is_regular_or_absent, open_regular
 
@@ -52,6 +53,9 @@ class VerifyReport(msgspec.Struct, frozen=True, kw_only=True):
     head_entry_sha256: str | None
     signatures_checked: bool
     signed_entries: int
+    #: the seq of the first signed entry: signing started there (the entries before it are
+    #: covered by its signature through the chain: it signs a hash that commits to them)
+    signing_started_seq: int | None = None
     problems: tuple[Problem, ...]
     #: problems found beyond the first `MAX_PROBLEMS`, counted but not kept (memory stays flat)
     problems_not_shown: int = 0
@@ -201,6 +205,10 @@ class _Chain:
         self.head_found = False
         self.last_line_complete = True
         self.signed = 0
+        self.first_signed: int | None = None  # seq of the first signed entry
+        #: line numbers of unsigned entries before any signed one (first, last): judged when
+        #: a signed entry arrives (it covers them) or at the end (nothing covers them)
+        self.unsigned_before: tuple[int, int] | None = None
         self.committed_seq = 0  # seq of the newest entry whose line is complete
         self.torn: bytes | None = None  # the last line, when it lacks its newline
         self.torn_decoded = False
@@ -233,6 +241,16 @@ def verify_archive(
     except OSError as exc:
         raise ArchiveError(f"{ledger_path}: cannot read ({exc.strerror})") from None
     else:
+        if signature_check is not None and chain.unsigned_before is not None:
+            first, last = chain.unsigned_before
+            lines = f"{first}" if first == last else f"{first}-{last}"
+            problems.append(
+                Problem(
+                    f"{LEDGER}:{lines}",
+                    "entry is not signed, and no signed entry follows to cover it"
+                    " (sign the next archive run: --sign-key)",
+                )
+            )
         if chain.count == 0:
             problems.append(Problem(LEDGER, "ledger has no entries"))
         elif not chain.last_line_complete:
@@ -257,7 +275,9 @@ def verify_archive(
     for _ in names:
         pass
     for name in kept:
-        problems.shown.append(_unrecorded(archive_dir, name, chain.committed_seq, rollback))
+        problems.shown.append(
+            _unrecorded(archive_dir, name, chain.committed_seq, rollback, signed=chain.signed > 0)
+        )
     problems.more += count - len(kept)
 
     head = chain.previous
@@ -273,6 +293,7 @@ def verify_archive(
         head_entry_sha256=head.entry_sha256 if head else None,
         signatures_checked=signature_check is not None,
         signed_entries=chain.signed,
+        signing_started_seq=chain.first_signed,
         problems=tuple(problems.shown),
         problems_not_shown=problems.more,
     )
@@ -321,7 +342,23 @@ def _names(archive_dir: str) -> Iterator[str]:
         raise ArchiveError(f"{archive_dir}: cannot list ({exc.strerror})") from None
 
 
-def _unrecorded(archive_dir: str, name: str, committed: int, rollback: set[str]) -> Problem:
+def adopt_command(archive_dir: str, name: str, *, signed: bool) -> str:
+    """The command that brings a hand-moved export into the chain, runnable as printed from
+    the working directory: the file's path from here, the archive if not the default, and the
+    signing key a signed chain needs."""
+    import shlex
+
+    where = (
+        "" if archive_dir == DEFAULT_ARCHIVE_DIR else f" --archive-dir {shlex.quote(archive_dir)}"
+    )
+    key = " --sign-key KEYFILE" if signed else ""
+    path = shlex.quote(os.path.join(archive_dir, name))
+    return f"peak-trade audit archive{where} --adopt {path}{key}"
+
+
+def _unrecorded(
+    archive_dir: str, name: str, committed: int, rollback: set[str], *, signed: bool
+) -> Problem:
     if name == PENDING:
         return Problem(
             name,
@@ -340,7 +377,7 @@ def _unrecorded(archive_dir: str, name: str, committed: int, rollback: set[str])
         return Problem(
             name,
             "file not recorded in the ledger (an export moved here by hand? bring it into the"
-            f" chain: peak-trade audit archive --adopt {name})",
+            f" chain: {adopt_command(archive_dir, name, signed=signed)})",
         )
     if (seq_of(name) or 0) > committed:
         return Problem(
@@ -407,13 +444,26 @@ def _check_line(
         )
     if entry.signature is not None:
         chain.signed += 1
+        if chain.first_signed is None:
+            chain.first_signed = entry.seq
+            chain.unsigned_before = None  # covered: this signature commits to them all
         if not SIGNATURE_HEX.fullmatch(entry.signature):
             problems.append(
                 Problem(where, "signature is not canonical (128 lower-case hex digits)")
             )
     if signature_check is not None:
-        if entry.signature is None:
-            problems.append(Problem(where, "entry is not signed"))
+        if entry.signature is None and chain.first_signed is None:
+            # before signing started: covered by the first signature, if one follows
+            first = chain.unsigned_before[0] if chain.unsigned_before else number
+            chain.unsigned_before = (first, number)
+        elif entry.signature is None:
+            problems.append(
+                Problem(
+                    where,
+                    f"entry is not signed, though signing started at seq {chain.first_signed}"
+                    " (archive never appends an unsigned entry to a signed chain)",
+                )
+            )
         elif not signature_check(entry.entry_sha256, entry.signature):
             problems.append(Problem(where, "signature does not verify with the public key"))
     if not complete:

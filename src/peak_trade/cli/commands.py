@@ -8,6 +8,7 @@ errors to exit codes. Every import is lazy: a command imports only what it runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Iterator
@@ -30,6 +31,46 @@ class Outcome(Enum):
     INVALID = "invalid"  #: fleet only: a config is invalid, yet every row was reported
 
 
+class _Output:
+    """How this run prints: `--color` (decided once, for stdout) and `--quiet` (what a command
+    prints is held back, and printed only when its outcome is not OK)."""
+
+    color = False
+    quiet = False
+    held: list[str] | None = None
+
+
+@contextlib.contextmanager
+def output_options(*, color: str, quiet: bool) -> Iterator[None]:
+    """Apply `--color` and `--quiet` around one command (the outcome decides what `--quiet`
+    lets through: see `release`)."""
+    from peak_trade.views.colour import enabled
+
+    stream = sys.stdout
+    is_tty = bool(stream is not None and stream.isatty())
+    _Output.color = enabled(color, is_tty, os.environ)
+    _Output.quiet = quiet
+    _Output.held = [] if quiet else None
+    from peak_trade.errors import Finding
+
+    try:
+        yield
+    except Finding:
+        release(Outcome.FINDING)  # a finding prints in full, --quiet or not
+        raise
+    finally:
+        _Output.held = None
+        _Output.color = _Output.quiet = False
+
+
+def release(outcome: Outcome) -> Outcome:
+    """Under `--quiet`: print what was held back when the outcome is not OK; drop it when OK."""
+    held, _Output.held = _Output.held, None
+    if held and outcome is not Outcome.OK:
+        write_stdout("".join(held))
+    return outcome
+
+
 def write_stdout(text: str) -> None:
     """Print a command's output; a closed or full standard output is bad input (exit 2).
 
@@ -38,8 +79,15 @@ def write_stdout(text: str) -> None:
     `peak-trade audit check ... | head -0` stays 1 for a finding."""
     from peak_trade.errors import OutputError
 
+    if _Output.held is not None:
+        _Output.held.append(text)
+        return
     if sys.stdout is None:
         raise OutputError("standard output is closed; nothing written")
+    if _Output.color:
+        from peak_trade.views.colour import paint
+
+        text = paint(text)
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -68,7 +116,7 @@ def _assess(args: argparse.Namespace, *, scenario_ids: list[str] | None = None) 
 
     for path in args.config or []:
         if is_overlay(path):
-            _note(f"{path} is an overlay merged into the config beside it; audited alone here")
+            _note(f"{path} is read with the config beside it, never alone; audited alone here")
     assessment = app.assess_config(
         args.config or [],
         dialect=args.dialect,
@@ -89,6 +137,8 @@ def _note(message: str) -> None:
     """A one-line note on stderr: what the audit did that the user may not expect."""
     from peak_trade.core.text import printable
 
+    if _Output.quiet:
+        return
     print(f"peak-trade: note: {printable(message)}", file=sys.stderr)
 
 
@@ -97,6 +147,7 @@ def _note(message: str) -> None:
 
 def audit_export(args: argparse.Namespace) -> Outcome:
     from peak_trade import app
+    from peak_trade.core.loaded import read_paths
     from peak_trade.errors import UsageError
     from peak_trade.formats import DEFAULT_SNAPSHOT_FORMAT, SNAPSHOT_FORMATS, snapshot_format
     from peak_trade.outputs import check_outputs, refuse_inputs, write_all
@@ -117,7 +168,7 @@ def audit_export(args: argparse.Namespace) -> Outcome:
     app.import_before_guard(*app.SNAPSHOT_MODULES, *dict.fromkeys(f.module for f in used))
     with ReadOnlyGuard(outputs=paths):
         assessment = _assess(args)
-        refuse_inputs(paths, [f.path for f in assessment.loaded.files])
+        refuse_inputs(paths, read_paths(assessment.loaded))
         snapshot = app.snapshot_now(assessment)
         rendered = {path: fmt.render(snapshot).encode() for path, fmt in files}
         stdout_text = stdout_format.render(snapshot) if to_stdout else ""
@@ -169,6 +220,7 @@ def audit_archive(args: argparse.Namespace) -> Outcome:
         snapshot = app.snapshot_now(_assess(args))
         json_text, markdown_text = as_json.render(snapshot), as_markdown.render(snapshot)
     app.make_archive_dir(archive_dir)
+    previous = app.previous_config(archive_dir)
     recovered: list[str] = []
     with ReadOnlyGuard(allow=archive_output_predicate(archive_dir)):
         entry = append_entry(
@@ -185,6 +237,14 @@ def audit_archive(args: argparse.Namespace) -> Outcome:
     names = ", ".join(entry.files)
     signed = " (signed)" if entry.signature else ""
     write_stdout(f"archived seq {entry.seq}{signed}: {names}\nentry_sha256 {entry.entry_sha256}\n")
+    now = (snapshot.config.path, snapshot.config.dialect)
+    if previous is not None and previous[1:] != now:
+        seq, path, dialect = previous
+        _note(
+            f"seq {seq} of this archive audited {path or 'the embedded default'} ({dialect});"
+            f" this entry audits {now[0] or 'the embedded default'} ({now[1]}): history and"
+            " diff will compare the two as one system (one archive per config: --archive-dir)"
+        )
     return Outcome.OK
 
 
@@ -283,17 +343,30 @@ def audit_check(args: argparse.Namespace) -> Outcome:
     from peak_trade.views.check import render_check
 
     expect = Expectation(args.expect)
-    app.import_before_guard(*app.SNAPSHOT_MODULES)
+    plugged = plugged_findings(args.format)
+    extra = ["live.evidence"] if args.profile else []
+    if plugged is not None and plugged.module:
+        extra += ["live.findings", plugged.module]
+    app.import_before_guard(*app.SNAPSHOT_MODULES, *extra)
     with ReadOnlyGuard():
-        snapshot = app.snapshot_now(_assess(args))
+        assessment = _assess(args)
+        snapshot = app.snapshot_now(assessment)
         violations = check_snapshot(snapshot, expect)
-    if plugged_findings(args.format):
-        write_stdout(render_findings(args.format, "check", snapshot, expect, violations))
+        controls = app.controls_of(args.profile, assessment.loaded) if args.profile else None
+        # for a format of its own: placed in their files, each key's line read from its file
+        report = (
+            app.check_report(snapshot, expect, violations, assessment.loaded, controls)
+            if plugged is not None
+            else None
+        )
+    if report is not None:
+        write_stdout(render_findings(args.format, "check", report))
     elif args.format == "json":
-        write_stdout(to_json(check_payload(snapshot, expect, violations)))
+        write_stdout(to_json(check_payload(snapshot, expect, violations, controls)))
     else:
-        write_stdout(render_check(violations, expect, snapshot.environment_id))
-    return Outcome.FINDING if violations else Outcome.OK
+        write_stdout(render_check(violations, expect, snapshot.environment_id, controls))
+    absent = controls is not None and bool(controls.absent)
+    return Outcome.FINDING if violations or absent else Outcome.OK
 
 
 def audit_fleet(args: argparse.Namespace) -> Outcome:
@@ -344,7 +417,13 @@ def audit_keygen(args: argparse.Namespace) -> Outcome:
 
 
 def _use_rich(stream: TextIO) -> bool:
-    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    """The coloured terminal view of status: a terminal (or --color always), never with
+    --color never, NO_COLOR or under --quiet."""
+    if _Output.quiet:
+        return False
+    return _Output.color or (
+        stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    )
 
 
 def status(args: argparse.Namespace) -> Outcome:
@@ -358,7 +437,7 @@ def status(args: argparse.Namespace) -> Outcome:
     if args.format == "json":
         write_stdout(render_json(report))
     elif _use_rich(sys.stdout):
-        render_rich(report, sys.stdout)
+        render_rich(report, sys.stdout, force=_Output.color)
     else:
         write_stdout(render_text(report))
     return Outcome.OK

@@ -20,6 +20,7 @@ from peak_trade import __version__
 from peak_trade._startup import help_formatter, import_msgspec_without_typing_extensions
 from peak_trade.cli.commands import Outcome
 from peak_trade.cli.usage import did_you_mean, misplaced_option
+from peak_trade.core.words import DEFAULT_ARCHIVE_DIR
 from peak_trade.errors import Finding, PeakTradeError, ReadOnlyViolation, UsageError
 
 EXIT_OK, EXIT_FINDING, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -112,9 +113,9 @@ def _add_environment_id(parser: argparse.ArgumentParser) -> None:
 def _add_archive_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--archive-dir",
-        default="audit/archive",
+        default=DEFAULT_ARCHIVE_DIR,
         metavar="DIR",
-        help="archive directory (default: audit/archive)",
+        help=f"archive directory (default: {DEFAULT_ARCHIVE_DIR})",
     )
 
 
@@ -182,6 +183,8 @@ def _args_history(p: argparse.ArgumentParser) -> None:
 
 
 def _args_check(p: argparse.ArgumentParser) -> None:
+    from peak_trade.live.controls import PROFILE_NAMES
+
     _add_config(p)
     _add_allow_default(p)
     p.add_argument(
@@ -189,6 +192,12 @@ def _args_check(p: argparse.ArgumentParser) -> None:
         choices=["blocked", "allowed"],
         default="blocked",
         help="blocked (default, the v1.0 guarantee) or allowed (a deliberate live release)",
+    )
+    p.add_argument(
+        "--profile",
+        choices=PROFILE_NAMES,
+        help="also hold the config against a regulator's pre-trade controls; an absent control"
+        " is a finding (docs/controls.md)",
     )
     _add_format(p, "check")
 
@@ -293,8 +302,27 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                 sub_parser.set_defaults(handler=None)
                 continue
             spec.arguments(sub_parser)
+            _add_common(sub_parser)
             sub_parser.set_defaults(handler=spec.handler)
     return parser
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    """The options every command takes, as its neighbours (ruff, pip-audit) spell them."""
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the verdict: auto (a terminal, honouring NO_COLOR and FORCE_COLOR),"
+        " always or never",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print nothing when the outcome is OK (the exit code says it), and no notes;"
+        " a finding still prints in full",
+    )
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
@@ -321,7 +349,10 @@ def main(argv: Sequence[str] | None = None, *, name: str = "peak-trade") -> int:
             raise UsageError(misplaced)
         handler: Handler = (args := parse(arguments)).handler
         import_msgspec_without_typing_extensions()  # before a command imports it
-        return EXIT_CODES[handler(args)]
+        # --quiet silences what a person reads; a machine format (json, sarif) always prints
+        quiet = args.quiet and getattr(args, "format", None) in (None, "text", "table")
+        with commands.output_options(color=args.color, quiet=quiet):
+            return EXIT_CODES[commands.release(handler(args))]
     except SystemExit as exit_:  # --help and --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
     except Finding as finding:

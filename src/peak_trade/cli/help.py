@@ -110,10 +110,14 @@ AUDIT: Final[dict[str, CommandHelp]] = {
         "Judge one config by the policy: --expect blocked (default) is violated by a"
         " live-allowed verdict, an armed config (token or not), a failing drill, weakened risk"
         " limits while live or armed, an inline credential, and the dialect's own rules. Each"
-        " violation names the config key that fixes it.",
+        " violation names the config key that fixes it. --profile rts6|sec-15c3-5|fia also holds"
+        " the config against a regulator's pre-trade controls (present, absent,"
+        " not_expressible, not_applicable; docs/controls.md): an absent control is a finding."
+        " --format sarif writes SARIF 2.1.0 for code scanning.",
         _exits(
-            "0 meets the expectation",
-            "1 a violation",
+            "0 meets the expectation (and every control of the profile is there or cannot be"
+            " expressed)",
+            "1 a violation or an absent control",
             "2 bad input (no config without --allow-default, invalid config)",
             "3 internal error",
         )

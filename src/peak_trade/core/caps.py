@@ -120,8 +120,10 @@ def unlimited_kinds(caps: Iterable[ConfiguredCap]) -> frozenset[CapKind]:
 
 
 def contradictions(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) -> list[str]:
-    """Settings of the file that make every order impossible, each naming both keys."""
-    live = in_file(caps, bounded_live_enabled)
+    """Settings that make every order impossible, each naming both keys: a minimum above a
+    per-order or total cap among the caps the system enforces, and (the file's own rule,
+    DESIGN §2) a Phase 71 per-order cap above a Phase 71 total cap."""
+    live = counting(caps)
     problems: list[str] = []
     floor = binding(live, CapKind.MIN_ORDER)
     if floor is not None and floor.value is not None:
@@ -132,9 +134,10 @@ def contradictions(caps: Iterable[ConfiguredCap], bounded_live_enabled: bool) ->
                     f"{floor.key} ({floor.value}) exceeds {cap.key} ({cap.value}):"
                     " no order could pass"
                 )
-    # the Phase 71 pair, in whichever tables each is set
-    per_orders = [c for c in live if c.key.endswith(".max_live_notional_per_order")]
-    totals = [c for c in live if c.key.endswith(".max_live_notional_total")]
+    # the Phase 71 pair, in whichever tables each is set: the file's own rule, enforced or not
+    written = in_file(caps, bounded_live_enabled)
+    per_orders = [c for c in written if c.key.endswith(".max_live_notional_per_order")]
+    totals = [c for c in written if c.key.endswith(".max_live_notional_total")]
     problems += [
         f"{per_order.key} ({per_order.value}) exceeds {total.key} ({total.value})"
         for per_order in per_orders

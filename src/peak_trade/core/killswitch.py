@@ -23,7 +23,9 @@ class KillSwitch(msgspec.Struct, frozen=True, kw_only=True):
     (None: no state file). `tripped`: the system's own gate blocks orders in that state.
     `approval_env_var`: the variable holding the recovery approval code (presence only).
     `note`: what the system's code really does with these settings; `problem`: why the file
-    or the state could not be read (then the switch counts as absent: fail closed)."""
+    or the state could not be read (then the switch counts as absent: fail closed).
+    `configured` says the file exists (it may still be unreadable: see `problem`);
+    `state_file` is where the state was looked for."""
 
     source: str
     configured: bool
@@ -36,6 +38,7 @@ class KillSwitch(msgspec.Struct, frozen=True, kw_only=True):
     approval_env_present: bool | None
     note: str | None = None
     problem: str | None = None
+    state_file: str | None = None
 
     @property
     def protects(self) -> bool:

@@ -9,7 +9,7 @@ configure it.
 
 Units follow nautilus_trader's rule that a quantity is never money: `money` is in the config's
 base (or stake) currency, `quantity` in instrument units, `count` a number of things, `ratio` a
-fraction (0.9 = 90 %), `percent` a percentage (3 = 3 %).
+fraction (0.9 = 90 %), `percent` a percentage (3 = 3 %), `seconds` a duration.
 """
 
 from __future__ import annotations
@@ -40,6 +40,19 @@ class CapKind(StrEnum):
     STOPLOSS = "stoploss"
     POSITION_ADJUSTMENTS = "position_adjustments"
     PRICE_DISTANCE = "price_distance"
+    # Hummingbot's
+    ORDER_SIZE = "order_size"
+    ORDER_SIZE_STEP = "order_size_step"
+    ORDER_LEVELS = "order_levels"
+    PRICE_CEILING = "price_ceiling"
+    PRICE_FLOOR = "price_floor"
+    INVENTORY_TARGET = "inventory_target"
+    BALANCE_LIMIT = "balance_limit"
+    RATE_SHARE = "rate_share"
+    BUDGET = "budget"
+    DRAWDOWN = "drawdown"
+    EXECUTORS_PER_SIDE = "executors_per_side"
+    COOLDOWN = "cooldown"
     # NautilusTrader's
     ORDER_RATE = "order_rate"  # orders (submits or modifies) per second
 
@@ -50,6 +63,7 @@ class Unit(StrEnum):
     COUNT = "count"
     RATIO = "ratio"
     PERCENT = "percent"
+    SECONDS = "seconds"
 
 
 class ViolationCode(StrEnum):
@@ -180,6 +194,22 @@ KINDS: Final[tuple[KindRow, ...]] = (
     KindRow(kind=CapKind.STOPLOSS, unit=Unit.RATIO, floor=True),
     KindRow(kind=CapKind.POSITION_ADJUSTMENTS, unit=Unit.COUNT, integer=True),
     KindRow(kind=CapKind.PRICE_DISTANCE, unit=Unit.RATIO),
+    # Hummingbot's: an order's size in base-asset units, its increment per level, the levels
+    KindRow(kind=CapKind.ORDER_SIZE, unit=Unit.QUANTITY),
+    KindRow(kind=CapKind.ORDER_SIZE_STEP, unit=Unit.QUANTITY),
+    KindRow(kind=CapKind.ORDER_LEVELS, unit=Unit.COUNT, integer=True),
+    # a price band: no buy at or above the ceiling; no sell at or below the floor (a lower
+    # floor lets the bot sell lower)
+    KindRow(kind=CapKind.PRICE_CEILING, unit=Unit.MONEY),
+    KindRow(kind=CapKind.PRICE_FLOOR, unit=Unit.MONEY, floor=True),
+    KindRow(kind=CapKind.INVENTORY_TARGET, unit=Unit.PERCENT),
+    KindRow(kind=CapKind.BALANCE_LIMIT, unit=Unit.QUANTITY),
+    KindRow(kind=CapKind.RATE_SHARE, unit=Unit.PERCENT),
+    KindRow(kind=CapKind.BUDGET, unit=Unit.MONEY),
+    KindRow(kind=CapKind.DRAWDOWN, unit=Unit.MONEY),
+    KindRow(kind=CapKind.EXECUTORS_PER_SIDE, unit=Unit.COUNT, integer=True),
+    # a minimum pause between trades: a shorter one is looser
+    KindRow(kind=CapKind.COOLDOWN, unit=Unit.SECONDS, floor=True, integer=True),
     KindRow(kind=CapKind.ORDER_RATE, unit=Unit.COUNT),
 )
 KIND: Final = {row.kind: row for row in KINDS}
@@ -199,4 +229,6 @@ def with_unit(kind: CapKind, value: float | int, currency: str) -> str:
         return f"{value:g} {currency}"
     if unit is Unit.PERCENT:
         return f"{value:g} %"
+    if unit is Unit.SECONDS:
+        return f"{value:g} s"
     return f"{value:g}"

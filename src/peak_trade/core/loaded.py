@@ -56,9 +56,17 @@ class LoadedConfig(msgspec.Struct, frozen=True, kw_only=True):
     bounded_live_enabled: bool = False
     #: the system's kill switch as its files state it (None: it has none the audit knows of)
     kill_switch: KillSwitch | None = None
+    #: files read beside the config that are not part of it (a kill switch and its state):
+    #: never an output, like the config's own files
+    companions: tuple[str, ...] = ()
     facts: msgspec.Struct | None = None
     environment: EnvironmentConfig | None = None
     risk: LiveRiskConfig | None = None
+
+
+def read_paths(loaded: LoadedConfig) -> tuple[str, ...]:
+    """Every file the audit of this config read: its own files and their companions."""
+    return (*(f.path for f in loaded.files), *loaded.companions)
 
 
 def file_infos(

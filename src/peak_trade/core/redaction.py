@@ -66,6 +66,7 @@ _SHAPES: Final = (
     r"|xox[abeoprs]-[A-Za-z0-9\-]{10,}"  # a Slack token
     r"|gh[opsur]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}"  # a GitHub token
     r"|(?:AKIA|ASIA)[0-9A-Z]{16}"  # an AWS access key id
+    r"|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}"  # a Stripe key
 )
 #: a BIP-39 (12 to 24 words), Electrum (12, 13) or Monero (25) recovery phrase: words of up to
 #: eight lower-case letters, nothing else
@@ -78,14 +79,16 @@ def normalised(name: str) -> str:
 
 def is_env_var_name(value: object) -> bool:
     """A value an `*_env_var` key may hold: the NAME of a variable (letters, digits, `_`, not
-    starting with a digit). Anything else there is likely the secret itself, pasted into the
-    wrong key: it is redacted like one."""
+    starting with a digit) that is not shaped like a secret (`AKIA...`, `ghp_...`, `sk_live_...`
+    are names too, by their letters). Anything else there is likely the secret itself, pasted
+    into the wrong key: it is redacted like one."""
     if not isinstance(value, str) or not value or len(value) > 256:
         return False
     head = value[0]
-    return (head.isascii() and (head.isalpha() or head == "_")) and all(
+    named = (head.isascii() and (head.isalpha() or head == "_")) and all(
         c.isascii() and (c.isalnum() or c == "_") for c in value
     )
+    return named and not is_secret_value(value)
 
 
 def is_env_var_key(name: str) -> bool:

@@ -8,3 +8,5 @@ from typing import Final
 NOT_SET: Final = "not set"
 #: how every view shows a cap set to the system's own "no limit" value
 UNLIMITED: Final = "unlimited"
+#: where `audit archive` keeps its snapshots and ledger unless `--archive-dir` says otherwise
+DEFAULT_ARCHIVE_DIR: Final = "audit/archive"

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from peak_trade.dialects.freqtrade.dialect import FREQTRADE
-from peak_trade.dialects.interface import Dialect
+from peak_trade.dialects.hummingbot.dialect import HUMMINGBOT
+from peak_trade.dialects.interface import Dialect, DirectoryDialect
 from peak_trade.dialects.nautilus.dialect import NAUTILUS
 from peak_trade.dialects.peak_trade.dialect import PEAK_TRADE
 from peak_trade.errors import ConfigError
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from peak_trade.core.loaded import LoadedConfig
     from peak_trade.live.assessment import Assessment
 
-DIALECTS: Final[tuple[Dialect, ...]] = (PEAK_TRADE, FREQTRADE, NAUTILUS)
+DIALECTS: Final[tuple[Dialect, ...]] = (PEAK_TRADE, FREQTRADE, HUMMINGBOT, NAUTILUS)
 #: the dialect a command audits when it names no config file and no dialect
 DEFAULT: Final[Dialect] = PEAK_TRADE
 
@@ -65,6 +66,18 @@ def _detect_any(paths: Sequence[str], first: bytes) -> Dialect:
         if found is not None:
             return found
     raise ConfigError(f"{paths[0]}: {HINT}")
+
+
+def _directory_dialect(path: str) -> Dialect | None:
+    """The dialect a directory named as the config belongs to (a Hummingbot instance): the
+    first, in `DIALECTS` order, that takes directories and takes this one; None for a file, or
+    a directory no dialect takes (reading it then says it is a directory, as for any dialect)."""
+    if not os.path.isdir(path):
+        return None
+    return next(
+        (d for d in DIALECTS if isinstance(d, DirectoryDialect) and d.takes_directory(path)),
+        None,
+    )
 
 
 def file_patterns() -> tuple[str, ...]:
@@ -129,7 +142,9 @@ def load(
     chosen = named(dialect) if dialect is not None else None
     raw: bytes | None = None
     if chosen is None:
-        if paths:
+        if paths and (directory := _directory_dialect(paths[0])) is not None:
+            chosen = directory  # it reads the directory itself (raw stays None)
+        elif paths:
             raw = read_config_bytes(paths[0])
             chosen = _detect_any(paths, raw)
         else:

@@ -3,20 +3,22 @@
 A dialect is one package under `dialects/` exposing one object that satisfies `Dialect`, listed
 once in `dialects.DIALECTS`. Its package holds everything that knows the system: finding and
 reading its files (the I/O edge), strict decoding (pure), its rows, its gates and their words and
-remedies, its policy rules, its drills if it has any. The package's `__init__` stays light (no
+remedies, its policy rules, the evidence it gives for each regulatory control
+(`controls.py`), its drills if it has any. The package's `__init__` stays light (no
 parser imported): detection, help and fleet patterns must not cost another dialect's start-up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 from peak_trade.core.words import NOT_SET
 
 if TYPE_CHECKING:
     from peak_trade.core.loaded import LoadedConfig
     from peak_trade.live.assessment import Assessment
+    from peak_trade.live.evidence import EvidenceTable
     from peak_trade.live.rules import Policy, PolicyWords
     from peak_trade.live.snapshot import LiveAuditSnapshot
 
@@ -94,3 +96,17 @@ class Dialect(Protocol):
     def policy(self) -> Policy: ...
 
     def policy_words(self, snapshot: LiveAuditSnapshot) -> PolicyWords: ...
+
+    def control_evidence(self) -> EvidenceTable:
+        """Which of its settings evidence which control of `live.controls` (DESIGN §11): one
+        judge per base control, in the dialect's own `controls.py`."""
+        ...
+
+
+@runtime_checkable
+class DirectoryDialect(Protocol):
+    """A dialect whose config is a directory (a Hummingbot instance), in addition to `Dialect`.
+    `--config DIR` goes to the first dialect that takes DIR; it then reads the directory itself
+    (`load` gets `raw=None`). A dialect without this method takes no directory."""
+
+    def takes_directory(self, path: str) -> bool: ...

@@ -9,8 +9,9 @@ import before the read-only guard is armed. Adding a format: write `formats/<nam
 Findings formats (`FINDINGS_FORMATS`): what `--format` of check, fleet, history, verify, diff,
 status and drills accepts. The built-in `text` and `json` are rendered by each command's view
 (`views/`); any other is a module under `formats/` exposing `render_<report>(...)` for the reports
-it names (`check`: snapshot, expectation and violations; `fleet`: the report; `history`: the
-rows). Adding one: write the module and add one `FindingsFormat` entry; no CLI edit.
+it names (`check`: a `live.findings.CheckReport`, the violations and absent controls placed
+in their files; `fleet`: the report; `history`: the rows). Adding one: write the module and add
+one `FindingsFormat` entry; no CLI edit.
 
 Importing this module is cheap (no msgspec, no enum or named-tuple class to create): the parser
 reads it on every run that takes --format.
@@ -99,7 +100,11 @@ class FindingsFormat:
 
 
 #: every findings format; the first is the default
-FINDINGS_FORMATS: Final = (FindingsFormat("text", ("table",)), FindingsFormat("json"))
+FINDINGS_FORMATS: Final = (
+    FindingsFormat("text", ("table",)),
+    FindingsFormat("json"),
+    FindingsFormat("sarif", module="formats.sarif", reports=("check", "fleet")),
+)
 
 
 def findings_formats(report: str) -> tuple[FindingsFormat, ...]:

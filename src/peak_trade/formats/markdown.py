@@ -291,7 +291,7 @@ def _kill_switch_section(snapshot: LiveAuditSnapshot) -> list[str]:
     if ks is None:
         return [*lines, _words(snapshot).no_kill_switch, ""]
     triggers = ", ".join(
-        f"{_code(t.name)} ({'on' if t.enabled is not False else 'off'}"
+        f"{_code(t.name)} ({ {True: 'on', False: 'off', None: NOT_SET}[t.enabled] }"
         + (f", {t.threshold:g})" if t.threshold is not None else ")")
         for t in ks.triggers
     )
@@ -305,7 +305,8 @@ def _kill_switch_section(snapshot: LiveAuditSnapshot) -> list[str]:
         f"- **Enabled:** {_shown(ks.enabled)}",
         f"- **Mode:** {_shown(ks.mode)}",
         f"- **State:** {_shown(ks.state)}"
-        + (" (**tripped**: blocks every order)" if ks.tripped else ""),
+        + (f" (read from {_code(ks.state_file)})" if ks.state_file else "")
+        + (" (**tripped**: the live path refuses every order)" if ks.tripped else ""),
         f"- **Triggers:** {triggers or 'none'}",
         f"- **Approval code variable:** {approval}",
     ]

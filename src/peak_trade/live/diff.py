@@ -185,7 +185,7 @@ def _venue(old: Any, new: Any) -> Verdict:
         verdicts.append((Risk.LESS_SAFE, "sandbox/testnet flag switched off"))
     if set(new.get("endpoints", ())) - set(was.get("endpoints", ())):
         verdicts.append((Risk.LESS_SAFE, "endpoint host changed"))
-    verdicts.append(_reach(was.get("orders_reach"), new.get("orders_reach"), old is None))
+
     before = {c["key"]: c for c in was.get("credentials", ())}
     for credential in new.get("credentials", ()):
         prior = before.get(credential["key"])
@@ -196,17 +196,16 @@ def _venue(old: Any, new: Any) -> Verdict:
     return _worst(verdicts)
 
 
-def _reach(old: Any, new: Any, added: bool) -> Verdict:
-    """A venue's `orders_reach` (schema 3): towards real money is less safe. A side without
-    the field (an older schema) is unknown: not judged here."""
+def _reach(old: Any, new: Any) -> Verdict:
+    """A venue's `orders_reach` (schema 3): towards real money is less safe; a new venue whose
+    orders reach real or unknown money is less safe. (A venue of an older schema, without the
+    field, is a schema change: `diff_snapshots` shows it unjudged.)"""
     if new is None:
-        return NEUTRAL
+        return (Risk.SAFER, "venue gone") if old is not None else NEUTRAL
     after = REACH_RANK.get(new, len(REACH_RANK))
-    if added:
+    if old is None:
         money = after >= REACH_RANK["unknown"]
         return (Risk.LESS_SAFE, f"a new venue whose orders reach {new}") if money else NEUTRAL
-    if old is None:
-        return NEUTRAL
     before = REACH_RANK.get(old, len(REACH_RANK))
     if after > before:
         return Risk.LESS_SAFE, f"orders reach {new} (were {old})"
@@ -241,8 +240,12 @@ def _kill_switch(old: Any, new: Any) -> Verdict:
         verdicts.append((Risk.LESS_SAFE, "kill switch disabled"))
     if new.get("problem") and not old.get("problem"):
         verdicts.append((Risk.LESS_SAFE, "kill switch no longer readable"))
-    if old.get("mode") != new.get("mode"):
-        verdicts.append((Risk.LESS_SAFE, "kill switch mode changed"))
+    if new.get("mode") == "disabled" and old.get("mode") != "disabled":
+        verdicts.append((Risk.LESS_SAFE, "kill switch mode set to disabled"))
+    elif old.get("mode") == "disabled" and new.get("mode") != "disabled":
+        verdicts.append((Risk.SAFER, "kill switch mode no longer disabled"))
+    elif old.get("mode") != new.get("mode"):
+        verdicts.append((Risk.LESS_SAFE, "kill switch mode changed (no safe direction is known)"))
     if old.get("tripped") and not new.get("tripped"):
         verdicts.append((Risk.LESS_SAFE, "kill switch no longer tripped"))
     if old.get("triggers") != new.get("triggers"):
@@ -325,6 +328,7 @@ JUDGES: Final[dict[tuple[str, str], Judge]] = {
 VENUES_SECTION: Final = "venues"
 LIMITS_PREFIX: Final = "limits."
 ENFORCED_SUFFIX: Final = ".enforced"
+REACH_SUFFIX: Final = ".orders_reach"
 UNLIMITED: Final = "unlimited"
 #: fields never compared: the clock's reading
 NOT_COMPARED: Final = frozenset({("snapshot", "timestamp_utc")})
@@ -335,6 +339,8 @@ def judge_for(section: str, key: str, cap_kinds: Mapping[str, str] | None = None
     which each `limits` entry carries (`cap_kinds`: key -> kind, from the snapshots compared),
     whatever the dialect: raising a ceiling or lowering a floor is less safe. A cap of no
     known kind has no judge (the caller then counts every change as less safe)."""
+    if section == VENUES_SECTION and key.endswith(REACH_SUFFIX):
+        return _reach
     if section == VENUES_SECTION:
         return _venue
     if section == "risk" and key.startswith(LIMITS_PREFIX) and key.endswith(ENFORCED_SUFFIX):
@@ -396,7 +402,12 @@ def _fields(snapshot: dict[str, Any]) -> dict[tuple[str, str], Any]:
             fields[(KILL_SWITCH_SECTION, KILL_SWITCH_SECTION)] = value
         elif section == VENUES_SECTION and isinstance(value, list | tuple):
             for venue in value:
-                fields[(VENUES_SECTION, str(venue.get("name")))] = venue
+                name = str(venue.get("name"))
+                fields[(VENUES_SECTION, name)] = {
+                    k: v for k, v in venue.items() if k not in ("orders_reach_reason",)
+                }
+                if "orders_reach" in venue:  # schema 3: judged on its own
+                    fields[(VENUES_SECTION, f"{name}{REACH_SUFFIX}")] = venue["orders_reach"]
         elif isinstance(value, dict):
             for key, item in value.items():
                 if (section, key) == ("risk", "limits") and isinstance(item, list | tuple):
@@ -432,12 +443,18 @@ def diff_snapshots(
             continue
         section, key = field
         old_raw, new_raw = before.get(field, _MISSING), after.get(field, _MISSING)
-        if key.endswith(ENFORCED_SUFFIX) and (old_raw is _MISSING or new_raw is _MISSING):
-            cap = (section, key.removesuffix(ENFORCED_SUFFIX))
-            if cap not in before or cap not in after:
-                continue  # the cap itself was added or removed: its value's judge says so
-            changes.append(_schema_change(field, old_raw, new_raw, old, new))
-            continue
+        suffix = next(
+            (s for s in (ENFORCED_SUFFIX, REACH_SUFFIX) if key.endswith(s) and section != "gating"),
+            None,
+        )
+        if suffix is not None and (old_raw is _MISSING or new_raw is _MISSING):
+            owner = (section, key.removesuffix(suffix))  # the cap or venue the field belongs to
+            if owner in before and owner in after:  # an older schema lacks the field: unknown
+                changes.append(_schema_change(field, old_raw, new_raw, old, new))
+                continue
+            if suffix == ENFORCED_SUFFIX:
+                continue  # a cap added or removed: its value's judge says so
+            # a venue added or removed: where its orders reach is judged below
         if not _dynamic(field) and (old_raw is _MISSING or new_raw is _MISSING):
             changes.append(_schema_change(field, old_raw, new_raw, old, new))
             continue

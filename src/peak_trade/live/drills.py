@@ -237,6 +237,16 @@ def get_default_live_drill_scenarios() -> list[Scenario]:
 
 
 SCENARIO_NAMES: Final = tuple(s.name for s in SCENARIOS)
+#: an English gloss of each seed name (the names stay the seed's: reports and archives use them)
+SCENARIO_GLOSS: Final = {
+    "A": "fully braked: the safe defaults",
+    "B": "Gate 1 open, Gate 2 missing",
+    "C": "everything armed, but dry-run on",
+    "D": "confirm token missing",
+    "E": "risk limits trigger (by design)",
+    "F": "not live mode (testnet)",
+    "G": "paper mode",
+}
 
 
 def _scenario_environment(base: EnvironmentConfig, scenario: Scenario) -> EnvironmentConfig:

@@ -17,7 +17,7 @@ from typing import Final
 
 import msgspec
 
-from peak_trade.core.loaded import name_and_stem
+from peak_trade.core.loaded import name_and_stem, read_paths
 from peak_trade.dialects import (
     assess,
     claimed,
@@ -209,7 +209,7 @@ def audit_fleet(
         except ConfigError as error:
             rows.append(_invalid_row(path, ids[path], error))
             continue
-        inputs.extend(f.path for f in loaded.files)
+        inputs.extend(read_paths(loaded))
         assessment = assess(loaded, environment_id=ids[path])
         snapshot = snapshot_of(assessment, timestamp_utc=timestamp_utc, versions=versions)
         verdict, drills = assessment.verdict, assessment.drills

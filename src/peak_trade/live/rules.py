@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import msgspec
 
 from peak_trade.live.snapshot import LiveAuditSnapshot
+
+if TYPE_CHECKING:
+    from peak_trade.live.evidence import ProfileResult
 
 
 class Expectation(StrEnum):
@@ -44,6 +47,8 @@ class PolicyWords(msgspec.Struct, frozen=True, kw_only=True):
     real_orders_fix: str
     inline_fix: str  # where a credential belongs instead
     inline_extra: tuple[str, ...] = ()  # credentials outside the venues (a token in the file)
+    #: the keys that stop real orders (default: those that disarm the gates)
+    real_orders_keys: tuple[str, ...] | None = None
 
 
 class GenericRule(StrEnum):
@@ -56,7 +61,10 @@ class GenericRule(StrEnum):
 
 
 class Rule(Protocol):
-    """One rule: `violations` of one snapshot under one expectation (none when it holds)."""
+    """One rule: `violations` of one snapshot under one expectation (none when it holds).
+
+    A rule may also say in one sentence what it checks (`help`, shown as the SARIF rule's
+    help text, `rule_help`); without one its code stands for itself."""
 
     @property
     def code(self) -> StrEnum: ...
@@ -90,6 +98,7 @@ class LiveAllowed:
     """`--expect blocked`, and live execution is allowed."""
 
     code = GenericRule.LIVE_ALLOWED
+    help = "Under --expect blocked, live execution must not be allowed: every gate open fails."
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -105,6 +114,7 @@ class ExpectedAllowed:
     blocker."""
 
     code = GenericRule.LIVE_BLOCKED
+    help = "Under --expect allowed (a deliberate live release), every blocker is a failure."
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -119,12 +129,17 @@ class RealOrdersPossible:
     """`--expect blocked`, and orders would reach a real venue."""
 
     code = GenericRule.REAL_ORDERS_POSSIBLE
+    help = (
+        "Under --expect blocked, no order may reach a real venue (or one whose reach the files"
+        " cannot prove)."
+    )
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
     ) -> Sequence[PolicyViolation]:
         if expect is Expectation.BLOCKED and snapshot.safety.real_orders_possible:
-            fix, keys = words.real_orders_fix, words.disarm_keys
+            fix = words.real_orders_fix
+            keys = words.disarm_keys if words.real_orders_keys is None else words.real_orders_keys
             return (PolicyViolation(self.code, words.real_orders, fix, keys),)
         return ()
 
@@ -140,6 +155,10 @@ class InlineCredential:
     """A secret stored in the config file instead of the environment."""
 
     code = GenericRule.INLINE_CREDENTIAL
+    help = (
+        "A credential (API key, secret, token) is stored in the config file instead of the"
+        " environment."
+    )
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -151,15 +170,28 @@ class InlineCredential:
         return (PolicyViolation(self.code, message, words.inline_fix, tuple(inline)),)
 
 
+def rule_help(rule: Rule) -> str:
+    """What a rule checks, in one sentence (its `help`), or its code when it says nothing."""
+    text = getattr(rule, "help", None)
+    return text if isinstance(text, str) and text else f"peak-trade policy rule {rule.code.value}"
+
+
 def check_payload(
     snapshot: LiveAuditSnapshot,
     expect: Expectation,
     violations: tuple[PolicyViolation, ...],
+    profile: ProfileResult | None = None,
 ) -> dict[str, object]:
-    """The JSON form of a check result (`audit check --format json`)."""
-    return {
-        "ok": not violations,
+    """The JSON form of a check result (`audit check --format json`). With a control profile
+    (`--profile`): its name and every control's result; `ok` is then false when a control is
+    absent too (`violations` keeps the policy's alone)."""
+    payload: dict[str, object] = {
+        "ok": not violations and (profile is None or not profile.absent),
         "expect": expect.value,
         "environment_id": snapshot.environment_id,
-        "violations": violations,
     }
+    if profile is not None:
+        payload["profile"] = profile.profile
+        payload["controls"] = profile.controls
+    payload["violations"] = violations
+    return payload

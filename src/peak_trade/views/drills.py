@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peak_trade.live.drills import DrillRun
+from peak_trade.live.drills import SCENARIO_GLOSS, DrillRun
 from peak_trade.views import to_json
 
 
@@ -17,7 +17,9 @@ def render_text(run: DrillRun) -> str:
             expected = "; ".join(o.describe() for o in r.expected)
             observed = "; ".join(o.describe() for o in r.observed)
         verdict = "PASS" if r.passed else "FAIL"
-        lines.append(f"{verdict}  {r.name}  expected {expected}  observed {observed}")
+        gloss = SCENARIO_GLOSS.get(r.id)
+        name = f"{r.name} [{gloss}]" if gloss else r.name
+        lines.append(f"{verdict}  {name}  expected {expected}  observed {observed}")
     lines.append(f"{run.passed} passed, {run.failed} failed")
     return "\n".join(lines) + "\n"
 

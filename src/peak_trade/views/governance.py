@@ -26,7 +26,12 @@ def render_verify(report: VerifyReport) -> str:
         if report.head_seq is not None
         else "head: none"
     )
-    if report.signatures_checked:
+    if report.signatures_checked and report.signing_started_seq not in (None, 1):
+        signatures = (
+            f"checked: signed from seq {report.signing_started_seq}; the entries before it"
+            " are covered by that signature through the chain"
+        )
+    elif report.signatures_checked:
         signatures = "checked"
     elif report.signed_entries:
         signatures = (

@@ -137,7 +137,7 @@ def _kill_switch_line(report: StatusReport) -> str | None:
         return None
     if not ks.configured:
         return cell(f"Kill switch: ABSENT ({ks.source} not found)")
-    state = ks.state or "no state file"
+    state = ks.state or (f"no state file at {ks.state_file}" if ks.state_file else "none")
     tripped = ", TRIPPED: blocks every order" if ks.tripped else ""
     problem = f"; PROBLEM: {ks.problem}" if ks.problem else ""
     enabled = {True: "enabled", False: "DISABLED", None: "enabled not set"}[ks.enabled]
@@ -167,6 +167,13 @@ def _token_text(report: StatusReport) -> str:
 def headline(report: StatusReport) -> str:
     if report.live_execution_allowed and report.real_orders_possible:
         return "LIVE EXECUTION ALLOWED: real orders can leave (no sandbox)"
+    if report.real_orders_possible:  # an order path that does not ask these gates
+        count = len(report.blockers)
+        return (
+            f"REAL ORDERS CAN LEAVE: the gates say blocked ({count} blocker"
+            f"{'' if count == 1 else 's'}), but this config's order path does not consult them"
+            " (see the venues)"
+        )
     if report.live_execution_allowed:
         return named(report.dialect).allowed_headline
     count = len(report.blockers)
@@ -249,7 +256,9 @@ def render_json(report: StatusReport) -> str:
     return to_json(report)
 
 
-def render_rich(report: StatusReport, stream: TextIO, *, width: int | None = None) -> None:
+def render_rich(
+    report: StatusReport, stream: TextIO, *, width: int | None = None, force: bool = False
+) -> None:
     """The terminal view: the same facts as `render_text`, coloured.
 
     Lines, not tables: at any width the key, the blocker code and the remedy wrap onto the
@@ -259,10 +268,18 @@ def render_rich(report: StatusReport, stream: TextIO, *, width: int | None = Non
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(file=stream, highlight=False, width=width, soft_wrap=False)
+    console = Console(
+        file=stream,
+        highlight=False,
+        width=width,
+        soft_wrap=False,
+        force_terminal=True if force else None,  # --color always, or FORCE_COLOR
+    )
     # coloured by safety, not by open/closed: a blocked system is the safe state
-    if report.live_execution_allowed:
-        style = "bold red" if report.real_orders_possible else "bold yellow"
+    if report.real_orders_possible:
+        style = "bold red"
+    elif report.live_execution_allowed:
+        style = "bold yellow"
     else:
         style = "bold green"
     console.print(escape(headline(report)), style=style)

@@ -140,6 +140,9 @@ class FreqtradeFacts(msgspec.Struct, frozen=True, kw_only=True):
     credentials_present: bool
     sandbox: bool
     api_server_unprotected: bool
+    #: the secret key paths whose value is an empty string (redaction hides that; an empty
+    #: password or token is no credential)
+    empty_secrets: tuple[str, ...] = ()
 
 
 def facts_of(loaded: LoadedConfig) -> FreqtradeFacts:
@@ -480,11 +483,22 @@ def decode(
             credentials_present=can_sign(credentials),
             sandbox=sandbox,
             api_server_unprotected=unprotected,
+            empty_secrets=tuple(k for k in redacted_keys if _value_at(data, k) == ""),
         ),
     )
 
 
 _JWT_PATH: Final = ("api_server", "jwt_secret_key")
+
+
+def _value_at(data: Mapping[str, Any], dotted: str) -> Any:
+    """The value at a dotted key path (None when a part is missing)."""
+    node: Any = data
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(part)
+    return node
 
 
 def _secret_variable(path: tuple[str, ...]) -> bool:

@@ -15,6 +15,7 @@ from peak_trade.dialects.interface import MarkdownWords
 if TYPE_CHECKING:
     from peak_trade.core.loaded import LoadedConfig
     from peak_trade.live.assessment import Assessment
+    from peak_trade.live.evidence import EvidenceTable
     from peak_trade.live.rules import Policy, PolicyWords
     from peak_trade.live.snapshot import LiveAuditSnapshot
 
@@ -96,6 +97,11 @@ class FreqtradeDialect:
         from peak_trade.dialects.freqtrade.policy import words
 
         return words(snapshot)
+
+    def control_evidence(self) -> EvidenceTable:
+        from peak_trade.dialects.freqtrade.controls import EVIDENCE
+
+        return EVIDENCE
 
 
 FREQTRADE: Final = FreqtradeDialect()

@@ -55,6 +55,7 @@ def words(snapshot: LiveAuditSnapshot) -> PolicyWords:
 
 class DryRunOff:
     code = FreqtradeRule.DRY_RUN_OFF
+    help = "dry_run is false: with credentials the bot sends real orders."
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -69,6 +70,10 @@ class DryRunOff:
 
 class ApiServerUnprotected:
     code = FreqtradeRule.API_SERVER_UNPROTECTED
+    help = (
+        "The REST API server is enabled without a usable jwt_secret_key (absent, a sample key or"
+        " shorter than 32 characters)."
+    )
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -92,6 +97,7 @@ class UnlimitedWhileLive:
 
     def __init__(self, code: FreqtradeRule, key: str) -> None:
         self.code, self._key = code, key
+        self.help = f"While the bot trades live, {key} is left at freqtrade's unlimited value."
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords

@@ -9,6 +9,7 @@ from typing import Any, Final
 import msgspec
 
 from peak_trade.core.caps import ConfiguredCap, effective_caps
+from peak_trade.core.environment import TradingEnvironment
 from peak_trade.core.facts import GateState
 from peak_trade.core.loaded import LoadedConfig, peak_trade_settings
 from peak_trade.core.registry import (
@@ -45,6 +46,8 @@ def verdict_of(loaded: LoadedConfig) -> Verdict:
     verdict = SafetyGuard(env).verdict
     if loaded.kill_switch is None or not loaded.kill_switch.tripped:
         return verdict
+    if runtime_mode(loaded) is not TradingEnvironment.LIVE:
+        return verdict  # only the bounded pilot's pipeline reads the state file
     mode = verdict.effective_mode
     return msgspec.structs.replace(
         verdict,
@@ -52,6 +55,17 @@ def verdict_of(loaded: LoadedConfig) -> Verdict:
         effective_mode=EffectiveMode.BLOCKED if mode is EffectiveMode.LIVE else mode,
         blockers=(*verdict.blockers, _TRIPPED),
     )
+
+
+def runtime_mode(loaded: LoadedConfig) -> TradingEnvironment:
+    """The mode Peak_Trade's session runners see (the config file alone)."""
+    facts = loaded.facts
+    found = getattr(facts, "runtime_mode", None)
+    return found if isinstance(found, TradingEnvironment) else loaded.mode
+
+
+def verdict_tripped(verdict: Verdict) -> bool:
+    return BlockerCode.KILL_SWITCH_TRIPPED in verdict.codes
 
 
 def assess(
@@ -62,7 +76,9 @@ def assess(
 ) -> Assessment:
     env, _ = peak_trade_settings(loaded)
     verdict = verdict_of(loaded)
-    real = runtime.real_orders_possible(loaded.mode, verdict.allowed, loaded.venues)
+    real = runtime.real_orders_possible(runtime_mode(loaded), loaded.venues)
+    if loaded.kill_switch is not None and loaded.kill_switch.tripped and verdict_tripped(verdict):
+        real = False  # the pilot's gate refuses every order while the switch is tripped
     return Assessment(
         loaded=loaded,
         environment_id=environment_id or loaded.default_environment_id,

@@ -265,7 +265,18 @@ def decode_files(
 
     configured = {row.key: value for row in CAPS if (value := values[row.key]) is not None}
     mode = TradingEnvironment(values["environment.mode"])
-    context = _cap_context(parsed, configured, mode, values["live_risk.enabled"])
+    # what Peak_Trade's session runners see: the config file alone (they never merge
+    # bounded_live.toml, whose tables may set [environment] or [live_risk] too)
+    alone = parsed[0][1]
+    runtime_mode, runtime_limits = mode, values["live_risk.enabled"]
+    if len(parsed) > 1:
+        try:
+            own = _table_values(msgspec.convert(alone, type=_ConfigFile, strict=True))
+        except msgspec.ValidationError as exc:
+            raise ConfigError(f"{origin}: {_describe_validation_error(str(exc))}") from None
+        runtime_mode = TradingEnvironment(own["environment.mode"])
+        runtime_limits = own["live_risk.enabled"]
+    context = _cap_context(parsed, configured, runtime_mode, runtime_limits)
     caps = tuple(
         ConfiguredCap(
             kind=row.kind,
@@ -283,12 +294,6 @@ def decode_files(
     impossible = contradictions(caps, bounded_enabled)
     if impossible:
         raise ConfigError(f"{where}: {impossible[0]}")
-    selected = runtime.default_type(data)
-    if selected not in runtime.CLIENTS:
-        raise ConfigError(
-            f"{where}: exchange.default_type: Peak_Trade's client factory knows"
-            f" {', '.join(runtime.CLIENTS)} (any other value stops it at start-up)"
-        )
 
     env_token = values["environment.confirm_token"]
     token_text = token_from_env or env_token or None
@@ -324,7 +329,7 @@ def decode_files(
         warning_threshold_factor=float(values["live_risk.warning_threshold_factor"]),
         **risk_caps,
     )
-    venues = runtime.venues(data, present_env, mode)
+    venues = runtime.venues(alone, present_env, runtime_mode)
     redacted, redacted_keys = redact(data)
 
     if source == "embedded-default":
@@ -355,14 +360,16 @@ def decode_files(
         redacted=redacted,
         redacted_keys=redacted_keys,
         kill_switch=kill_switch,
-        facts=PeakTradeFacts(confirm_token_source=token_source),
+        facts=PeakTradeFacts(confirm_token_source=token_source, runtime_mode=runtime_mode),
     )
 
 
 class PeakTradeFacts(msgspec.Struct, frozen=True, kw_only=True):
-    """What only Peak_Trade's report shows: where the confirm token came from."""
+    """What only Peak_Trade's report shows: where the confirm token came from, and the mode its
+    session runners see (the config file alone: they never merge bounded_live.toml)."""
 
     confirm_token_source: str | None
+    runtime_mode: TradingEnvironment
 
 
 def _cap_context(
@@ -553,22 +560,26 @@ def load_config(
             files.append((neighbour, read_config_bytes(neighbour)))
     # names only: whether a variable holds a value, never the value itself
     present = frozenset(name for name, value in env.items() if value)
-    return decode_files(
+    kill_switch, companions = read_kill_switch(resolved, env, present)
+    loaded = decode_files(
         files,
         resolved_from=resolved_from,
         token_from_env=token,
         token_env_var=token_var,
         present_env=present,
-        kill_switch=read_kill_switch(resolved, env, present),
+        kill_switch=kill_switch,
     )
+    return msgspec.structs.replace(loaded, companions=companions)
 
 
 def read_kill_switch(
     config_path: str, environ: Mapping[str, str], present_env: Collection[str]
-) -> KillSwitch:
+) -> tuple[KillSwitch, tuple[str, ...]]:
     """Read (never write) `risk/kill_switch.toml` beside the config file and the state file
-    Peak_Trade's gate reads; relative state paths start at the project root, the directory
-    holding the config directory (Peak_Trade runs from there)."""
+    Peak_Trade's gate reads: the path a state variable names (relative to the working
+    directory, as Peak_Trade reads it), else data/kill_switch/state.json in the project root,
+    the directory holding the config directory (Peak_Trade runs from there). Returns the switch
+    and both paths (never an output, whether they exist or not)."""
     from peak_trade.dialects.peak_trade import killswitch
 
     directory = os.path.dirname(config_path)
@@ -589,13 +600,17 @@ def read_kill_switch(
             state = read_config_bytes(state_file)
         except ConfigError as exc:
             problem = "; ".join(filter(None, [problem, str(exc)]))
-    return killswitch.decode_kill_switch(
-        source,
-        data,
-        state=state,
-        state_source=state_file,
-        problem=problem,
-        present_env=present_env,
+    found = (source, state_file)  # never an output, whether they exist or not
+    return (
+        killswitch.decode_kill_switch(
+            source,
+            data,
+            state=state,
+            state_source=state_file,
+            problem=problem,
+            present_env=present_env,
+        ),
+        found,
     )
 
 

@@ -16,10 +16,12 @@ from peak_trade.dialects.peak_trade import NAME
 if TYPE_CHECKING:
     from peak_trade.core.loaded import LoadedConfig
     from peak_trade.live.assessment import Assessment
+    from peak_trade.live.evidence import EvidenceTable
     from peak_trade.live.rules import Policy, PolicyWords
     from peak_trade.live.snapshot import LiveAuditSnapshot
 
 OVERLAY_FILE: Final = "bounded_live.toml"
+KILL_SWITCH_NAME: Final = "kill_switch.toml"  # in risk/ beside the config (killswitch.py)
 #: a TOML key (bare, quoted or dotted) followed by `=`
 _KEY_PART: Final = rb"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
 _TOML_KEY: Final = rb"^" + _KEY_PART + rb"(?:\s*\.\s*" + _KEY_PART + rb")*\s*="
@@ -67,7 +69,11 @@ class PeakTradeDialect:
         return (path,) if path is not None else ()
 
     def is_overlay(self, path: str) -> bool:
-        return os.path.basename(path) == OVERLAY_FILE
+        """`bounded_live.toml`, merged into the config beside it, and `risk/kill_switch.toml`,
+        read beside the config: never a config of their own."""
+        name = os.path.basename(path)
+        parent = os.path.basename(os.path.dirname(os.path.abspath(path)))
+        return name == OVERLAY_FILE or (name == KILL_SWITCH_NAME and parent == "risk")
 
     def load(
         self,
@@ -103,6 +109,11 @@ class PeakTradeDialect:
         from peak_trade.dialects.peak_trade.policy import words
 
         return words(snapshot)
+
+    def control_evidence(self) -> EvidenceTable:
+        from peak_trade.dialects.peak_trade.controls import EVIDENCE
+
+        return EVIDENCE
 
 
 PEAK_TRADE: Final = PeakTradeDialect()

@@ -22,11 +22,14 @@ from typing import Any, Final
 import msgspec
 
 from peak_trade.core.killswitch import KillSwitch, KillSwitchTrigger
+from peak_trade.core.redaction import REDACTED, has_secret_name, is_env_var_name, is_secret_value
 
 KILL_SWITCH_FILE: Final = "risk/kill_switch.toml"
 STATE_ENV_VARS: Final = ("PEAK_KILL_SWITCH_STATE_PATH", "PEAKTRADE_KILL_SWITCH_STATE_PATH")
 DEFAULT_STATE_FILE: Final = "data/kill_switch/state.json"
 TRIPPED_STATES: Final = frozenset({"KILLED", "RECOVERING"})
+#: `mode` values Peak_Trade's KillSwitch knows (src/risk_layer/kill_switch/core.py)
+KNOWN_MODES: Final = ("active", "disabled")
 KNOWN_STATES: Final = frozenset({"ACTIVE", "KILLED", "RECOVERING", "DISABLED"})
 NOTE: Final = (
     "Peak_Trade's order gate (bounded pilot: ExecutionPipeline._is_kill_switch_blocking) reads"
@@ -39,7 +42,7 @@ _MAX_STATE_BYTES: Final = 64 * 1024
 def state_path(environ: Mapping[str, str], root: str) -> tuple[str, str | None]:
     """(the state file the gate reads, the variable that named it or None)."""
     for name in STATE_ENV_VARS:
-        value = environ.get(name)
+        value = (environ.get(name) or "").strip()  # as Peak_Trade reads it
         if value:
             return value, name
     return f"{root.rstrip('/')}/{DEFAULT_STATE_FILE}" if root else DEFAULT_STATE_FILE, None
@@ -64,9 +67,15 @@ def decode_kill_switch(
             table = raw
         else:
             problems.append(f"{source}: [kill_switch]: expected a table")
-    enabled = _typed(table, "enabled", bool, source, problems)
-    mode = _typed(table, "mode", str, source, problems)
-    approval = _typed(table, "approval_code_env", str, source, problems)
+    enabled = _typed(table, "enabled", bool, source, problems, "kill_switch.enabled")
+    mode = _typed(table, "mode", str, source, problems, "kill_switch.mode")
+    if mode is not None and mode not in KNOWN_MODES:
+        problems.append(f"{source}: kill_switch.mode: expected one of {', '.join(KNOWN_MODES)}")
+        mode = "invalid"  # never the text itself: it could be anything
+    approval = _typed(table, "approval_code_env", str, source, problems, "approval_code_env")
+    if approval is not None and not is_env_var_name(approval):
+        problems.append(f"{source}: kill_switch.approval_code_env: not a variable name")
+        approval = None  # a pasted secret, maybe: never shown
     triggers = _triggers(table.get("triggers", {}), source, problems)
     state_value, tripped = _state(state, state_source, problems)
     return KillSwitch(
@@ -81,15 +90,20 @@ def decode_kill_switch(
         approval_env_present=None if approval is None else approval in present_env,
         note=NOTE,
         problem="; ".join(problems) or None,
+        state_file=state_source,
     )
 
 
-def _typed(table: Mapping[str, Any], key: str, kind: type, source: str, problems: list[str]) -> Any:
+def _typed(
+    table: Mapping[str, Any], key: str, kind: type, source: str, problems: list[str], path: str
+) -> Any:
+    """`table[key]` when it has the type, else None and a problem naming `path`."""
     value = table.get(key)
     if value is None:
         return None
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        problems.append(f"{source}: kill_switch.{key}: expected {kind.__name__}")
+        shown = path if path.startswith("kill_switch.") else f"kill_switch.{path}"
+        problems.append(f"{source}: {shown}: expected {kind.__name__}")
         return None
     return value
 
@@ -102,8 +116,9 @@ def _triggers(raw: Any, source: str, problems: list[str]) -> tuple[KillSwitchTri
     for name, trigger in raw.items():
         if not isinstance(trigger, Mapping):
             continue  # a setting shared by the triggers, not a trigger
-        where = f"triggers.{name}"
-        enabled = _typed(trigger, "enabled", bool, source, problems)
+        shown = name if not (has_secret_name(name) or is_secret_value(name)) else REDACTED
+        where = f"triggers.{shown}"
+        enabled = _typed(trigger, "enabled", bool, source, problems, f"{where}.enabled")
         threshold = trigger.get("threshold")
         if isinstance(threshold, bool) or not isinstance(threshold, int | float | None):
             problems.append(f"{source}: kill_switch.{where}.threshold: expected a number")
@@ -113,7 +128,7 @@ def _triggers(raw: Any, source: str, problems: list[str]) -> tuple[KillSwitchTri
             threshold = None
         found.append(
             KillSwitchTrigger(
-                name=name,
+                name=shown,
                 enabled=enabled,
                 threshold=None if threshold is None else float(threshold),
             )

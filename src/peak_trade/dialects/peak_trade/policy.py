@@ -51,14 +51,34 @@ DISARM_FIX: Final = " or ".join(_closing_assignment(g.setting, g.open_value) for
 DISARM_KEYS: Final = tuple(g.setting for g in GATES)
 
 
+def _real_orders_fix(snapshot: LiveAuditSnapshot) -> tuple[str, tuple[str, ...]]:
+    """What stops real orders on this config's order path: the testnet session asks no gate,
+    the bounded pilot builds its gates in code; only the venue or the mode can stop them."""
+    reaching = {v.name for v in snapshot.venues if v.orders_reach.value in ("real", "unknown")}
+    if "exchange.kraken_testnet" in reaching:
+        return (
+            'exchange.kraken_testnet.validate_only = true or environment.mode = "paper"'
+            " (the testnet session asks none of the gates)",
+            ("exchange.kraken_testnet.validate_only", "environment.mode"),
+        )
+    if "exchange.kraken_live" in reaching:
+        return (
+            'environment.mode = "paper" or "testnet" (the bounded pilot sets its gates in code)',
+            ("environment.mode",),
+        )
+    return DISARM_FIX, DISARM_KEYS
+
+
 def words(snapshot: LiveAuditSnapshot) -> PolicyWords:
+    real_fix, real_keys = _real_orders_fix(snapshot)
     return PolicyWords(
         live_allowed="live execution is allowed",
         blocked="live execution is blocked",
         disarm_fix=DISARM_FIX,
         disarm_keys=DISARM_KEYS,
         real_orders="real orders are possible",
-        real_orders_fix=DISARM_FIX,
+        real_orders_fix=real_fix,
+        real_orders_keys=real_keys,
         inline_fix="remove them and name an environment variable in a *_env_var key instead",
         inline_extra=(TOKEN_KEY,) if TOKEN_KEY in snapshot.config.redacted_keys else (),
     )
@@ -70,6 +90,10 @@ def _live_capable(snapshot: LiveAuditSnapshot) -> bool:
 
 class ConfigArmed:
     code = PeakTradeRule.CONFIG_ARMED
+    help = (
+        "The config opens every gate it controls (mode live, Gate 1, Gate 2, dry-run off): only"
+        " a run-time token stands between it and live orders."
+    )
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -85,6 +109,7 @@ class ConfigArmed:
 
 class DrillsNotExecutable:
     code = PeakTradeRule.DRILLS_NOT_EXECUTABLE
+    help = "The seed's drills A-G could not run against this config."
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -102,6 +127,7 @@ class DrillFailed:
     is one."""
 
     code = PeakTradeRule.DRILL_FAILED
+    help = "A drill (A-G) did not behave as expected: a gate or cap does not block what it should."
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -157,6 +183,10 @@ class KillSwitchMissing:
     """A live-capable config whose kill switch is absent, disabled or unreadable."""
 
     code = PeakTradeRule.KILL_SWITCH_MISSING
+    help = (
+        "A config in mode live, or armed, has no kill switch that protects (risk/kill_switch.toml"
+        " absent, disabled or unreadable)."
+    )
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -186,6 +216,7 @@ class _LiveCapableSetting:
             fix,
             message,
         )
+        self.help = f"While mode is live or the config is armed: {message.split(' while ')[0]}."
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords
@@ -197,6 +228,7 @@ class _LiveCapableSetting:
 
 class ConfirmTokenNotRequired:
     code = PeakTradeRule.CONFIRM_TOKEN_NOT_REQUIRED
+    help = "Mode is live and environment.require_confirm_token is false: no token is asked for."
 
     def violations(
         self, snapshot: LiveAuditSnapshot, expect: Expectation, words: PolicyWords

@@ -93,6 +93,22 @@ _DAILY_PCT_PAPER: Final = (
     "applied only when the session passes a starting cash to LiveRiskLimits.from_config,"
     " which the files cannot show"
 )
+#: caps `check_orders` compares with the batch it is given alone: the testnet executor passes
+#: one order, and open positions are never added (`LiveRiskLimits._compute_orders_aggregates`)
+BATCH_ONLY: Final = frozenset(
+    {
+        "live_risk.max_total_exposure_notional",
+        "live_risk.max_symbol_exposure_notional",
+        "live_risk.max_open_positions",
+        f"{BOUNDED}max_total_notional",
+        f"{BOUNDED}max_open_positions",
+    }
+)
+_BATCH: Final = (
+    "compared with the order being placed alone: LiveRiskLimits.check_orders sums only the batch"
+    " it is given (the testnet executor passes one order) and never adds open positions"
+    " (_compute_orders_aggregates), so it bounds one order, not the exposure"
+)
 DAILY_KEYS: Final = frozenset(
     {"live_risk.max_daily_loss_abs", "live_risk.max_daily_loss_pct", f"{BOUNDED}max_daily_loss_abs"}
 )
@@ -146,6 +162,8 @@ def enforcement_of(key: str, source: str | None, ctx: CapContext) -> tuple[bool 
     )
     if replaced_by is not None and ctx.bounded_in_main:
         return False, f"replaced by {replaced_by} while bounded live is enabled"
+    if key in BATCH_ONLY:
+        return False, _BATCH
     if key in DAILY_KEYS:
         if ctx.mode is not TradingEnvironment.PAPER:
             return False, _DAILY
@@ -176,12 +194,35 @@ def default_type(data: Mapping[str, Any]) -> str:
     return value if isinstance(value, str) else repr(value)
 
 
+#: the client each mode's session runner builds, whatever `exchange.default_type` says (live:
+#: the bounded pilot forces kraken_live, src/execution/live_session.py
+#: `_config_with_exchange_type`; testnet: scripts/run_testnet_session.py builds kraken_testnet
+#: with `create_kraken_testnet_client_from_config`); paper sessions use no exchange client
+MODE_CLIENT: Final = {
+    TradingEnvironment.LIVE: KRAKEN_LIVE,
+    TradingEnvironment.TESTNET: KRAKEN_TESTNET,
+}
+_PATH_OF: Final = {
+    KRAKEN_LIVE: "the bounded pilot (mode live)",
+    KRAKEN_TESTNET: "the testnet session (mode testnet)",
+}
+
+
+def pilot_accepts(selected: str) -> bool:
+    """The bounded pilot's readiness gate accepts the config's `exchange.default_type`: it must
+    end in `_live` or be `kraken` (scripts/check_live_readiness.py; the wrapper
+    scripts/ops/run_bounded_pilot_session.py runs only on a GREEN readiness)."""
+    return selected.endswith("_live") or selected == "kraken"
+
+
 def order_clients(mode: TradingEnvironment, selected: str) -> tuple[str, ...]:
-    """The clients an order of this config meets: the one `default_type` selects, the one the
-    mode's session runner builds whatever it says (live: the bounded pilot forces kraken_live;
-    testnet: the testnet session builds kraken_testnet)."""
-    forced = {TradingEnvironment.LIVE: KRAKEN_LIVE, TradingEnvironment.TESTNET: KRAKEN_TESTNET}
-    return tuple(dict.fromkeys([selected, *([forced[mode]] if mode in forced else [])]))
+    """The clients an order of this config meets: the one its mode's session runner builds (a
+    paper session builds none); in mode live only when the pilot's readiness accepts
+    `default_type`."""
+    client = MODE_CLIENT.get(mode)
+    if client is None or (client == KRAKEN_LIVE and not pilot_accepts(selected)):
+        return ()
+    return (client,)
 
 
 def _origin(table: Mapping[str, Any]) -> tuple[str | None, bool]:
@@ -218,12 +259,12 @@ def _kraken_testnet(table: Mapping[str, Any]) -> tuple[OrdersReach, str]:
     if validate:
         return OrdersReach.TEST, (
             f"{sender} with validate=true (validate_only): the venue checks the order and places"
-            " none"
+            f" none; {_ENABLED_IGNORED}"
         )
     if production:
         return OrdersReach.REAL, (
             f"{sender} without validate (validate_only = false): Kraken has no testnet, so this"
-            " is a real order on production"
+            f" is a real order on production; {_ENABLED_IGNORED}"
         )
     return OrdersReach.UNKNOWN, (
         f"{sender} without validate (validate_only = false): the files cannot prove what that"
@@ -232,30 +273,36 @@ def _kraken_testnet(table: Mapping[str, Any]) -> tuple[OrdersReach, str]:
 
 
 def reach_rule(clients: Collection[str], selected: str) -> ReachRule:
-    """Peak_Trade's rule for one `[exchange...]` table: where its orders go."""
+    """Peak_Trade's rule for one `[exchange...]` table: where its orders go. A client table no
+    order path of this mode uses reaches nothing (its reason says which path would use it)."""
 
     def rule(name: str, table: Mapping[str, Any]) -> tuple[OrdersReach, str]:
         client = name.removeprefix("exchange.")
-        used = client in clients
         if name == "exchange":
             return OrdersReach.NONE, (
                 f"holds exchange.default_type = {selected}; the read-only client it configures"
                 " has no order methods (src/exchange/__init__.py,"
                 " build_exchange_client_from_config)"
             )
-        if not used or client not in CLIENTS:
-            known = client in CLIENTS
-            return OrdersReach.NONE, (
-                f"no order path of this config uses [{name}] (exchange.default_type = {selected})"
-                if known
-                else f"no Peak_Trade order client reads [{name}]: {_FACTORY} builds"
-                f" {', '.join(CLIENTS)} only (the classic order path; Peak_Trade's src/ops"
-                " modules read configs of their own, not audited)"
-            )
         if client == DUMMY:
             return OrdersReach.SIMULATED, (
                 f"DummyExchangeClient ({_FACTORY}) fills orders in memory: nothing leaves"
             )
+        if client not in CLIENTS:
+            return OrdersReach.NONE, (
+                f"no Peak_Trade order client reads [{name}]: {_FACTORY} builds"
+                f" {', '.join(CLIENTS)} only (the classic order path; Peak_Trade's src/ops"
+                " modules read configs of their own, not audited)"
+            )
+        if client not in clients:
+            refused = client == KRAKEN_LIVE and not pilot_accepts(selected)
+            why = (
+                f"the bounded pilot's readiness check refuses exchange.default_type = {selected}"
+                " (it must end in _live or be kraken: scripts/check_live_readiness.py)"
+                if refused
+                else f"used only by {_PATH_OF[client]}, not in this config's mode"
+            )
+            return OrdersReach.NONE, why
         if client == KRAKEN_TESTNET:
             return _kraken_testnet(table)
         return _kraken_live(table)
@@ -266,14 +313,18 @@ def reach_rule(clients: Collection[str], selected: str) -> ReachRule:
 def venues(
     data: Mapping[str, Any], present_env: Collection[str], mode: TradingEnvironment
 ) -> tuple[Venue, ...]:
-    """The config's venues with where their orders reach, plus the client an order path of
-    this config builds from defaults when its table is absent, and `[live_exchange]`."""
+    """The config's venues with where their orders reach, the client this mode's runner builds
+    from its defaults when the file has no table for it, and `[live_exchange]`."""
     selected = default_type(data)
     clients = order_clients(mode, selected)
-    found = list(venues_of(data, present_env, reach_rule(clients, selected)))
     rule = reach_rule(clients, selected)
+    found = list(venues_of(data, present_env, rule))
     names = {v.name for v in found}
-    for client in clients:
+    exchange = data.get("exchange")
+    explicit = isinstance(exchange, Mapping) and "default_type" in exchange
+    # the client the file selects (dummy: nothing leaves), and the one the mode's runner builds
+    shown = ([DUMMY] if explicit and selected == DUMMY else []) + list(clients)
+    for client in dict.fromkeys(shown):
         name = f"exchange.{client}"
         if name not in names:  # the runner builds it from its defaults
             reach, why = rule(name, {})
@@ -302,14 +353,13 @@ def _market_data(name: str, table: Mapping[str, Any]) -> tuple[OrdersReach, str]
     )
 
 
-def real_orders_possible(mode: TradingEnvironment, allowed: bool, venues: Sequence[Venue]) -> bool:
-    """Live and allowed with the live client reaching money; or testnet mode with the testnet
-    client reaching money: the testnet session never asks the safety guard
-    (src/orders/testnet_executor.py, TestnetExchangeOrderExecutor.execute_order), so
-    testnet_dry_run and the gates stop nothing there."""
+def real_orders_possible(mode: TradingEnvironment, venues: Sequence[Venue]) -> bool:
+    """Whether this mode's order path reaches money, whatever the [environment] gates say: the
+    bounded pilot builds its gates in code (src/execution/live_session.py,
+    `LiveSessionRunner.from_config`: live, armed, dry-run off, the token from
+    PT_LIVE_CONFIRM_TOKEN, which the wrapper injects), and the testnet session never asks the
+    safety guard (src/orders/testnet_executor.py, `TestnetExchangeOrderExecutor.execute_order`).
+    The audit's own verdict stays stricter (DESIGN §3); this is the fact it is held against."""
+    client = MODE_CLIENT.get(mode)
     reach = {v.name: v.orders_reach for v in venues}
-    if mode is TradingEnvironment.LIVE:
-        return allowed and reach.get(f"exchange.{KRAKEN_LIVE}") in REAL_REACH
-    if mode is TradingEnvironment.TESTNET:
-        return reach.get(f"exchange.{KRAKEN_TESTNET}") in REAL_REACH
-    return False
+    return client is not None and reach.get(f"exchange.{client}") in REAL_REACH
