@@ -496,3 +496,28 @@ def test_the_node_environment_moves_no_client() -> None:
     venue = only_venue(data)
     assert venue.orders_reach is OrdersReach.REAL
     assert nt.facts_of(decode(data)).node_environment == "sandbox"
+
+
+def _controls(data: dict[str, Any]) -> dict[str, str]:
+    from peak_trade.live.evidence import Facts, judge_control
+
+    loaded = decode(data)
+    table = named("nautilus").control_evidence()
+    facts = Facts(loaded, table.locate)
+    return {c: judge_control(c, table, facts, "nautilus").status for c in table.judges}
+
+
+def test_control_evidence_is_only_what_the_engine_applies_from_the_file() -> None:
+    risk = {
+        "max_order_submit_rate": "10/00:00:01",
+        "max_notional_per_order": {"BTCUSDT.BINANCE": 5},
+    }
+    cash = _controls(node(risk=risk, A=client("binance", account_type="SPOT")))
+    assert cash["max_order_value"] == "present" and cash["max_message_rate"] == "present"
+    margin = _controls(node(risk=risk, A=client("binance", account_type="USDT_FUTURES")))
+    assert margin["max_order_value"] == "absent"  # the Python engine skips it on margin
+    defaults = _controls(node(A=client("binance")))
+    assert defaults["max_message_rate"] == "absent"  # the engine's default is no evidence
+    assert defaults["kill_functionality"] == "not_expressible"
+    bypassed = _controls(node(risk={**risk, "bypass": True}, A=client("binance")))
+    assert bypassed["max_order_value"] == bypassed["max_message_rate"] == "absent"

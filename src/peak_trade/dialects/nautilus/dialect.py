@@ -21,6 +21,7 @@ from peak_trade.dialects.nautilus import NAME
 if TYPE_CHECKING:
     from peak_trade.core.loaded import LoadedConfig
     from peak_trade.live.assessment import Assessment
+    from peak_trade.live.evidence import EvidenceTable
     from peak_trade.live.rules import Policy, PolicyWords
     from peak_trade.live.snapshot import LiveAuditSnapshot
 
@@ -100,6 +101,11 @@ class NautilusDialect:
         from peak_trade.dialects.nautilus.policy import words
 
         return words(snapshot)
+
+    def control_evidence(self) -> EvidenceTable:
+        from peak_trade.dialects.nautilus.controls import EVIDENCE
+
+        return EVIDENCE
 
 
 NAUTILUS: Final = NautilusDialect()
