@@ -107,6 +107,8 @@ class TestSeedConformance:
             "knowledge_readonly",
             "api_server_unprotected",
             "confirm_token_source",
+            "nautilus_version",
+            "risk_checks_bypassed",
         }
         assert set(data["risk"]) == {
             "max_live_notional_per_order",

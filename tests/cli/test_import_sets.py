@@ -24,6 +24,8 @@ HEAVY = (
     "peak_trade.live.snapshot_v2",  # only for reading schema-2 archives
     "peak_trade.dialects.freqtrade.jsonc",  # only for freqtrade configs
     "peak_trade.dialects.freqtrade.config",
+    "peak_trade.dialects.nautilus.config",  # only for NautilusTrader configs
+    "peak_trade.dialects.nautilus.adapters",
     "yaml",  # PyYAML and ruamel.yaml: only for a Hummingbot instance
     "ruamel",
     "peak_trade.dialects.hummingbot.config",
@@ -127,6 +129,8 @@ def test_version_and_help_import_no_msgspec_and_no_config_code(argv: list[str]) 
         "msgspec",
         "peak_trade.dialects.peak_trade.config",
         "peak_trade.dialects.freqtrade.config",
+        "peak_trade.dialects.nautilus.config",  # only for NautilusTrader configs
+        "peak_trade.dialects.nautilus.adapters",
         "peak_trade.dialects.peak_trade.assessment",
     )
     run = subprocess.run(

@@ -53,6 +53,8 @@ class CapKind(StrEnum):
     DRAWDOWN = "drawdown"
     EXECUTORS_PER_SIDE = "executors_per_side"
     COOLDOWN = "cooldown"
+    # NautilusTrader's
+    ORDER_RATE = "order_rate"  # orders (submits or modifies) per second
 
 
 class Unit(StrEnum):
@@ -208,6 +210,7 @@ KINDS: Final[tuple[KindRow, ...]] = (
     KindRow(kind=CapKind.EXECUTORS_PER_SIDE, unit=Unit.COUNT, integer=True),
     # a minimum pause between trades: a shorter one is looser
     KindRow(kind=CapKind.COOLDOWN, unit=Unit.SECONDS, floor=True, integer=True),
+    KindRow(kind=CapKind.ORDER_RATE, unit=Unit.COUNT),
 )
 KIND: Final = {row.kind: row for row in KINDS}
 #: kinds whose binding value is the largest configured one

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 from peak_trade.dialects.freqtrade.dialect import FREQTRADE
 from peak_trade.dialects.hummingbot.dialect import HUMMINGBOT
 from peak_trade.dialects.interface import Dialect, DirectoryDialect
+from peak_trade.dialects.nautilus.dialect import NAUTILUS
 from peak_trade.dialects.peak_trade.dialect import PEAK_TRADE
 from peak_trade.errors import ConfigError
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from peak_trade.core.loaded import LoadedConfig
     from peak_trade.live.assessment import Assessment
 
-DIALECTS: Final[tuple[Dialect, ...]] = (PEAK_TRADE, FREQTRADE, HUMMINGBOT)
+DIALECTS: Final[tuple[Dialect, ...]] = (PEAK_TRADE, FREQTRADE, HUMMINGBOT, NAUTILUS)
 #: the dialect a command audits when it names no config file and no dialect
 DEFAULT: Final[Dialect] = PEAK_TRADE
 

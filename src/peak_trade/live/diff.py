@@ -294,6 +294,9 @@ JUDGES: Final[dict[tuple[str, str], Judge]] = {
     ("gating", "config_armed"): _direction(Less.BECOMING_TRUE, "config armed"),
     ("gating", "api_server_unprotected"): _direction(Less.BECOMING_TRUE, "unprotected API server"),
     ("gating", "confirm_token_source"): _no_safety_meaning,  # presence and validity are judged
+    # the release a config is written for: its effect on orders is judged on the venues
+    ("gating", "nautilus_version"): _no_safety_meaning,
+    ("gating", "risk_checks_bypassed"): _direction(Less.BECOMING_TRUE, "risk checks bypassed"),
     (KILL_SWITCH_SECTION, KILL_SWITCH_SECTION): _kill_switch,
     ("risk", "max_live_notional_per_order"): _cap(floor=False, what="Phase 71 per-order cap"),
     ("risk", "max_live_notional_total"): _cap(floor=False, what="Phase 71 total cap"),

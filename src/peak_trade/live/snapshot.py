@@ -52,6 +52,10 @@ class LiveAuditGatingState(msgspec.Struct, frozen=True, kw_only=True):
     api_server_unprotected: bool | None = None  # freqtrade; absent reads as null
     #: where the confirm token was read from (an environment variable's name, or the file key)
     confirm_token_source: str | None = None
+    #: NautilusTrader: the releases the config decodes under ("1.227-1.231"); absent reads as null
+    nautilus_version: str | None = None
+    #: NautilusTrader: `risk_engine.bypass` (every pre-trade check skipped); absent reads as null
+    risk_checks_bypassed: bool | None = None
 
 
 class LiveAuditRiskState(msgspec.Struct, frozen=True, kw_only=True):

@@ -43,14 +43,22 @@ class PeakTradeDialect:
     def claims(self, path: str, raw: bytes) -> bool:
         """TOML: its first line that is not blank or a comment opens a table (`[...]`) or sets
         a key (`key = ...`); an empty file is a config of defaults. Decoding then names any
-        error precisely; content of another shape is left to the other dialects."""
+        error precisely; content of another shape is left to the other dialects.
+
+        A TOML file is Peak_Trade's unless it is a NautilusTrader `LiveNodeConfig` (DESIGN §8):
+        that rule is NautilusTrader's own (`dialects.nautilus.detect`), so the two claims are
+        disjoint and no file depends on the order of `DIALECTS`."""
         import re  # only when a config's content is inspected, never for --help
 
         for line in raw.splitlines():
             text = line.strip()
             if not text or text.startswith(b"#"):
                 continue
-            return text.startswith(b"[") or re.match(_TOML_KEY, text) is not None
+            if not (text.startswith(b"[") or re.match(_TOML_KEY, text) is not None):
+                return False
+            from peak_trade.dialects.nautilus.detect import claims_toml
+
+            return not claims_toml(raw)
         return True
 
     def default_paths(self, environ: Mapping[str, str]) -> tuple[str, ...]:
