@@ -105,3 +105,66 @@ def test_quiet_never_silences_a_machine_format(cli: Cli) -> None:
     for fmt in ("json", "sarif"):
         result = cli("audit", "check", "--config", PASSING, "-q", "--format", fmt)
         assert result.code == 0 and result.out.startswith("{"), fmt
+
+
+REPORTING = (
+    ["status"],
+    ["drills"],
+    ["audit", "check"],
+    ["audit", "diff", "a", "b"],
+    ["audit", "verify"],
+    ["audit", "fleet", "x"],
+    ["audit", "history"],
+)
+
+
+def test_every_command_that_prints_a_report_takes_output(cli: Cli) -> None:
+    for argv in REPORTING:
+        out = cli(*argv[:2] if argv[0] == "audit" else argv[:1], "--help").out
+        assert "--output PATH" in out and "--force" in out, argv
+
+
+def test_output_writes_the_report_with_the_commands_exit_code(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "check.txt"
+    loud = cli("audit", "check", "--config", str(EXAMPLE_CONFIG))
+    written = cli("audit", "check", "--config", str(EXAMPLE_CONFIG), "--output", str(target))
+    assert (written.code, written.out) == (1, "")  # the finding decides, the file holds it
+    assert target.read_text() == loud.out and written.err == f"wrote {target}\n"
+    again = cli("audit", "check", "--config", PASSING, "--output", str(target))
+    assert again.code == 2 and "exists" in again.err  # as export: only with --force
+    assert target.read_text() == loud.out
+    forced = cli("audit", "check", "--config", PASSING, "--output", str(target), "--force")
+    assert forced.code == 0 and target.read_text().startswith("OK:")
+    status = cli(
+        "status", "--config", PASSING, "--output", str(tmp_path / "s.json"), "--format", "json"
+    )
+    assert status.code == 0 and (tmp_path / "s.json").read_text().startswith("{")
+
+
+def test_output_never_replaces_a_file_the_command_read(cli: Cli, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_bytes(Path(PASSING).read_bytes())
+    before = config.read_bytes()
+    for argv in (["audit", "check"], ["status"], ["drills"]):
+        result = cli(*argv, "--config", str(config), "--output", str(config), "--force")
+        assert result.code == 2, argv
+        assert config.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name != "config.toml"]  # no temp left
+    snap = tmp_path / "a.json"
+    assert cli("audit", "export", "--config", str(config), "--output-json", str(snap)).code == 0
+    kept = snap.read_bytes()
+    diff = cli("audit", "diff", str(snap), str(snap), "--output", str(snap), "--force")
+    assert diff.code == 2 and snap.read_bytes() == kept
+
+
+def test_output_is_refused_inside_the_archive(cli: Cli, tmp_path: Path) -> None:
+    archive = tmp_path / "arc"
+    assert cli("audit", "archive", "--config", PASSING, "--archive-dir", str(archive)).code == 0
+    inside = cli(
+        "audit", "verify", "--archive-dir", str(archive), "--output", str(archive / "v.txt")
+    )
+    assert inside.code == 2 and "inside the archive directory" in inside.err
+    assert cli("audit", "verify", "--archive-dir", str(archive)).code == 0  # nothing left there
+    outside = tmp_path / "verify.txt"
+    ok = cli("audit", "verify", "--archive-dir", str(archive), "--output", str(outside))
+    assert ok.code == 0 and outside.read_text().startswith("OK:")

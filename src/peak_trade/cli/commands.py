@@ -11,9 +11,9 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from peak_trade.formats import plugged_findings, render_findings, stream_findings
 
@@ -32,35 +32,78 @@ class Outcome(Enum):
 
 
 class _Output:
-    """How this run prints: `--color` (decided once, for stdout) and `--quiet` (what a command
-    prints is held back, and printed only when its outcome is not OK)."""
+    """How this run prints: `--color` (decided once, for stdout), `--quiet` (what a command
+    prints is held back, and printed only when its outcome is not OK), and `--output P` (the
+    report goes into P instead: `sink`; `inputs`, the files the command read, are never P)."""
 
     color = False
     quiet = False
     held: list[str] | None = None
+    sink: Callable[[str], None] | None = None
+    inputs: list[str] = []
 
 
 @contextlib.contextmanager
-def output_options(*, color: str, quiet: bool) -> Iterator[None]:
-    """Apply `--color` and `--quiet` around one command (the outcome decides what `--quiet`
-    lets through: see `release`)."""
+def output_options(
+    *,
+    color: str,
+    quiet: bool,
+    output: str | None = None,
+    force: bool = False,
+    archive_dir: str | None = None,
+) -> Iterator[None]:
+    """Apply `--color`, `--quiet` and a generic `--output P` around one command (the outcome
+    decides what `--quiet` lets through: see `release`). With `--output`, the report is written
+    to a temporary file beside P and put in place when the command has reported (OK or a
+    finding); bad input or an error leaves no file, and P is never a file the command read."""
+    from peak_trade.errors import Finding
     from peak_trade.views.colour import enabled
 
     stream = sys.stdout
     is_tty = bool(stream is not None and stream.isatty())
-    _Output.color = enabled(color, is_tty, os.environ)
-    _Output.quiet = quiet
-    _Output.held = [] if quiet else None
-    from peak_trade.errors import Finding
+    _Output.color = enabled(color, is_tty, os.environ) and output is None
+    _Output.quiet = quiet and output is None
+    _Output.held = [] if _Output.quiet else None
+    _Output.inputs = []
+    sink: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
+    if output is not None:
+        from peak_trade.outputs import AtomicOutput, check_outputs, refuse_inside
 
+        check_outputs([output], force=force)
+        if archive_dir is not None:  # verify would flag it, history and diff read there
+            refuse_inside([output], archive_dir, "the archive directory")
+        sink = AtomicOutput(output, force=force)
     try:
-        yield
-    except Finding:
-        release(Outcome.FINDING)  # a finding prints in full, --quiet or not
-        raise
+        with sink as opened:
+            _Output.sink = opened.write if opened is not None else None
+            try:
+                yield
+            except Finding:
+                release(Outcome.FINDING)  # a finding prints in full, --quiet or not
+                _refuse_read(output)
+                raise
+            _refuse_read(output)
+        if output is not None:
+            from peak_trade.core.text import printable
+
+            print(f"wrote {printable(output)}", file=sys.stderr)
     finally:
-        _Output.held = None
+        _Output.held = _Output.sink = None
         _Output.color = _Output.quiet = False
+        _Output.inputs = []
+
+
+def _refuse_read(output: str | None) -> None:
+    """Never put a report over a file the command read (its config, an include, ...)."""
+    if output is not None and _Output.inputs:
+        from peak_trade.outputs import refuse_inputs
+
+        refuse_inputs([output], _Output.inputs)
+
+
+def note_inputs(paths: Iterable[str]) -> None:
+    """The files a command read: a generic `--output` refuses them."""
+    _Output.inputs.extend(paths)
 
 
 def release(outcome: Outcome) -> Outcome:
@@ -81,6 +124,9 @@ def write_stdout(text: str) -> None:
 
     if _Output.held is not None:
         _Output.held.append(text)
+        return
+    if _Output.sink is not None:
+        _Output.sink(text)
         return
     if sys.stdout is None:
         raise OutputError("standard output is closed; nothing written")
@@ -152,6 +198,9 @@ def _assess(args: argparse.Namespace, *, scenario_ids: list[str] | None = None) 
         environment_id=getattr(args, "environment_id", None),
         scenario_ids=scenario_ids,
     )
+    from peak_trade.core.loaded import read_paths
+
+    note_inputs(read_paths(assessment.loaded))
     if assessment.loaded.source == "embedded-default":
         _note(
             "no config file found: this audits the embedded safe default, not a deployed"
@@ -308,6 +357,7 @@ def audit_diff(args: argparse.Namespace) -> Outcome:
     from peak_trade.readonly import ReadOnlyGuard
     from peak_trade.views.governance import diff_json, render_diff
 
+    note_inputs(p for p in (args.old, args.new) if os.path.isfile(p))
     with ReadOnlyGuard():
         try:
             old, old_label = load_snapshot(args.old, args.archive_dir)
@@ -416,6 +466,7 @@ def audit_fleet(args: argparse.Namespace) -> Outcome:
     with ReadOnlyGuard(outputs=outputs):
         report = app.audit_fleet_now(paths)
         refuse_inputs(outputs, report.inputs)
+        note_inputs(report.inputs)
         payload = report.payload()
         write_all({path: to_json(payload).encode() for path in outputs}, force=args.force)
     if plugged_findings(args.format):
@@ -451,7 +502,7 @@ def audit_keygen(args: argparse.Namespace) -> Outcome:
 def _use_rich(stream: TextIO) -> bool:
     """The coloured terminal view of status: a terminal (or --color always), never with
     --color never, NO_COLOR or under --quiet."""
-    if _Output.quiet:
+    if _Output.quiet or _Output.sink is not None:
         return False
     return _Output.color or (
         stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"

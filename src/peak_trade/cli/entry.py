@@ -96,15 +96,16 @@ def _add_format(parser: argparse.ArgumentParser, report: str) -> None:
     parser.add_argument("--format", **format_argument(report))  # type: ignore[arg-type]
 
 
-def _add_output(parser: argparse.ArgumentParser) -> None:
+def _add_output(parser: argparse.ArgumentParser, *, force: bool = True) -> None:
     """`--output P` (the report into a file instead of stdout) and `--force`, as export's."""
     parser.add_argument(
         "--output",
         metavar="PATH",
         help="write the report to PATH instead of stdout (atomically; an existing file is"
-        " replaced only with --force)",
+        " replaced only with --force; never a file the command reads)",
     )
-    parser.add_argument("--force", action="store_true", help="replace an existing --output")
+    if force:
+        parser.add_argument("--force", action="store_true", help="replace an existing --output")
 
 
 def _add_allow_default(parser: argparse.ArgumentParser) -> None:
@@ -174,6 +175,7 @@ def _args_verify(p: argparse.ArgumentParser) -> None:
         help="fail unless this entry (recorded elsewhere) is still in the chain",
     )
     _add_format(p, "verify")
+    _add_output(p)
 
 
 def _args_diff(p: argparse.ArgumentParser) -> None:
@@ -181,6 +183,7 @@ def _args_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("new", metavar="NEW")
     _add_archive_dir(p)
     _add_format(p, "diff")
+    _add_output(p)
 
 
 def _args_history(p: argparse.ArgumentParser) -> None:
@@ -192,6 +195,7 @@ def _args_history(p: argparse.ArgumentParser) -> None:
     )
     _add_format(p, "history")
     _add_output(p)
+    p.set_defaults(own_output=True)  # streams into --output itself
 
 
 def _args_check(p: argparse.ArgumentParser) -> None:
@@ -212,13 +216,17 @@ def _args_check(p: argparse.ArgumentParser) -> None:
         " is a finding (docs/controls.md)",
     )
     _add_format(p, "check")
+    _add_output(p)
 
 
 def _args_fleet(p: argparse.ArgumentParser) -> None:
     p.add_argument("targets", nargs="+", metavar="DIR|GLOB|FILE")
     _add_format(p, "fleet")
     p.add_argument("--output-json", metavar="PATH", help="also write the report as JSON")
-    p.add_argument("--force", action="store_true", help="replace an existing --output-json")
+    p.add_argument(
+        "--force", action="store_true", help="replace an existing --output-json or --output"
+    )
+    _add_output(p, force=False)
 
 
 def _args_keygen(p: argparse.ArgumentParser) -> None:
@@ -229,6 +237,7 @@ def _args_keygen(p: argparse.ArgumentParser) -> None:
 def _args_status(p: argparse.ArgumentParser) -> None:
     _add_config(p)
     _add_format(p, "status")
+    _add_output(p)
 
 
 def _args_drills(p: argparse.ArgumentParser) -> None:
@@ -240,6 +249,7 @@ def _args_drills(p: argparse.ArgumentParser) -> None:
         help="run only this drill: A, B, C, D, E, F or G (repeatable)",
     )
     _add_format(p, "drills")
+    _add_output(p)
 
 
 class _Command(NamedTuple):
@@ -363,7 +373,15 @@ def main(argv: Sequence[str] | None = None, *, name: str = "peak-trade") -> int:
         import_msgspec_without_typing_extensions()  # before a command imports it
         # --quiet silences what a person reads; a machine format (json, sarif) always prints
         quiet = args.quiet and getattr(args, "format", None) in (None, "text", "table")
-        with commands.output_options(color=args.color, quiet=quiet):
+        own = getattr(args, "own_output", False)
+        output = None if own else getattr(args, "output", None)
+        with commands.output_options(
+            color=args.color,
+            quiet=quiet,
+            output=output,
+            force=getattr(args, "force", False),
+            archive_dir=getattr(args, "archive_dir", None),
+        ):
             return EXIT_CODES[commands.release(handler(args))]
     except SystemExit as exit_:  # --help and --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
