@@ -9,8 +9,16 @@
    JSON-with-comments a config file may be (1 MiB of comments).
 3. Scaling: `audit verify`, `audit history` and `audit history --format html` on archives of 1k,
    10k and 100k snapshots (per entry too, and peak RSS), the CPU cost of appending one more
-   entry to each (it must not grow with the archive), `audit fleet` on 100 and 1,000 configs
-   (in a tmpfs when /dev/shm exists, so the disk's fsync cost does not dominate).
+   entry to each (it must not grow with the archive).
+4. Fleet: `audit fleet` on 1k, 10k and 50k configs as a process of its own: wall time, CPU time
+   of every process, peak memory (the main process's RSS, and the PSS summed over the process
+   and its workers); in a tmpfs when /dev/shm exists, so the disk does not dominate.
+5. Peers: the same export by Peak_Trade's own script and `freqtrade show-config` of the same
+   freqtrade config, CPU time and peak RSS against ours. Measured where they are given (see
+   --peer-*); else the figures issue #25 cites are printed, marked as not measured here.
+
+    python benchmarks/run.py --only fleet --fleet-sizes 1000,10000,50000
+    python benchmarks/run.py --only peers --peer-python PY --peer-peak-trade CHECKOUT
 
 Prints a table and writes the same figures as JSON (default benchmarks/results.json).
 Not part of the test suite: these are measurements, not pass/fail tests.
@@ -46,7 +54,6 @@ TARGETS = {
     "verify per entry at 100000 (us)": ("us", 100.0),
     "history per entry at 100000 (us)": ("us", 150.0),
     "history html per entry at 100000 (us)": ("us", 200.0),
-    "fleet 1000 configs": ("s", 5.0),
 }
 RSS_TARGET_MIB = 30.0
 HTML = ("--format", "html")  # history's timeline page: streamed like the text view
@@ -109,6 +116,9 @@ def hot_commands(config: str = str(CONFIG)) -> dict[str, list[str]]:
         )
     return {
         "python -c pass": [sys.executable, "-c", "pass"],
+        "--version": [script, "--version"],
+        "--help": [script, "--help"],
+        "audit --help": [script, "audit", "--help"],
         "audit export --stdout": [script, "audit", "export", "--stdout", "--config", config],
         "status": [script, "status", "--config", config],
         "drills": [script, "drills", "--config", config],
@@ -336,7 +346,7 @@ def _timed_cli(argv: list[str], repeats: int = 3) -> float:
     return statistics.median(times)
 
 
-def scaling(sizes_archive: list[int], sizes_fleet: list[int]) -> dict[str, float]:
+def scaling(sizes_archive: list[int]) -> dict[str, float]:
     result: dict[str, float] = {}
     scratch = _scratch()
     try:
@@ -367,16 +377,198 @@ def scaling(sizes_archive: list[int], sizes_fleet: list[int]) -> dict[str, float
                 rss = peak_rss_mib(argv, _child_env())
                 if rss is not None:
                     result[f"{name} {count} snapshots peak RSS (MiB)"] = rss
-        for count in sizes_fleet:
-            directory = os.path.join(scratch, f"fleet-{count}")
-            os.mkdir(directory)
-            text = CONFIG.read_text()
-            for i in range(count):
-                Path(directory, f"account-{i:05d}.toml").write_text(text)
-            result[f"fleet {count} configs"] = _timed_cli(["audit", "fleet", directory])
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return result
+
+
+# --------------------------------------------------------------------------- fleet
+
+
+def _descendants(pid: int) -> list[int]:
+    """`pid` and every process below it, from /proc (each process's parent id)."""
+    parents: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        ppid = int(stat.rpartition(")")[2].split()[1])
+        parents.setdefault(ppid, []).append(int(name))
+    found, index = [pid], 0
+    while index < len(found):
+        found.extend(parents.get(found[index], []))
+        index += 1
+    return found
+
+
+def _kib(path: str, field: str) -> int:
+    try:
+        with open(path) as handle:
+            for line in handle:
+                if line.startswith(field):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def run_measured(argv: list[str], *, env: dict[str, str] | None = None) -> dict[str, float]:
+    """One process: its wall time, the CPU time of it and every process it waited for, and its
+    peak memory, sampled every 20 ms from /proc: the main process's RSS high-water mark and
+    the PSS summed over it and its descendants (workers share pages; PSS counts each once)."""
+    import resource
+
+    env = _child_env() if env is None else env
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    main_rss = tree_pss = 0
+    while proc.poll() is None:
+        main_rss = max(main_rss, _kib(f"/proc/{proc.pid}/status", "VmHWM:"))
+        pids = _descendants(proc.pid) if os.path.isdir("/proc") else [proc.pid]
+        tree_pss = max(tree_pss, sum(_kib(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids))
+        time.sleep(0.02)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}")
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return {
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "main_rss_mib": main_rss / 1024,
+        "tree_pss_mib": tree_pss / 1024,
+    }
+
+
+def _write_fleet(directory: str, count: int) -> None:
+    """`count` copies of the example config, one per account file."""
+    os.mkdir(directory)
+    text = CONFIG.read_text()
+    for i in range(count):
+        Path(directory, f"account-{i:05d}.toml").write_text(text)
+
+
+FLEET_FORMATS = {"text": [], "json": ["--format", "json"]}
+
+
+def fleet(sizes: list[int], jobs: list[str]) -> dict[str, dict[str, float]]:
+    """`audit fleet DIR` on fleets of each size: text and JSON, with each `--jobs` value
+    ("auto": the option left out, the default). Below 1,000 configs (the break-even of the
+    workers, `--fleet-sizes 16,32,64,128 --fleet-jobs 1,2`) the median of 7 runs."""
+    result: dict[str, dict[str, float]] = {}
+    scratch = _scratch()
+    try:
+        for count in sizes:
+            directory = os.path.join(scratch, f"fleet-{count}")
+            _write_fleet(directory, count)
+            for fmt, fmt_args in FLEET_FORMATS.items():
+                for job in jobs:
+                    job_args = [] if job == "auto" else ["--jobs", job]
+                    argv = [_cli_script(), "audit", "fleet", directory, *fmt_args, *job_args]
+                    runs = [run_measured(argv) for _ in range(7 if count < 1000 else 1)]
+                    figures = {
+                        key: (statistics.median if key.endswith("_s") else max)(
+                            r[key] for r in runs
+                        )
+                        for key in runs[0]
+                    }
+                    figures["per_config_ms"] = figures["wall_s"] / count * 1000
+                    result[f"fleet {count} {fmt}, jobs {job}"] = figures
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return result
+
+
+# --------------------------------------------------------------------------- peers
+
+#: what issue #25 cites (measured on an earlier machine): never shown as our own measurement
+CITED_PEERS = {
+    "Peak_Trade scripts/export_live_audit_snapshot.py": {"cpu_ratio": 12.5, "rss_mib": 87.0},
+    "freqtrade show-config": {"cpu_ratio": 25.0, "rss_mib": 206.0},
+}
+FREQTRADE_CONFIG = REPO / "tests" / "assets" / "freqtrade" / "futures.json"
+
+
+def _cpu_and_rss(argv: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
+    """Median CPU time (user + system) and largest peak RSS of `runs` runs of one command."""
+    import resource
+
+    for _ in range(2):  # warm the page and bytecode caches
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)  # noqa: S603
+    cpu = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)  # noqa: S603
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    rss = [peak_rss_mib(argv, env) for _ in range(3)]
+    figures = {"cpu_s": statistics.median(cpu)}
+    if all(r is not None for r in rss):
+        figures["rss_mib"] = max(r for r in rss if r is not None)
+    return figures
+
+
+def peers(
+    peer_python: str | None, peak_trade_checkout: str | None, freqtrade: str | None, runs: int
+) -> dict[str, dict[str, object]]:
+    """Each peer's CPU time and peak RSS for the same export, as a ratio to ours; a peer that
+    cannot run here gets the cited figures, marked `measured: False`."""
+    env = _child_env()
+    result: dict[str, dict[str, object]] = {}
+    name = "Peak_Trade scripts/export_live_audit_snapshot.py"
+    if peer_python and peak_trade_checkout:
+        script = os.path.join(peak_trade_checkout, "scripts", "export_live_audit_snapshot.py")
+        ours = _cpu_and_rss(
+            [_cli_script(), "audit", "export", "--stdout", "--config", str(CONFIG)], env, runs
+        )
+        theirs = _cpu_and_rss(
+            [peer_python, script, "--stdout", "--config", str(CONFIG)], env, max(3, runs // 4)
+        )
+        result[name] = _compared(theirs, ours, str(CONFIG))
+    else:
+        result[name] = {**CITED_PEERS[name], "measured": False}
+    name = "freqtrade show-config"
+    if freqtrade:
+        scratch = _scratch()
+        try:
+            userdir = os.path.join(scratch, "user_data")
+            subprocess.run(  # noqa: S603 - the given freqtrade, once, outside the timing
+                [freqtrade, "create-userdir", "--userdir", userdir],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=True,
+            )
+            ours = _cpu_and_rss(
+                [_cli_script(), "audit", "export", "--stdout", "--config", str(FREQTRADE_CONFIG)],
+                env,
+                runs,
+            )
+            argv = [freqtrade, "show-config", "--userdir", userdir, "-c", str(FREQTRADE_CONFIG)]
+            theirs = _cpu_and_rss(argv, env, max(3, runs // 4))
+            result[name] = _compared(theirs, ours, str(FREQTRADE_CONFIG))
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    else:
+        result[name] = {**CITED_PEERS[name], "measured": False}
+    return result
+
+
+def _compared(theirs: dict[str, float], ours: dict[str, float], config: str) -> dict[str, object]:
+    figures: dict[str, object] = {
+        "measured": True,
+        "config": os.path.relpath(config, REPO),
+        "cpu_s": theirs["cpu_s"],
+        "ours_cpu_s": ours["cpu_s"],
+        "cpu_ratio": theirs["cpu_s"] / ours["cpu_s"],
+    }
+    if "rss_mib" in theirs and "rss_mib" in ours:
+        figures.update(rss_mib=theirs["rss_mib"], ours_rss_mib=ours["rss_mib"])
+    return figures
 
 
 # --------------------------------------------------------------------------- report
@@ -391,26 +583,78 @@ def _verdict(name: str, value: float, unit: str) -> str:
     )
 
 
+SECTIONS = ("processes", "in_process", "scaling", "fleet", "peers")
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(size) for size in text.split(",") if size]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, smaller archives")
     parser.add_argument("--json", default=str(REPO / "benchmarks" / "results.json"))
+    parser.add_argument(
+        "--only", default=",".join(SECTIONS), help=f"comma-separated sections of {SECTIONS}"
+    )
+    parser.add_argument("--fleet-sizes", type=_sizes, help="default 1000,10000,50000 (quick: 1000)")
+    parser.add_argument(
+        "--fleet-jobs",
+        default="auto",
+        help="comma-separated --jobs values to measure (auto: the default; 1: serial)",
+    )
+    parser.add_argument("--peer-python", help="an interpreter with Peak_Trade's dependencies")
+    parser.add_argument("--peer-peak-trade", metavar="CHECKOUT", help="a Peak_Trade checkout")
+    parser.add_argument(
+        "--peer-freqtrade",
+        default=shutil.which("freqtrade"),
+        metavar="PATH",
+        help="the freqtrade command (default: on PATH)",
+    )
     args = parser.parse_args()
+    only = set(args.only.split(","))
+    if unknown := only - set(SECTIONS):
+        parser.error(f"unknown sections: {sorted(unknown)}")
     runs, repeats = (10, 3) if args.quick else (40, 7)
-    archives, fleets = ([100, 1000], [100]) if args.quick else ([1000, 10000, 100000], [100, 1000])
+    archives = [100, 1000] if args.quick else [1000, 10000, 100000]
+    fleets = args.fleet_sizes or ([1000] if args.quick else [1000, 10000, 50000])
 
-    figures = {
+    figures: dict[str, object] = {
         "machine": {
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
+            "usable_cpus": len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else os.cpu_count(),
             "platform": platform.platform(),
-        },
-        "processes": processes(runs, hot_commands()),
-        "in_process_us": in_process(repeats),
-        "scaling_s": scaling(archives, fleets),
+        }
     }
+    if "processes" in only:
+        figures["processes"] = processes(runs, hot_commands())
+        _print_processes(figures["processes"])  # type: ignore[arg-type]
+    if "in_process" in only:
+        figures["in_process_us"] = in_process(repeats)
+        print(f"\n{'in-process':34} {'per call':>12}")
+        for name, us in figures["in_process_us"].items():  # type: ignore[attr-defined]
+            print(f"{name:34} {us:9.2f} us  {_verdict(name, us, 'us')}")
+    if "scaling" in only:
+        figures["scaling_s"] = scaling(archives)
+        _print_scaling(figures["scaling_s"])  # type: ignore[arg-type]
+    if "fleet" in only:
+        figures["fleet"] = fleet(fleets, args.fleet_jobs.split(","))
+        _print_fleet(figures["fleet"])  # type: ignore[arg-type]
+    if "peers" in only:
+        figures["peers"] = peers(
+            args.peer_python, args.peer_peak_trade, args.peer_freqtrade, max(5, runs // 2)
+        )
+        _print_peers(figures["peers"])  # type: ignore[arg-type]
+    Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"\nfigures written to {args.json}")
+
+
+def _print_processes(result: dict[str, dict[str, float]]) -> None:
     print(f"{'command':34} {'wall ms':>8} {'ratio':>6} {'peak RSS':>9}")
-    for name, f in figures["processes"].items():
+    for name, f in result.items():
         rss = f.get("peak_rss_mib")
         rss_text = "   n/a    " if rss is None else f"{rss:6.1f} MiB"
         rss_note = (
@@ -423,22 +667,49 @@ def main() -> None:
             f"{name:34} {f['wall_ms']:8.1f} {f['ratio']:5.2f}x {rss_text}"
             f"  {_verdict(name, f['ratio'], 'ratio')}{rss_note}"
         )
-    print(f"\n{'in-process':34} {'per call':>12}")
-    for name, us in figures["in_process_us"].items():
-        print(f"{name:34} {us:9.2f} us  {_verdict(name, us, 'us')}")
+
+
+def _print_scaling(result: dict[str, float]) -> None:
     print(f"\n{'scaling':34} {'seconds':>9}")
-    for name, seconds in figures["scaling_s"].items():
+    for name, seconds in result.items():
         unit = "us" if name.endswith("(us)") else "s"
         print(f"{name:34} {seconds:9.3f} {unit:2}  {_verdict(name, seconds, unit)}")
-    appends = {k: v for k, v in figures["scaling_s"].items() if k.startswith("append at ")}
+    appends = {k: v for k, v in result.items() if k.startswith("append at ")}
     if len(appends) > 1:
         low, high = min(appends.values()), max(appends.values())
         print(
             f"{'append cost, largest / smallest':34} {high / low:9.2f} x  target <= 1.5x: "
             + ("met" if high / low <= 1.5 else "MISSED")
         )
-    Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
-    print(f"\nfigures written to {args.json}")
+
+
+def _print_fleet(result: dict[str, dict[str, float]]) -> None:
+    print(
+        f"\n{'fleet':34} {'wall s':>8} {'CPU s':>8} {'ms/conf':>8} {'main RSS':>10} {'all PSS':>10}"
+    )
+    for name, f in result.items():
+        print(
+            f"{name:34} {f['wall_s']:8.2f} {f['cpu_s']:8.2f} {f['per_config_ms']:8.3f}"
+            f" {f['main_rss_mib']:6.1f} MiB {f['tree_pss_mib']:6.1f} MiB"
+        )
+
+
+def _print_peers(result: dict[str, dict[str, object]]) -> None:
+    print(f"\n{'peers (the same export)':50} {'CPU':>14} {'peak RSS':>22}")
+    for name, f in result.items():
+        if not f["measured"]:
+            print(
+                f"{name:50} {f['cpu_ratio']:6.1f}x ours {f['rss_mib']:6.1f} MiB"
+                "  (cited in issue #25, NOT measured here)"
+            )
+            continue
+        rss = (
+            f"{f['rss_mib']:6.1f} MiB (ours {f['ours_rss_mib']:4.1f})" if "rss_mib" in f else "n/a"
+        )
+        print(
+            f"{name:50} {f['cpu_ratio']:6.1f}x ours {rss}"
+            f"  ({f['cpu_s']:.3f} s vs {f['ours_cpu_s']:.3f} s CPU, {f['config']})"
+        )
 
 
 if __name__ == "__main__":
