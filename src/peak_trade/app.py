@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from peak_trade.live.assessment import Assessment
     from peak_trade.live.evidence import ProfileResult
     from peak_trade.live.findings import CheckReport
-    from peak_trade.live.fleet import FleetReport
+    from peak_trade.live.fleet import FleetResult
     from peak_trade.live.policy import Expectation, PolicyViolation
     from peak_trade.live.snapshot import LiveAuditSnapshot
 
@@ -122,12 +123,30 @@ def configs_read(paths: Sequence[str]) -> list[str]:
     return list(default_paths(os.environ))
 
 
-def audit_fleet_now(paths: Sequence[str]) -> FleetReport:
-    """Every config of the fleet assessed and judged, timestamped now."""
-    from peak_trade.live.fleet import audit_fleet
-    from peak_trade.versions import collect_versions
+@contextmanager
+def fleet_now(paths: Sequence[str], *, jobs: int | None = None) -> Iterator[Iterator[FleetResult]]:
+    """Every config of the fleet assessed and judged, timestamped now: (row, files read) in the
+    fleet's order, computed in forked workers for a large fleet (`live.fleet.fleet_workers`),
+    else in this process as the results are consumed.
 
-    return audit_fleet(paths, timestamp_utc=utc_now(), versions=collect_versions(os.getcwd()))
+    Enter it before arming the read-only guard and consume the results under it: the workers
+    are forked on entry, each under a guard of its own (`peak_trade.workers`). The clock and the
+    versions are read here, under a guard, once for every row."""
+    from peak_trade.live.fleet import CHUNK, audit_config, distinct_ids, fleet_workers
+    from peak_trade.readonly import ReadOnlyGuard
+    from peak_trade.versions import collect_versions
+    from peak_trade.workers import OrderedWorkers, usable_cpus
+
+    with ReadOnlyGuard():
+        timestamp_utc, versions = utc_now(), collect_versions(os.getcwd())
+    ids = distinct_ids(paths)
+
+    def audit(path: str) -> FleetResult:
+        return audit_config(path, ids[path], timestamp_utc=timestamp_utc, versions=versions)
+
+    workers = fleet_workers(len(paths), cpus=usable_cpus(), jobs=jobs)
+    with OrderedWorkers(audit, paths, workers=workers, chunk=CHUNK) as results:
+        yield results
 
 
 def make_archive_dir(archive_dir: str) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from peak_trade.live.fleet import FleetReport
 from tests.conftest import CliResult, toml_config, write
 
 Cli = Callable[..., CliResult]
@@ -173,3 +175,144 @@ def test_a_file_named_explicitly_is_audited_whatever_its_name(
     path = write(tmp_path / "pyproject.toml", '[environment]\nmode = "paper"\n')
     result = cli("audit", "fleet", path, "--format", "json")
     assert [r["path"] for r in json.loads(result.out)["rows"]] == [path]
+
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
+def _mixed_fleet(root: Path, count: int) -> list[str]:
+    """`count` configs of every kind a fleet meets, in a directory tree: Peak_Trade configs
+    blocked, allowed, armed, with failing drills or invalid; freqtrade bots, one invalid; the
+    same file name in many accounts; a name with a control character."""
+    kinds: list[Callable[[Path], None]] = [
+        lambda p: write(p.with_suffix(".toml"), toml_config(mode="paper")),
+        lambda p: write(p.with_suffix(".toml"), toml_config(dry_run=True)),
+        lambda p: write(p.with_suffix(".toml"), toml_config(require_token=False)),
+        lambda p: write(p.with_suffix(".toml"), toml_config()),
+        lambda p: write(p.with_suffix(".toml"), "[environment]\nmode = 'LIVE'\n"),
+        lambda p: write(p.with_suffix(".toml"), toml_config(dry_run=True, limits_enabled=False)),
+        lambda p: write(p.with_suffix(".json"), (ASSETS / "freqtrade" / "spot.json").read_text()),
+        lambda p: write(
+            p.with_suffix(".json"), (ASSETS / "freqtrade" / "futures.json").read_text()
+        ),
+        lambda p: write(p.with_suffix(".json"), '{"dry_run": false, "exchange": {"name": 1}}'),
+    ]
+    (root / "flat").mkdir()
+    for i in range(count - 4):
+        kinds[i % len(kinds)](root / "flat" / f"bot-{i:03d}")
+    for name in ("acct-a", "acct-b"):
+        (root / name / "config").mkdir(parents=True)
+        write(root / name / "config" / "config.toml", toml_config(mode="paper"))
+    write(root / "flat" / "tab\there.toml", toml_config(mode="paper"))
+    write(root / "flat" / "z-armed-too.toml", toml_config())
+    return [str(root / "flat"), str(root / "acct-a"), str(root / "acct-b")]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_the_pooled_fleet_reports_byte_for_byte_what_the_serial_one_does(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    targets = _mixed_fleet(tmp_path, 150)
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counted() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted)
+    results = {}
+    for jobs in ("1", "2", "3"):
+        out = tmp_path / f"report-{jobs}.json"
+        results[jobs] = cli(
+            "audit", "fleet", *targets, "--format", fmt, "--jobs", jobs, "--output-json", str(out)
+        )
+        assert out.read_bytes() == (tmp_path / "report-1.json").read_bytes()
+    assert len(forks) == 2 + 3  # --jobs 1 forked nothing; 2 and 3 forked their workers
+    serial = results["1"]
+    assert serial.code == 1  # allowed and armed configs: a finding
+    assert "1 invalid" not in serial.out  # several invalid configs of both dialects
+    for pooled in (results["2"], results["3"]):
+        assert (pooled.code, pooled.out, pooled.err) == (serial.code, serial.out, serial.err)
+    report = json.loads((tmp_path / "report-1.json").read_text())
+    assert len(report["rows"]) == 150
+    assert {r["dialect"] for r in report["rows"]} == {"peak_trade", "freqtrade", "unknown"}
+
+
+def _whole_text(report: FleetReport) -> str:
+    """The text report as it was built before it was streamed: every line in memory, the
+    table aligned by `views.aligned` over all rows."""
+    from peak_trade.views import aligned, cell
+
+    table: list[tuple[object, ...]] = [
+        ("config", "dialect", "environment", "effective", "verdict", "armed", "drills", "blockers")
+    ]
+    for r in report.rows:
+        verdict = "INVALID" if r.error else ("ALLOWED" if r.live_allowed else "blocked")
+        drills = f"{r.drills_passed}/{r.drills_passed + r.drills_failed}"
+        table.append(
+            (
+                r.path,
+                r.dialect,
+                r.environment_id,
+                r.effective_mode,
+                verdict,
+                "ARMED" if r.config_armed else "no",
+                drills if r.drills_executable else "-",
+                ",".join(r.blockers) or "none",
+            )
+        )
+    lines = aligned(table)
+    for r in report.rows:
+        if r.error:
+            lines.append(f"  {cell(r.path)}: {cell(r.error)}")
+        for v in r.violations:
+            fix = f" (fix: {cell(v.fix)})" if v.fix else ""
+            lines.append(f"  {cell(r.path)}: {v.code}: {cell(v.message)}{fix}")
+    lines.append(report.summary())
+    return "\n".join(lines) + "\n"
+
+
+def test_the_streamed_reports_are_the_whole_reports(tmp_path: Path) -> None:
+    from peak_trade.live.fleet import audit_fleet, expand_targets
+    from peak_trade.live.snapshot import LiveAuditVersions
+    from peak_trade.views import to_json
+    from peak_trade.views.governance import fleet_json, fleet_lines, render_fleet
+
+    versions = LiveAuditVersions(peak_trade="t", python="3", git_commit=None)
+    paths = expand_targets(_mixed_fleet(tmp_path, 40))
+    report = audit_fleet(paths, timestamp_utc="2025-01-01T00:00:00+00:00", versions=versions)
+    streamed_json = "".join(fleet_json(report.rows, report.tally().payload_head()))
+    assert streamed_json == to_json(report.payload())
+    empty = FleetReport(rows=())
+    assert "".join(fleet_json((), empty.tally().payload_head())) == to_json(empty.payload())
+    streamed_text = "".join(fleet_lines(report.rows, report.summary()))
+    assert streamed_text == _whole_text(report) == render_fleet(report)
+    assert "tab\\x09here.toml" in streamed_text  # a control character, escaped
+    assert "config_invalid" in streamed_text
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_pooled_fleet_never_writes_its_report_over_an_input(
+    cli: Cli, tmp_path: Path, jobs: str
+) -> None:
+    targets = _mixed_fleet(tmp_path, 80)
+    (tmp_path / "acct-b" / "config" / "bounded_live.toml").write_text(
+        "[bounded_live]\nenabled = true\n"
+    )
+    overlay = tmp_path / "acct-b" / "config" / "bounded_live.toml"
+    before = overlay.read_bytes()
+    result = cli(
+        "audit", "fleet", *targets, "--jobs", jobs, "--output-json", str(overlay), "--force"
+    )
+    assert result.code == 2 and "a file this run read" in result.err
+    assert result.out == ""
+    assert overlay.read_bytes() == before
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", "1025"])
+def test_jobs_must_be_a_positive_count(cli: Cli, fleet: Path, value: str) -> None:
+    result = cli("audit", "fleet", str(fleet), "--jobs", value)
+    assert result.code == 2 and "--jobs" in result.err

@@ -453,30 +453,62 @@ def audit_check(args: argparse.Namespace) -> Outcome:
 
 def audit_fleet(args: argparse.Namespace) -> Outcome:
     from peak_trade import app
-    from peak_trade.live.fleet import FleetOutcome, expand_targets
+    from peak_trade.live.fleet import FleetOutcome, FleetReport, FleetTally, expand_targets
     from peak_trade.outputs import check_outputs, refuse_inputs, write_all
     from peak_trade.readonly import ReadOnlyGuard
-    from peak_trade.views import to_json
-    from peak_trade.views.governance import render_fleet
+    from peak_trade.views.governance import fleet_json, fleet_lines
 
     outputs = [args.output_json] if args.output_json else []
     paths = expand_targets(args.targets)
     check_outputs(outputs, force=args.force, protected=paths)
-    app.import_before_guard("versions")
-    with ReadOnlyGuard(outputs=outputs):
-        report = app.audit_fleet_now(paths)
-        refuse_inputs(outputs, report.inputs)
-        note_inputs(report.inputs)
-        payload = report.payload()
-        write_all({path: to_json(payload).encode() for path in outputs}, force=args.force)
-    if plugged_findings(args.format):
+    plugged = plugged_findings(args.format)
+    app.import_before_guard("versions", "live.fleet", "views.governance", "workers")
+    if plugged is not None and plugged.module:
+        __import__(f"peak_trade.{plugged.module}")
+    rows = []  # the small row structs only: the report's totals and widths need them all
+    inputs: list[str] = []  # kept for a plugged format only (FleetReport.inputs)
+    tally = FleetTally()
+    noting = bool(getattr(args, "output", None))  # a generic --output refuses what was read
+    # the workers fork on entering fleet_now, before this process arms its guard
+    with app.fleet_now(paths, jobs=args.jobs) as results, ReadOnlyGuard(outputs=outputs):
+        for row, read in results:
+            if outputs:  # before anything is written: no output is a file the fleet read
+                refuse_inputs(outputs, read)
+            if noting:
+                note_inputs(read)
+            rows.append(row)
+            tally.add(row)
+            if plugged is not None:
+                inputs.extend(read)
+        head = tally.payload_head()
+        report_json = "".join(fleet_json(rows, head)) if outputs else None
+        if report_json is not None:
+            write_all(dict.fromkeys(outputs, report_json.encode()), force=args.force)
+    if plugged is not None:
+        report = FleetReport(rows=tuple(rows), inputs=tuple(dict.fromkeys(inputs)))
         write_stdout(render_findings(args.format, "fleet", report))
+    elif args.format == "json":
+        _write_parts([report_json] if report_json is not None else fleet_json(rows, head))
     else:
-        write_stdout(to_json(payload) if args.format == "json" else render_fleet(report))
-    outcome = report.outcome()
+        _write_parts(fleet_lines(rows, tally.summary()))
+    outcome = tally.outcome()
     if outcome is FleetOutcome.FINDING:
         return Outcome.FINDING
     return Outcome.INVALID if outcome is FleetOutcome.INVALID else Outcome.OK
+
+
+def _write_parts(parts: Iterable[str], size: int = 1 << 16) -> None:
+    """Write a report given in parts, about `size` characters per write."""
+    batch: list[str] = []
+    length = 0
+    for part in parts:
+        batch.append(part)
+        length += len(part)
+        if length >= size:
+            write_stdout("".join(batch))
+            batch, length = [], 0
+    if batch:
+        write_stdout("".join(batch))
 
 
 def audit_keygen(args: argparse.Namespace) -> Outcome:

@@ -55,6 +55,12 @@ def _environment_id(value: str) -> str:
     return value
 
 
+def _jobs(value: str) -> int:
+    if not (value.isdigit() and 1 <= int(value) <= 1024):
+        raise argparse.ArgumentTypeError("must be a whole number from 1 to 1024")
+    return int(value)
+
+
 def _head(value: str) -> tuple[int, str]:
     seq, _, digest = value.partition(":")
     if not (seq.isdigit() and re.fullmatch(r"[0-9a-f]{64}", digest)):
@@ -227,6 +233,13 @@ def _args_fleet(p: argparse.ArgumentParser) -> None:
         "--force", action="store_true", help="replace an existing --output-json or --output"
     )
     _add_output(p, force=False)
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="worker processes (default: one per usable CPU from 64 configs on, else none;"
+        " 1: every config in this process)",
+    )
 
 
 def _args_keygen(p: argparse.ArgumentParser) -> None:

@@ -131,7 +131,8 @@ AUDIT: Final[dict[str, CommandHelp]] = {
         "audit many configs: one row each; exit 1 if any violates the policy",
         "Audit every config named (files, directories of *.toml and *.json, glob patterns),"
         " each judged by the check --expect blocked policy. Every row is printed and the report"
-        " written whatever the outcome.",
+        " written whatever the outcome. From 64 configs on, one read-only worker process per"
+        " CPU audits them (--jobs); the report is the same.",
         _exits(
             "0 every config meets the policy",
             "1 a config violates it (outranks 2)",

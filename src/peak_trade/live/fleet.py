@@ -4,6 +4,10 @@ applied to each, and the exit rule of the whole fleet.
 A config that fails to load is reported (`config_invalid`, blocked) and the others still are.
 Exit: 1 when any row violates the policy (a finding outranks bad input), else 2 when any config
 is invalid, else 0.
+
+`audit_config` is the work of one row; where it runs (in this process, or in forked workers,
+see `peak_trade.workers`) is the caller's choice, and `fleet_workers` the rule that chooses.
+The totals are counted as the rows stream past (`FleetTally`); no row is needed twice.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import IntEnum
 from typing import Final
 
@@ -41,7 +45,11 @@ class FleetOutcome(IntEnum):
     INVALID = 2
 
 
-class FleetRow(msgspec.Struct, frozen=True, kw_only=True):
+class FleetRow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """One config's row. Not tracked by the cycle collector (`gc=False`): it holds strings,
+    numbers and tuples of them only, so it can be in no cycle, and a fleet keeps one per config
+    until its report is written."""
+
     path: str
     dialect: str
     environment_id: str
@@ -56,30 +64,29 @@ class FleetRow(msgspec.Struct, frozen=True, kw_only=True):
     error: str | None = None
 
 
-class FleetReport(msgspec.Struct, frozen=True, kw_only=True):
-    rows: tuple[FleetRow, ...]
-    #: every file the fleet read (configs, overlays, includes): never an output
-    inputs: tuple[str, ...] = ()
+#: one config audited: its row and every file that was read for it (the config, its overlay and
+#: includes), which the fleet must never write
+FleetResult = tuple[FleetRow, tuple[str, ...]]
 
-    @property
-    def allowed(self) -> int:
-        return sum(r.live_allowed for r in self.rows)
 
-    @property
-    def armed(self) -> int:
-        return sum(r.config_armed for r in self.rows)
+class FleetTally:
+    """The fleet's totals, counted one row at a time."""
 
-    @property
-    def invalid(self) -> int:
-        return sum(r.error is not None for r in self.rows)
+    __slots__ = ("allowed", "armed", "drills_failing", "invalid", "rows", "violating")
 
-    @property
-    def drills_failing(self) -> int:
-        return sum(r.drills_failed > 0 for r in self.rows)
+    def __init__(self, rows: Iterable[FleetRow] = ()) -> None:
+        self.rows = self.allowed = self.armed = self.invalid = 0
+        self.drills_failing = self.violating = 0
+        for row in rows:
+            self.add(row)
 
-    @property
-    def violating(self) -> int:
-        return sum(bool(r.violations) for r in self.rows)
+    def add(self, row: FleetRow) -> None:
+        self.rows += 1
+        self.allowed += row.live_allowed
+        self.armed += row.config_armed
+        self.invalid += row.error is not None
+        self.drills_failing += row.drills_failed > 0
+        self.violating += bool(row.violations)
 
     def outcome(self) -> FleetOutcome:
         if self.violating:
@@ -90,13 +97,13 @@ class FleetReport(msgspec.Struct, frozen=True, kw_only=True):
 
     def summary(self) -> str:
         return (
-            f"{len(self.rows)} config(s): {self.allowed} live-allowed, {self.armed} armed,"
-            f" {len(self.rows) - self.allowed - self.invalid} blocked, {self.invalid} invalid;"
+            f"{self.rows} config(s): {self.allowed} live-allowed, {self.armed} armed,"
+            f" {self.rows - self.allowed - self.invalid} blocked, {self.invalid} invalid;"
             f" drills failing in {self.drills_failing}; policy violated by {self.violating}"
         )
 
-    def payload(self) -> dict[str, object]:
-        """The JSON form (`audit fleet --format json`, `--output-json`)."""
+    def payload_head(self) -> dict[str, object]:
+        """The JSON form's keys before its last, `rows` (`FleetReport.payload`)."""
         return {
             "summary": self.summary(),
             "outcome": self.outcome().name.lower(),
@@ -105,8 +112,63 @@ class FleetReport(msgspec.Struct, frozen=True, kw_only=True):
             "invalid": self.invalid,
             "drills_failing": self.drills_failing,
             "violating": self.violating,
-            "rows": self.rows,
         }
+
+
+class FleetReport(msgspec.Struct, frozen=True, kw_only=True):
+    rows: tuple[FleetRow, ...]
+    #: every file the fleet read (configs, overlays, includes): never an output
+    inputs: tuple[str, ...] = ()
+
+    def tally(self) -> FleetTally:
+        return FleetTally(self.rows)
+
+    @property
+    def allowed(self) -> int:
+        return self.tally().allowed
+
+    @property
+    def armed(self) -> int:
+        return self.tally().armed
+
+    @property
+    def invalid(self) -> int:
+        return self.tally().invalid
+
+    @property
+    def drills_failing(self) -> int:
+        return self.tally().drills_failing
+
+    @property
+    def violating(self) -> int:
+        return self.tally().violating
+
+    def outcome(self) -> FleetOutcome:
+        return self.tally().outcome()
+
+    def summary(self) -> str:
+        return self.tally().summary()
+
+    def payload(self) -> dict[str, object]:
+        """The JSON form (`audit fleet --format json`, `--output-json`)."""
+        return {**self.tally().payload_head(), "rows": self.rows}
+
+
+#: fewer configs than this are audited in this process: forking the workers costs more than it
+#: saves below it (measured with benchmarks/run.py, see README "Performance")
+SERIAL_BELOW: Final = 64
+#: configs per message between a worker and the fleet: about 40 ms of work each
+CHUNK: Final = 16
+
+
+def fleet_workers(configs: int, *, cpus: int, jobs: int | None = None) -> int:
+    """How many worker processes audit a fleet: `jobs` when given (1: none, all in this
+    process), else one per usable CPU once the fleet is large enough to pay for them; never
+    more than there are chunks to share."""
+    if jobs is None:
+        jobs = 1 if configs < SERIAL_BELOW else cpus
+    chunks = -(-configs // CHUNK)
+    return max(1, min(jobs, chunks))
 
 
 def expand_targets(targets: Sequence[str]) -> list[str]:
@@ -191,6 +253,54 @@ def distinct_ids(paths: Sequence[str]) -> dict[str, str]:
     return ids
 
 
+def audit_config(
+    path: str,
+    environment_id: str,
+    *,
+    timestamp_utc: str,
+    versions: LiveAuditVersions,
+    environ: Mapping[str, str] | None = None,
+) -> FleetResult:
+    """One config of the fleet: loaded, assessed and judged by the `--expect blocked` policy;
+    a config that does not load is an invalid row, not an error."""
+    try:
+        loaded = load([path], environ=environ)
+    except ConfigError as error:
+        return _invalid_row(path, environment_id, error), (path,)
+    assessment = assess(loaded, environment_id=environment_id)
+    snapshot = snapshot_of(assessment, timestamp_utc=timestamp_utc, versions=versions)
+    verdict, drills = assessment.verdict, assessment.drills
+    row = FleetRow(
+        path=path,
+        dialect=loaded.dialect,
+        environment_id=assessment.environment_id,
+        effective_mode=verdict.effective_mode.value,
+        live_allowed=verdict.allowed,
+        config_armed=assessment.config_armed,
+        blockers=tuple(c.value for c in verdict.codes),
+        drills_passed=drills.passed,
+        drills_failed=drills.failed,
+        drills_executable=drills.executable,
+        violations=check_snapshot(snapshot, Expectation.BLOCKED),
+    )
+    return row, (path, *read_paths(loaded))
+
+
+def iter_fleet(
+    paths: Sequence[str],
+    *,
+    timestamp_utc: str,
+    versions: LiveAuditVersions,
+    environ: Mapping[str, str] | None = None,
+) -> Iterator[FleetResult]:
+    """Every config of the fleet audited in this process, in order."""
+    ids = distinct_ids(paths)
+    for path in paths:
+        yield audit_config(
+            path, ids[path], timestamp_utc=timestamp_utc, versions=versions, environ=environ
+        )
+
+
 def audit_fleet(
     paths: Iterable[str],
     *,
@@ -198,36 +308,14 @@ def audit_fleet(
     versions: LiveAuditVersions,
     environ: Mapping[str, str] | None = None,
 ) -> FleetReport:
+    """The whole fleet's report, audited in this process."""
     rows = []
     inputs: list[str] = []
-    paths = list(paths)
-    ids = distinct_ids(paths)
-    for path in paths:
-        inputs.append(path)
-        try:
-            loaded = load([path], environ=environ)
-        except ConfigError as error:
-            rows.append(_invalid_row(path, ids[path], error))
-            continue
-        inputs.extend(read_paths(loaded))
-        assessment = assess(loaded, environment_id=ids[path])
-        snapshot = snapshot_of(assessment, timestamp_utc=timestamp_utc, versions=versions)
-        verdict, drills = assessment.verdict, assessment.drills
-        rows.append(
-            FleetRow(
-                path=path,
-                dialect=loaded.dialect,
-                environment_id=assessment.environment_id,
-                effective_mode=verdict.effective_mode.value,
-                live_allowed=verdict.allowed,
-                config_armed=assessment.config_armed,
-                blockers=tuple(c.value for c in verdict.codes),
-                drills_passed=drills.passed,
-                drills_failed=drills.failed,
-                drills_executable=drills.executable,
-                violations=check_snapshot(snapshot, Expectation.BLOCKED),
-            )
-        )
+    for row, read in iter_fleet(
+        list(paths), timestamp_utc=timestamp_utc, versions=versions, environ=environ
+    ):
+        rows.append(row)
+        inputs.extend(read)
     return FleetReport(rows=tuple(rows), inputs=tuple(dict.fromkeys(inputs)))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
@@ -9,7 +10,7 @@ import msgspec
 
 from peak_trade.archive.verify import VerifyReport
 from peak_trade.live.diff import Risk, SnapshotDiff
-from peak_trade.live.fleet import FleetReport
+from peak_trade.live.fleet import FleetReport, FleetRow
 from peak_trade.live.history import (
     SIGNATURE_INVALID,
     SIGNATURE_NONE,
@@ -17,7 +18,7 @@ from peak_trade.live.history import (
     SIGNATURE_VALID,
     HistoryRow,
 )
-from peak_trade.views import aligned, cell, to_json
+from peak_trade.views import cell, to_json
 
 
 def render_verify(report: VerifyReport) -> str:
@@ -158,40 +159,68 @@ def render_history(rows: Sequence[HistoryRow]) -> str:
     return "\n".join(history_lines(rows, widths)) + "\n"
 
 
+_FLEET_HEADER: Final = (
+    "config",
+    "dialect",
+    "environment",
+    "effective",
+    "verdict",
+    "armed",
+    "drills",
+    "blockers",
+)
+
+
 def render_fleet(report: FleetReport) -> str:
-    header = (
-        "config",
-        "dialect",
-        "environment",
-        "effective",
-        "verdict",
-        "armed",
-        "drills",
-        "blockers",
-    )
-    table = [header]
-    for row in report.rows:
-        verdict = "INVALID" if row.error else ("ALLOWED" if row.live_allowed else "blocked")
-        drills = f"{row.drills_passed}/{row.drills_passed + row.drills_failed}"
-        table.append(
-            (
-                row.path,
-                row.dialect,
-                row.environment_id,
-                row.effective_mode,
-                verdict,
-                "ARMED" if row.config_armed else "no",
-                drills if row.drills_executable else "-",
-                ",".join(row.blockers) or "none",
-            )
+    return "".join(fleet_lines(report.rows, report.summary()))
+
+
+def _fleet_cells(row: FleetRow) -> tuple[str, ...]:
+    verdict = "INVALID" if row.error else ("ALLOWED" if row.live_allowed else "blocked")
+    drills = f"{row.drills_passed}/{row.drills_passed + row.drills_failed}"
+    return tuple(
+        cell(value)
+        for value in (
+            row.path,
+            row.dialect,
+            row.environment_id,
+            row.effective_mode,
+            verdict,
+            "ARMED" if row.config_armed else "no",
+            drills if row.drills_executable else "-",
+            ",".join(row.blockers) or "none",
         )
-    lines = aligned(table)
-    for row in report.rows:
+    )
+
+
+def fleet_lines(rows: Sequence[FleetRow], summary: str) -> Iterator[str]:
+    """The fleet's text report, one line (with its newline) at a time: the table (every column
+    as wide as its widest cell, `views.aligned`), each invalid config's error and each
+    violation, then the summary. Two passes over the rows, one to size the columns, so that no
+    line is built before it is written."""
+    widths = [len(c) for c in _FLEET_HEADER]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, _fleet_cells(row), strict=True)]
+    for cells in itertools.chain((_FLEET_HEADER,), map(_fleet_cells, rows)):
+        yield "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n"
+    for row in rows:
         path = cell(row.path)
         if row.error:
-            lines.append(f"  {path}: {cell(row.error)}")
+            yield f"  {path}: {cell(row.error)}\n"
         for violation in row.violations:
             fix = f" (fix: {cell(violation.fix)})" if violation.fix else ""
-            lines.append(f"  {path}: {violation.code}: {cell(violation.message)}{fix}")
-    lines.append(report.summary())
-    return "\n".join(lines) + "\n"
+            yield f"  {path}: {violation.code}: {cell(violation.message)}{fix}\n"
+    yield summary + "\n"
+
+
+def fleet_json(rows: Sequence[FleetRow], head: dict[str, object]) -> Iterator[str]:
+    """The fleet's JSON report (`to_json` of `head` with `rows` last), one row at a time: the
+    same text as `to_json(FleetReport.payload())`, without building it whole."""
+    opening = to_json({**head, "rows": []})
+    if not rows:
+        yield opening
+        return
+    yield opening[: -len("[]\n}\n")] + "["
+    for index, row in enumerate(rows):
+        yield ("," if index else "") + "\n    " + to_json(row).rstrip("\n").replace("\n", "\n    ")
+    yield "\n  ]\n}\n"
