@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.conftest import PASSING_CONFIG
+from tests.conftest import PASSING_CONFIG, REPO
 
 HEAVY = (
     "rich",
@@ -141,3 +141,67 @@ def test_version_and_help_import_no_msgspec_and_no_config_code(argv: list[str]) 
     )
     result = json.loads(run.stdout)
     assert result == {"code": 0, "loaded": []}
+
+
+def _imported_by_the_entry_point(*argv: str) -> set[str]:
+    """Every module the real `python -m peak_trade ARGV` process imports, interpreter start-up
+    included (`-X importtime` lists each on stderr)."""
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "peak_trade", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-500:]
+    lines = [line for line in run.stderr.splitlines() if line.startswith("import time:")]
+    assert lines, "no -X importtime lines"
+    return {line.rsplit("|", 1)[1].strip() for line in lines[1:]}  # the first is the heading
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["audit", "--help"], ["-V"]])
+def test_the_entry_point_never_imports_msgspec_for_version_or_help(argv: list[str]) -> None:
+    imported = _imported_by_the_entry_point(*argv)
+    assert "peak_trade.cli.entry" in imported  # the probe sees our imports at all
+    assert not {m for m in imported if m == "msgspec" or m.startswith("msgspec.")}
+    assert not {"tomllib", "peak_trade.dialects.freqtrade.jsonc"} & imported
+
+
+FREQTRADE = str(REPO / "tests" / "assets" / "freqtrade" / "futures.json")
+TOML_PARSER = ("tomllib", "peak_trade.dialects.peak_trade.config")
+JSONC_PARSER = ("peak_trade.dialects.freqtrade.jsonc", "peak_trade.dialects.freqtrade.config")
+
+
+@pytest.mark.parametrize(
+    ("argv", "other_dialect"),
+    [
+        (["audit", "export", "--stdout", "--config", FREQTRADE], TOML_PARSER),
+        (["audit", "export", "--stdout", "--format", "json", "-c", FREQTRADE], TOML_PARSER),
+        (["audit", "check", "--config", FREQTRADE], TOML_PARSER),
+        (["status", "--config", FREQTRADE], TOML_PARSER),
+        (["audit", "fleet", FREQTRADE], TOML_PARSER),
+        (["audit", "export", "--stdout", "--config", CONFIG], JSONC_PARSER),
+        (["audit", "fleet", CONFIG], JSONC_PARSER),
+    ],
+    ids=[
+        "freqtrade export",
+        "freqtrade export json",
+        "freqtrade check",
+        "freqtrade status",
+        "freqtrade fleet",
+        "toml export",
+        "toml fleet",
+    ],
+)
+def test_each_dialect_imports_only_its_own_parser(
+    argv: list[str], other_dialect: tuple[str, ...]
+) -> None:
+    own = JSONC_PARSER if other_dialect == TOML_PARSER else TOML_PARSER
+    run = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(argv), json.dumps([*own, *other_dialect])],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(run.stdout)
+    assert result["code"] in (0, 1)  # the freqtrade bot is live: check and fleet find that
+    assert result["loaded"] == list(own)  # its own parser ran; the other dialect's did not
