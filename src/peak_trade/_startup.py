@@ -6,8 +6,9 @@
 2. `help_formatter`: argparse builds a formatter for every `add_argument`; given a width it does
    not import shutil (and bz2, lzma, fnmatch with it) to ask the terminal. ~3 ms per process.
 
-Not here, because they belong where they act: `cli.entry.build_parser` builds only the named
-command's parser (~4 ms) and, for --help and --version, no command's options (so msgspec is not
+Not here, because they belong where they act: `cli.console_main` answers `--version` and `-V`
+alone before argparse and the commands are imported, `cli.entry.build_parser` builds only the
+named command's parser (~4 ms) and, for --help, no command's options (so msgspec is not
 imported), `cli.entry.console_main` ends with `os._exit` after flushing (~4 ms), and the version
 comes from `__version__`, not `importlib.metadata` (~23 ms).
 """
