@@ -18,7 +18,13 @@
    --peer-*); else the figures issue #25 cites are printed, marked as not measured here.
 
     python benchmarks/run.py --only fleet --fleet-sizes 1000,10000,50000
+    python benchmarks/run.py --only fleet --fleet-sizes 16,32,64,128 --fleet-jobs 1,2
+    python benchmarks/run.py --only processes,fleet --baseline OTHER_VENV/bin/peak-trade
     python benchmarks/run.py --only peers --peer-python PY --peer-peak-trade CHECKOUT
+
+`--baseline` runs another install's `peak-trade` (main's, say) in turn with this one, so that
+before and after share the machine's noise (a shared machine's other load moves a figure by
+tens of per cent from one minute to the next; turns cancel most of it out).
 
 Prints a table and writes the same figures as JSON (default benchmarks/results.json).
 Not part of the test suite: these are measurements, not pass/fail tests.
@@ -107,15 +113,30 @@ def peak_rss_mib(argv: list[str], env: dict[str, str]) -> float | None:
         return int(out.read().strip().splitlines()[-1]) / 1024
 
 
-def hot_commands(config: str = str(CONFIG)) -> dict[str, list[str]]:
-    """The commands measured, with `python -c pass` (the floor) first."""
+def hot_commands(config: str = str(CONFIG), baseline: str | None = None) -> dict[str, list[str]]:
+    """The commands measured, with `python -c pass` (the floor) first; with a `baseline`
+    install's script, its start-up commands too, run in turn with ours."""
     script = shutil.which("peak-trade", path=os.path.dirname(sys.executable))
     if script is None:
         raise SystemExit(
             "peak-trade is not installed next to this interpreter; pip install . first"
         )
+    before = {}
+    if baseline:
+        before = {
+            "baseline --version": [baseline, "--version"],
+            "baseline --help": [baseline, "--help"],
+            "baseline audit export --stdout": [
+                baseline,
+                "audit",
+                "export",
+                "--stdout",
+                "--config",
+                config,
+            ],
+        }
     return {
-        "python -c pass": [sys.executable, "-c", "pass"],
+        **({"python -c pass": [sys.executable, "-c", "pass"]} | before),
         "--version": [script, "--version"],
         "--help": [script, "--help"],
         "audit --help": [script, "audit", "--help"],
@@ -456,7 +477,9 @@ def _write_fleet(directory: str, count: int) -> None:
 FLEET_FORMATS = {"text": [], "json": ["--format", "json"]}
 
 
-def fleet(sizes: list[int], jobs: list[str]) -> dict[str, dict[str, float]]:
+def fleet(
+    sizes: list[int], jobs: list[str], baseline: str | None = None
+) -> dict[str, dict[str, float]]:
     """`audit fleet DIR` on fleets of each size: text and JSON, with each `--jobs` value
     ("auto": the option left out, the default). Below 1,000 configs (the break-even of the
     workers, `--fleet-sizes 16,32,64,128 --fleet-jobs 1,2`) the median of 7 runs."""
@@ -467,9 +490,13 @@ def fleet(sizes: list[int], jobs: list[str]) -> dict[str, dict[str, float]]:
             directory = os.path.join(scratch, f"fleet-{count}")
             _write_fleet(directory, count)
             for fmt, fmt_args in FLEET_FORMATS.items():
-                for job in jobs:
-                    job_args = [] if job == "auto" else ["--jobs", job]
-                    argv = [_cli_script(), "audit", "fleet", directory, *fmt_args, *job_args]
+                runs_of = {f"jobs {job}": job for job in jobs}
+                if baseline:  # another install, run in turn with ours: the same noise for both
+                    runs_of = {"baseline": "", **runs_of}
+                for label, job in runs_of.items():
+                    job_args = [] if job in ("auto", "") else ["--jobs", job]
+                    script = baseline if label == "baseline" and baseline else _cli_script()
+                    argv = [script, "audit", "fleet", directory, *fmt_args, *job_args]
                     runs = [run_measured(argv) for _ in range(7 if count < 1000 else 1)]
                     figures = {
                         key: (statistics.median if key.endswith("_s") else max)(
@@ -478,7 +505,7 @@ def fleet(sizes: list[int], jobs: list[str]) -> dict[str, dict[str, float]]:
                         for key in runs[0]
                     }
                     figures["per_config_ms"] = figures["wall_s"] / count * 1000
-                    result[f"fleet {count} {fmt}, jobs {job}"] = figures
+                    result[f"fleet {count} {fmt}, {label}"] = figures
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return result
@@ -603,6 +630,12 @@ def main() -> None:
         default="auto",
         help="comma-separated --jobs values to measure (auto: the default; 1: serial)",
     )
+    parser.add_argument(
+        "--baseline",
+        metavar="SCRIPT",
+        help="another install's peak-trade (e.g. main's), measured in turn with ours:"
+        " start-up and fleet figures before and after",
+    )
     parser.add_argument("--peer-python", help="an interpreter with Peak_Trade's dependencies")
     parser.add_argument("--peer-peak-trade", metavar="CHECKOUT", help="a Peak_Trade checkout")
     parser.add_argument(
@@ -630,7 +663,7 @@ def main() -> None:
         }
     }
     if "processes" in only:
-        figures["processes"] = processes(runs, hot_commands())
+        figures["processes"] = processes(runs, hot_commands(baseline=args.baseline))
         _print_processes(figures["processes"])  # type: ignore[arg-type]
     if "in_process" in only:
         figures["in_process_us"] = in_process(repeats)
@@ -641,7 +674,7 @@ def main() -> None:
         figures["scaling_s"] = scaling(archives)
         _print_scaling(figures["scaling_s"])  # type: ignore[arg-type]
     if "fleet" in only:
-        figures["fleet"] = fleet(fleets, args.fleet_jobs.split(","))
+        figures["fleet"] = fleet(fleets, args.fleet_jobs.split(","), args.baseline)
         _print_fleet(figures["fleet"])  # type: ignore[arg-type]
     if "peers" in only:
         figures["peers"] = peers(
