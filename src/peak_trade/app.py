@@ -145,8 +145,22 @@ def fleet_now(paths: Sequence[str], *, jobs: int | None = None) -> Iterator[Iter
         return audit_config(path, ids[path], timestamp_utc=timestamp_utc, versions=versions)
 
     workers = fleet_workers(len(paths), cpus=usable_cpus(), jobs=jobs)
-    with OrderedWorkers(audit, paths, workers=workers, chunk=CHUNK) as results:
-        yield results
+    pool = OrderedWorkers(audit, paths, workers=workers, chunk=CHUNK)
+    with pool as results:
+        yield _sharing_strings(results, paths, ids) if pool.forked else results
+
+
+def _sharing_strings(
+    results: Iterator[FleetResult], paths: Sequence[str], ids: dict[str, str]
+) -> Iterator[FleetResult]:
+    """A worker's rows, each holding this process's own path and id strings instead of the
+    copies that came through the pipe: a kept row then costs its struct, not two more strings
+    (as a row computed here does)."""
+    import msgspec
+
+    for path, (row, read) in zip(paths, results, strict=True):
+        environment_id = ids[path] if row.environment_id == ids[path] else row.environment_id
+        yield msgspec.structs.replace(row, path=path, environment_id=environment_id), read
 
 
 def make_archive_dir(archive_dir: str) -> None:
