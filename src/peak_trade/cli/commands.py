@@ -460,7 +460,8 @@ def audit_fleet(args: argparse.Namespace) -> Outcome:
 
     outputs = [args.output_json] if args.output_json else []
     paths = expand_targets(args.targets)
-    check_outputs(outputs, force=args.force, protected=paths)
+    if outputs:  # it resolves every config's real path: a second per 50k configs
+        check_outputs(outputs, force=args.force, protected=paths)
     plugged = plugged_findings(args.format)
     app.import_before_guard("versions", "live.fleet", "views.governance", "workers")
     if plugged is not None and plugged.module:
