@@ -167,6 +167,8 @@ def hot_commands(config: str = str(CONFIG), baseline: str | None = None) -> dict
         "floor: import msgspec": [sys.executable, "-c", "import msgspec"],
         "floor: import tomllib": [sys.executable, "-c", "import tomllib"],
         "floor: all three": [sys.executable, "-c", "import argparse, re, msgspec, tomllib"],
+        # without msgspec, stdlib json in its place: what keeping msgspec off the path would save
+        "floor: json, not msgspec": [sys.executable, "-c", "import argparse, re, json, tomllib"],
     }
 
 
