@@ -209,3 +209,31 @@ def test_each_dialect_imports_only_its_own_parser(
     result = json.loads(run.stdout)
     assert result["code"] in (0, 1)  # the freqtrade bot is live: check and fleet find that
     assert result["loaded"] == list(own)  # its own parser ran; the other dialect's did not
+
+
+COMPILES = """
+import contextlib, io, json, sys
+strings = []
+def hook(event, args):
+    if event == "compile" and args[1] == "<string>":  # not a module's source: code made at run time
+        strings.append(repr(args[0])[:80])
+sys.addaudithook(hook)
+from peak_trade.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    main(json.loads(sys.argv[1]))
+print(json.dumps(strings))
+"""
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["-h"], ["audit", "--help"]])
+def test_help_compiles_no_code_at_run_time(argv: list[str]) -> None:
+    """A NamedTuple (or dataclass) compiles source when its class is made; the first compile in
+    a process is dear (~2 ms, a tenth of an interpreter's start), and --help needs none. (A
+    command with --dialect reads the dialect list, whose MarkdownWords is a NamedTuple.)"""
+    run = subprocess.run(
+        [sys.executable, "-c", COMPILES, json.dumps(argv)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(run.stdout) == []
