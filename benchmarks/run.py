@@ -496,7 +496,10 @@ FLEET_FORMATS = {"text": [], "json": ["--format", "json"]}
 
 
 def fleet(
-    sizes: list[int], jobs: list[str], baseline: str | None = None
+    sizes: list[int],
+    jobs: list[str],
+    baseline: str | None = None,
+    formats: tuple[str, ...] = tuple(FLEET_FORMATS),
 ) -> dict[str, dict[str, float]]:
     """`audit fleet DIR` on fleets of each size: text and JSON, with each `--jobs` value
     ("auto": the option left out, the default). Below 1,000 configs (the break-even of the
@@ -507,7 +510,8 @@ def fleet(
         for count in sizes:
             directory = os.path.join(scratch, f"fleet-{count}")
             _write_fleet(directory, count)
-            for fmt, fmt_args in FLEET_FORMATS.items():
+            for fmt in formats:
+                fmt_args = FLEET_FORMATS[fmt]
                 runs_of = {f"jobs {job}": job for job in jobs}
                 if baseline:  # another install, run in turn with ours: the same noise for both
                     runs_of = {"baseline": "", **runs_of}
@@ -654,6 +658,7 @@ def main() -> None:
         help="another install's peak-trade (e.g. main's), measured in turn with ours:"
         " start-up and fleet figures before and after",
     )
+    parser.add_argument("--fleet-formats", default="text,json", help="text, json or both")
     parser.add_argument("--peer-python", help="an interpreter with Peak_Trade's dependencies")
     parser.add_argument("--peer-peak-trade", metavar="CHECKOUT", help="a Peak_Trade checkout")
     parser.add_argument(
@@ -692,7 +697,9 @@ def main() -> None:
         figures["scaling_s"] = scaling(archives)
         _print_scaling(figures["scaling_s"])  # type: ignore[arg-type]
     if "fleet" in only:
-        figures["fleet"] = fleet(fleets, args.fleet_jobs.split(","), args.baseline)
+        figures["fleet"] = fleet(
+            fleets, args.fleet_jobs.split(","), args.baseline, tuple(args.fleet_formats.split(","))
+        )
         _print_fleet(figures["fleet"])  # type: ignore[arg-type]
     if "peers" in only:
         figures["peers"] = peers(
