@@ -8,6 +8,7 @@ CJK, emoji) alone. Pure; imports nothing from the package.
 
 from __future__ import annotations
 
+import functools
 from typing import Final
 
 #: Unicode characters that are not C0/C1 controls but still move or reorder text: line and
@@ -30,12 +31,16 @@ def _escape(code: int) -> str:
     return f"\\u{code:04x}"
 
 
-#: C0 controls, DEL, C1 controls, the layout characters above, and lone surrogates (from a
-#: JSON `"\\ud800"`: unencodable, so printing one would fail instead of showing it)
-_TABLE: Final[dict[int, str]] = {
-    code: _escape(code)
-    for code in (*range(0x20), *range(0x7F, 0xA0), *LAYOUT, *range(0xD800, 0xE000))
-}
+@functools.cache
+def _table() -> dict[int, str]:
+    """C0 controls, DEL, C1 controls, the layout characters above, and lone surrogates (from a
+    JSON `"\\ud800"`: unencodable, so printing one would fail instead of showing it); made on
+    first use (2,200 escapes: about a millisecond that a run printing only plain text never
+    pays)."""
+    return {
+        code: _escape(code)
+        for code in (*range(0x20), *range(0x7F, 0xA0), *LAYOUT, *range(0xD800, 0xE000))
+    }
 
 
 def printable(text: str) -> str:
@@ -43,7 +48,7 @@ def printable(text: str) -> str:
     written as a visible escape (`\\x1b`, `\\u202e`), and a lone surrogate as `\\udc80`. Normal
     text, including non-ASCII letters, is returned unchanged. The result is one line."""
     if text.isprintable():
-        # fast path: every character in _TABLE is in a category (Cc, Cf, Cs, Zl, Zp) that
+        # fast path: every character in the table is in a category (Cc, Cf, Cs, Zl, Zp) that
         # str.isprintable rejects
         return text
-    return text.translate(_TABLE)
+    return text.translate(_table())
