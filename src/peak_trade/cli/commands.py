@@ -454,7 +454,7 @@ def audit_check(args: argparse.Namespace) -> Outcome:
 def audit_fleet(args: argparse.Namespace) -> Outcome:
     from peak_trade import app
     from peak_trade.live.fleet import FleetOutcome, FleetReport, FleetTally, expand_targets
-    from peak_trade.outputs import check_outputs, refuse_inputs, write_all
+    from peak_trade.outputs import AtomicOutput, check_outputs, refuse_inputs
     from peak_trade.readonly import ReadOnlyGuard
     from peak_trade.views.governance import fleet_json, fleet_lines
 
@@ -482,14 +482,15 @@ def audit_fleet(args: argparse.Namespace) -> Outcome:
             if plugged is not None:
                 inputs.extend(read)
         head = tally.payload_head()
-        report_json = "".join(fleet_json(rows, head)) if outputs else None
-        if report_json is not None:
-            write_all(dict.fromkeys(outputs, report_json.encode()), force=args.force)
+        for path in outputs:  # streamed into a temporary file, moved into place when whole
+            with AtomicOutput(path, force=args.force) as output:
+                for part in fleet_json(rows, head):
+                    output.write(part)
     if plugged is not None:
         report = FleetReport(rows=tuple(rows), inputs=tuple(dict.fromkeys(inputs)))
         write_stdout(render_findings(args.format, "fleet", report))
     elif args.format == "json":
-        _write_parts([report_json] if report_json is not None else fleet_json(rows, head))
+        _write_parts(fleet_json(rows, head))
     else:
         _write_parts(fleet_lines(rows, tally.summary()))
     outcome = tally.outcome()
