@@ -294,9 +294,10 @@ def test_the_streamed_reports_are_the_whole_reports(tmp_path: Path) -> None:
     assert "config_invalid" in streamed_text
 
 
+@pytest.mark.parametrize("option", ["--output-json", "--output"])
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_the_pooled_fleet_never_writes_its_report_over_an_input(
-    cli: Cli, tmp_path: Path, jobs: str
+    cli: Cli, tmp_path: Path, jobs: str, option: str
 ) -> None:
     targets = _mixed_fleet(tmp_path, 80)
     (tmp_path / "acct-b" / "config" / "bounded_live.toml").write_text(
@@ -304,9 +305,7 @@ def test_the_pooled_fleet_never_writes_its_report_over_an_input(
     )
     overlay = tmp_path / "acct-b" / "config" / "bounded_live.toml"
     before = overlay.read_bytes()
-    result = cli(
-        "audit", "fleet", *targets, "--jobs", jobs, "--output-json", str(overlay), "--force"
-    )
+    result = cli("audit", "fleet", *targets, "--jobs", jobs, option, str(overlay), "--force")
     assert result.code == 2 and "a file this run read" in result.err
     assert result.out == ""
     assert overlay.read_bytes() == before
