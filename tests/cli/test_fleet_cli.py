@@ -29,38 +29,44 @@ def test_all_blocked_is_ok(cli: Cli, fleet: Path) -> None:
     result = cli("audit", "fleet", str(fleet))
     assert result.code == 0
     lines = result.out.splitlines()
-    assert lines[0].split() == [
-        "config",
-        "dialect",
-        "environment",
-        "effective",
-        "verdict",
-        "armed",
-        "drills",
-        "blockers",
-    ]
-    assert lines[1].split()[:7] == [
+    assert lines[0].split() == ["config", "system", "mode", "verdict", "drills", "blockers"]
+    # drill E: Peak_Trade's total cap sees one order, never the open exposure
+    assert lines[1].split() == [
         str(fleet / "a-paper.toml"),
         "peak_trade",
-        "a-paper",
         "paper",
         "blocked",
-        "no",
-        "6/7",  # drill E: Peak_Trade's total cap sees one order, never the open exposure
+        "6/7",
+        "2",
     ]
-    assert lines[2].split()[:7] == [
+    assert lines[2].split() == [
         str(fleet / "b-dry.toml"),
         "peak_trade",
-        "b-dry",
         "testnet_dry_run",
         "blocked",
-        "no",
-        "6/7",  # drill E: Peak_Trade's total cap sees one order, never the open exposure
+        "6/7",
+        "3",  # mode_not_live, dry_run_active, confirm_token_missing
     ]
-    assert lines[-1] == (
+    # the summary, split where it would pass 80 columns
+    assert " ".join(lines[-2:]) == (
         "2 config(s): 0 live-allowed, 0 armed, 2 blocked, 0 invalid; drills failing in 2;"
         " policy violated by 0"
     )
+
+
+def test_the_text_report_fits_80_columns_for_paths_up_to_24_characters(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for account in ("acct-a", "acct-b"):
+        (tmp_path / account).mkdir()
+        write(tmp_path / account / "config.toml", toml_config(require_token=False))
+    result = cli("audit", "fleet", "acct-a", "acct-b")
+    assert result.code == 1
+    assert max(len(line) for line in result.out.splitlines()) <= 80
+    assert "acct-a/config.toml" in result.out and "acct-b/config.toml" in result.out
+    flowing = " ".join(result.out.split())  # wrapped at spaces, never inside a word
+    assert "acct-a/config.toml: live_allowed: live execution is allowed" in flowing
 
 
 def test_a_live_allowed_config_is_a_finding(cli: Cli, fleet: Path) -> None:
@@ -70,15 +76,13 @@ def test_a_live_allowed_config_is_a_finding(cli: Cli, fleet: Path) -> None:
     assert [
         str(fleet / "c-open.toml"),
         "peak_trade",
-        "c-open",
         "live",
         "ALLOWED",
-        "ARMED",
         "6/7",  # drill E: Peak_Trade's live path checks no cap
-        "none",
+        "0",
     ] in [line.split() for line in result.out.splitlines()]
-    assert f"{fleet / 'c-open.toml'}: live_allowed: " in result.out
-    assert result.out.splitlines()[-1].startswith("3 config(s): 1 live-allowed, 1 armed, 2 blocked")
+    assert f"{fleet / 'c-open.toml'}: live_allowed: " in " ".join(result.out.split())
+    assert result.out.splitlines()[-2].startswith("3 config(s): 1 live-allowed, 1 armed, 2 blocked")
 
 
 def test_a_finding_outranks_an_invalid_config(cli: Cli, fleet: Path) -> None:
@@ -90,7 +94,7 @@ def test_a_finding_outranks_an_invalid_config(cli: Cli, fleet: Path) -> None:
     assert rows == [
         str(fleet / n) for n in ("a-paper.toml", "b-dry.toml", "c-armed.toml", "z-bad.toml")
     ]
-    assert f"{fleet / 'c-armed.toml'}: config_armed: " in result.out
+    assert f"{fleet / 'c-armed.toml'}: config_armed: " in " ".join(result.out.split())
 
 
 def test_same_file_names_in_two_folders_are_told_apart(cli: Cli, tmp_path: Path) -> None:
@@ -124,7 +128,7 @@ def test_failing_drills_are_a_finding(cli: Cli, fleet: Path) -> None:
     result = cli("audit", "fleet", str(fleet))
     assert result.code == 1
     assert "drills failing in 3; policy violated by 1" in result.out
-    assert f"{fleet / 'c-nolimits.toml'}: drill_failed: " in result.out
+    assert f"{fleet / 'c-nolimits.toml'}: drill_failed: " in " ".join(result.out.split())
 
 
 def test_target_matching_nothing_is_bad_input(cli: Cli, tmp_path: Path) -> None:
@@ -241,38 +245,10 @@ def test_the_pooled_fleet_reports_byte_for_byte_what_the_serial_one_does(
     assert {r["dialect"] for r in report["rows"]} == {"peak_trade", "freqtrade", "unknown"}
 
 
-def _whole_text(report: FleetReport) -> str:
-    """The text report as it was built before it was streamed: every line in memory, the
-    table aligned by `views.aligned` over all rows."""
-    from peak_trade.views import aligned, cell
+def _cell(text: str) -> str:
+    from peak_trade.views import cell
 
-    table: list[tuple[object, ...]] = [
-        ("config", "dialect", "environment", "effective", "verdict", "armed", "drills", "blockers")
-    ]
-    for r in report.rows:
-        verdict = "INVALID" if r.error else ("ALLOWED" if r.live_allowed else "blocked")
-        drills = f"{r.drills_passed}/{r.drills_passed + r.drills_failed}"
-        table.append(
-            (
-                r.path,
-                r.dialect,
-                r.environment_id,
-                r.effective_mode,
-                verdict,
-                "ARMED" if r.config_armed else "no",
-                drills if r.drills_executable else "-",
-                ",".join(r.blockers) or "none",
-            )
-        )
-    lines = aligned(table)
-    for r in report.rows:
-        if r.error:
-            lines.append(f"  {cell(r.path)}: {cell(r.error)}")
-        for v in r.violations:
-            fix = f" (fix: {cell(v.fix)})" if v.fix else ""
-            lines.append(f"  {cell(r.path)}: {v.code}: {cell(v.message)}{fix}")
-    lines.append(report.summary())
-    return "\n".join(lines) + "\n"
+    return cell(text)
 
 
 def test_the_streamed_reports_are_the_whole_reports(tmp_path: Path) -> None:
@@ -289,9 +265,12 @@ def test_the_streamed_reports_are_the_whole_reports(tmp_path: Path) -> None:
     empty = FleetReport(rows=())
     assert "".join(fleet_json((), empty.tally().payload_head())) == to_json(empty.payload())
     streamed_text = "".join(fleet_lines(report.rows, report.summary()))
-    assert streamed_text == _whole_text(report) == render_fleet(report)
+    assert streamed_text == render_fleet(report)
+    # every row of the table, in input order, then each finding, then the summary
+    table = streamed_text.splitlines()[1 : 1 + len(report.rows)]
+    assert [line.split()[0] for line in table] == [_cell(r.path) for r in report.rows]
     assert "tab\\x09here.toml" in streamed_text  # a control character, escaped
-    assert "config_invalid" in streamed_text
+    assert "INVALID" in streamed_text  # an invalid config's verdict (its error follows the table)
 
 
 @pytest.mark.parametrize("option", ["--output-json", "--output"])

@@ -159,16 +159,10 @@ def render_history(rows: Sequence[HistoryRow]) -> str:
     return "\n".join(history_lines(rows, widths)) + "\n"
 
 
-_FLEET_HEADER: Final = (
-    "config",
-    "dialect",
-    "environment",
-    "effective",
-    "verdict",
-    "armed",
-    "drills",
-    "blockers",
-)
+#: six narrow columns after the path, so that a row fits 80 columns for a path of up to 24
+#: characters (`fleet config/`); each config's blockers by code, its environment id and every
+#: violation are in the JSON report, the violations also in the lines below the table
+_FLEET_HEADER: Final = ("config", "system", "mode", "verdict", "drills", "blockers")
 
 
 def render_fleet(report: FleetReport) -> str:
@@ -176,19 +170,24 @@ def render_fleet(report: FleetReport) -> str:
 
 
 def _fleet_cells(row: FleetRow) -> tuple[str, ...]:
-    verdict = "INVALID" if row.error else ("ALLOWED" if row.live_allowed else "blocked")
+    """One row: the verdict says the worst of invalid, live-allowed, armed (only a run-time
+    token stands between it and live orders) and blocked; blockers are counted."""
+    if row.error:
+        verdict = "INVALID"
+    elif row.live_allowed:
+        verdict = "ALLOWED"
+    else:
+        verdict = "ARMED" if row.config_armed else "blocked"
     drills = f"{row.drills_passed}/{row.drills_passed + row.drills_failed}"
     return tuple(
         cell(value)
         for value in (
             row.path,
             row.dialect,
-            row.environment_id,
             row.effective_mode,
             verdict,
-            "ARMED" if row.config_armed else "no",
             drills if row.drills_executable else "-",
-            ",".join(row.blockers) or "none",
+            str(len(row.blockers)),
         )
     )
 
@@ -206,11 +205,32 @@ def fleet_lines(rows: Sequence[FleetRow], summary: str) -> Iterator[str]:
     for row in rows:
         path = cell(row.path)
         if row.error:
-            yield f"  {path}: {cell(row.error)}\n"
+            yield _wrapped(f"  {path}: {cell(row.error)}")
         for violation in row.violations:
             fix = f" (fix: {cell(violation.fix)})" if violation.fix else ""
-            yield f"  {path}: {violation.code}: {cell(violation.message)}{fix}\n"
-    yield summary + "\n"
+            yield _wrapped(f"  {path}: {violation.code}: {cell(violation.message)}{fix}")
+    head, _, tail = summary.partition("; ")
+    yield f"{head};\n{tail}\n" if tail and len(summary) > 80 else summary + "\n"
+
+
+def _wrapped(line: str, width: int = 80) -> str:
+    """A finding's line, wrapped at spaces to `width` (continuations indented four): never
+    inside a word, so a key path or a file name stays whole however long it is."""
+    if len(line) <= width:
+        return line + "\n"
+    import textwrap  # only for a line that needs it
+
+    parts = textwrap.wrap(
+        line,
+        width=width,
+        initial_indent="",
+        subsequent_indent="    ",
+        break_long_words=False,
+        break_on_hyphens=False,
+        drop_whitespace=True,
+    )
+    indent = line[: len(line) - len(line.lstrip())]
+    return "\n".join([indent + parts[0].lstrip(), *parts[1:]]) + "\n"
 
 
 def fleet_json(rows: Sequence[FleetRow], head: dict[str, object]) -> Iterator[str]:
