@@ -177,8 +177,16 @@ def test_a_merge_where_both_files_set_the_same_table(tmp_path: Path) -> None:
     )
     loaded = load_config(str(tmp_path / "config.toml"), environ={})
     assert loaded.bounded_live_enabled is True
-    assert {c.key: c.value for c in loaded.caps} == {"bounded_live.limits.max_order_notional": 25.0}
+    merged_limits = loaded.redacted["bounded_live"]["limits"]
+    assert merged_limits == {"max_order_notional": 25.0}  # the bounded file's table, whole
     assert loaded.redacted["bounded_live"]["description"] == "main"
+    # the cap as the session runners see it: the config file's own value (they never merge)
+    (cap,) = loaded.caps
+    assert (cap.key, cap.value, cap.source) == (
+        "bounded_live.limits.max_order_notional",
+        99.0,
+        "config.toml",
+    )
 
 
 def test_a_contradiction_among_enforced_caps_names_both_keys(tmp_path: Path) -> None:

@@ -599,3 +599,16 @@ def test_a_trigger_named_like_a_secret_is_shown_redacted_and_bad_keys_are_named(
     assert "AKIAIOSFODNN7EXAMPLEKEY" not in json.dumps(snapshot_dict(_snapshot(_load(project))))
     assert "kill_switch.triggers.daily.enabled: expected bool" in (ks.problem or "")
     assert ks.state_file == str(project / "data" / "kill_switch" / "state.json")
+
+
+def test_a_cap_the_overlay_overrides_is_reported_with_the_value_the_runners_apply() -> None:
+    main = _mode("testnet") + "[live_risk]\nmax_order_notional = 50.0\n"
+    loaded = _decode(main, "[live_risk]\nmax_order_notional = 500.0\n")
+    (cap,) = [c for c in loaded.caps if c.key == "live_risk.max_order_notional"]
+    assert (cap.value, cap.source, cap.enforced) == (50.0, "config.toml", True)
+    assert "bounded_live.toml sets 500.0 here" in (cap.enforcement or "")
+    assert assess(loaded).effective.per_order == 50.0
+    # a cap the overlay alone sets: listed from the overlay, binding nothing
+    only = _decode(_mode("testnet"), "[live_risk]\nmax_order_notional = 500.0\n")
+    (alone,) = [c for c in only.caps if c.key == "live_risk.max_order_notional"]
+    assert (alone.source, alone.enforced) == ("bounded_live.toml", False)

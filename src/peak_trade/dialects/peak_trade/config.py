@@ -269,26 +269,47 @@ def decode_files(
     # bounded_live.toml, whose tables may set [environment] or [live_risk] too)
     alone = parsed[0][1]
     runtime_mode, runtime_limits = mode, values["live_risk.enabled"]
+    #: caps the config file sets and bounded_live.toml overrides: the runners apply the file's
+    overridden: dict[str, Any] = {}
     if len(parsed) > 1:
         try:
             own = _table_values(msgspec.convert(alone, type=_ConfigFile, strict=True))
         except msgspec.ValidationError as exc:
             raise ConfigError(f"{origin}: {_describe_validation_error(str(exc))}") from None
         runtime_mode = TradingEnvironment(own["environment.mode"])
+        overridden = {
+            row.key: own[row.key]
+            for row in CAPS
+            if own[row.key] is not None and own[row.key] != configured.get(row.key)
+        }
         runtime_limits = own["live_risk.enabled"]
     context = _cap_context(parsed, configured, runtime_mode, runtime_limits)
-    caps = tuple(
-        ConfiguredCap(
+    main_name = name_and_stem(origin)[0]
+
+    def cap_of(row: Any, value: Any) -> ConfiguredCap:
+        """One cap; where the overlay overrides the config file's own value, the file's value,
+        which is the one the session runners apply (the overlay's is the readiness view)."""
+        source = source_of(row.key, parsed)
+        note = None
+        if row.key in overridden:
+            note = (
+                f"{source} sets {value} here, which only the readiness checks merge; the"
+                f" session runners apply {main_name}'s"
+            )
+            value, source = overridden[row.key], main_name
+        enforced, why = runtime.enforcement_of(row.key, source, context)
+        return ConfiguredCap(
             kind=row.kind,
             unit=KIND[row.kind].unit,
             key=row.key,
             value=value if KIND[row.kind].integer else float(value),
-            source=(origin_file := source_of(row.key, parsed)),
-            enforced=(enforcement := runtime.enforcement_of(row.key, origin_file, context))[0],
-            enforcement=enforcement[1],
+            source=source,
+            enforced=enforced,
+            enforcement="; ".join(filter(None, (why, note))) or None,
         )
-        for row in CAPS
-        if (value := configured.get(row.key)) is not None
+
+    caps = tuple(
+        cap_of(row, value) for row in CAPS if (value := configured.get(row.key)) is not None
     )
     bounded_enabled = values["bounded_live.enabled"] is True
     impossible = contradictions(caps, bounded_enabled)
