@@ -113,8 +113,10 @@ def last_entry(archive_dir: str) -> LedgerEntry | None:
         ) from None
 
 
-def _read_tail(path: str) -> bytes:
-    """The last complete line of a file and what follows it (the whole file if it is short)."""
+def _read_back(path: str, enough: Callable[[bytes], bool]) -> tuple[bytes, bool]:
+    """The end of a file, read backwards in growing chunks until `enough` says it holds what
+    the caller needs, or the whole file; and whether it is the whole file. Costs what the end
+    of the ledger holds, however long the ledger is."""
     with open_regular(path) as handle:
         size = handle.seek(0, os.SEEK_END)
         chunk = 1 << 14
@@ -122,10 +124,14 @@ def _read_tail(path: str) -> bytes:
             start = max(0, size - chunk)
             handle.seek(start)
             data = handle.read(size - start)
-            body = data.rstrip(b"\n")
-            if start == 0 or b"\n" in body:
-                return data
+            if start == 0 or enough(data):
+                return data, start == 0
             chunk *= 4
+
+
+def _read_tail(path: str) -> bytes:
+    """The last complete line of a file and what follows it (the whole file if it is short)."""
+    return _read_back(path, lambda data: b"\n" in data.rstrip(b"\n"))[0]
 
 
 def recover(
@@ -195,18 +201,9 @@ def _is_temp(name: str) -> bool:
 def _last_two_lines(path: str) -> tuple[bytes | None, bytes]:
     """The ledger's last line (with its newline, if it has one) and the complete line before
     it (None when there is none), read from the end of the file."""
-    with open_regular(path) as handle:
-        size = handle.seek(0, os.SEEK_END)
-        chunk = 1 << 14
-        while True:
-            start = max(0, size - chunk)
-            handle.seek(start)
-            data = handle.read(size - start)
-            # two line breaks before the last line's own one: the line before is whole
-            if start == 0 or data.count(b"\n", 0, len(data) - 1) >= 2:
-                break
-            chunk *= 4
-    lines = split_lines(data if start == 0 else data[data.index(b"\n") + 1 :])
+    # two line breaks before the last line's own one: the line before is whole
+    data, whole = _read_back(path, lambda data: data.count(b"\n", 0, len(data) - 1) >= 2)
+    lines = split_lines(data if whole else data[data.index(b"\n") + 1 :])
     if not lines:
         return None, b""
     return (lines[-2] if len(lines) > 1 else None), lines[-1]
