@@ -61,6 +61,21 @@ class Venue(msgspec.Struct, frozen=True, kw_only=True):
     orders_reach_reason: str
 
 
+def unconfigured_venue(name: str, reach: OrdersReach, reason: str) -> Venue:
+    """A venue no table of the config describes (a client a runner builds from its defaults,
+    one the audit cannot read): nothing but its name and where its orders reach."""
+    return Venue(
+        name=name,
+        label=None,
+        enabled=None,
+        sandbox=None,
+        endpoints=(),
+        credentials=(),
+        orders_reach=reach,
+        orders_reach_reason=reason,
+    )
+
+
 #: (venue name, its table) -> where its orders reach, and why: the dialect's own rule
 ReachRule = Callable[[str, Mapping[str, Any]], tuple[OrdersReach, str]]
 

@@ -28,7 +28,7 @@ from peak_trade.core.environment import TradingEnvironment
 from peak_trade.core.kinds import CapKind, Unit
 from peak_trade.core.loaded import LoadedConfig, ResolvedFrom, file_infos, name_and_stem
 from peak_trade.core.redaction import endpoint_origin, normalised, redact
-from peak_trade.core.venues import Credential, OrdersReach, Venue
+from peak_trade.core.venues import Credential, OrdersReach, Venue, unconfigured_venue
 from peak_trade.dialects.nautilus import NAME
 from peak_trade.dialects.nautilus.adapters import (
     ADAPTERS,
@@ -446,16 +446,7 @@ def _unknown_client(name: str, where: str, why: str) -> tuple[ClientFacts, Venue
             venue=None,
             signs=None,
         ),
-        Venue(
-            name=where,
-            label=None,
-            enabled=None,
-            sandbox=None,
-            endpoints=(),
-            credentials=(),
-            orders_reach=OrdersReach.UNKNOWN,
-            orders_reach_reason=why + " (counted as real: fail closed)",
-        ),
+        unconfigured_venue(where, OrdersReach.UNKNOWN, why + " (counted as real: fail closed)"),
     )
 
 
@@ -997,13 +988,4 @@ def decode_toml(
 
 
 def _rust_venue(name: str, why: str) -> Venue:
-    return Venue(
-        name=name,
-        label=None,
-        enabled=None,
-        sandbox=None,
-        endpoints=(),
-        credentials=(),
-        orders_reach=OrdersReach.UNKNOWN,
-        orders_reach_reason=why,
-    )
+    return unconfigured_venue(name, OrdersReach.UNKNOWN, why)

@@ -28,6 +28,7 @@ from peak_trade.core.venues import (
     OrdersReach,
     ReachRule,
     Venue,
+    unconfigured_venue,
     venue_of,
     venues_of,
 )
@@ -329,16 +330,7 @@ def venues(
         if name not in names:  # the runner builds it from its defaults
             reach, why = rule(name, {})
             found.append(
-                Venue(
-                    name=name,
-                    label=None,
-                    enabled=None,
-                    sandbox=None,
-                    endpoints=(),
-                    credentials=(),
-                    orders_reach=reach,
-                    orders_reach_reason=f"{why} (no [{name}] table: the client's defaults)",
-                )
+                unconfigured_venue(name, reach, f"{why} (no [{name}] table: the client's defaults)")
             )
     market = data.get(MARKET_DATA_TABLE)
     if isinstance(market, Mapping):
