@@ -161,9 +161,7 @@ def phase71_cap(caps: tuple[ConfiguredCap, ...], field: str) -> float | None:
     """The seed's field: the binding Phase 71 cap (either table), or None when neither is set.
     The minimum order includes Peak_Trade's fallback: with `live_risk.live_trade_min_size`
     unset, its LiveRiskConfig holds `bounded_live.limits.min_order_notional`, enabled or not."""
-    keys = [f"environment.{field}", f"live_risk.{field}"]
-    if field == "live_trade_min_size" and not any(c.key == runtime.MIN_SIZE for c in caps):
-        keys.append(runtime.MIN_SIZE_FALLBACK)
+    keys = runtime.seed_keys(field, {c.key for c in caps})
     values: list[Any] = [c.value for c in caps if c.key in keys and c.value is not None]
     if not values:
         return None

@@ -357,9 +357,8 @@ def decode_files(
         stem = limits_source = EMBEDDED_DEFAULT
     else:
         stem = name_and_stem(origin)[1]
-        seed_caps = [c for c in caps if c.key.rsplit(".", 1)[1] in dict(SEED_RISK_FIELDS)]
-        if runtime.MIN_SIZE not in configured:  # the seed's minimum falls back to it
-            seed_caps += [c for c in caps if c.key == runtime.MIN_SIZE_FALLBACK]
+        read = {k for field, _ in SEED_RISK_FIELDS for k in runtime.seed_keys(field, configured)}
+        seed_caps = [c for c in caps if c.key in read]
         sources = list(dict.fromkeys(c.source or "" for c in seed_caps))
         limits_source = ", ".join(sources) if sources else "not_set"
     return LoadedConfig(

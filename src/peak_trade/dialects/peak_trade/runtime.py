@@ -115,6 +115,16 @@ DAILY_KEYS: Final = frozenset(
 )
 
 
+def seed_keys(field: str, configured: Collection[str]) -> tuple[str, ...]:
+    """The keys one of the seed's three fields reads, as Peak_Trade's config objects hold it:
+    the Phase 71 key of either table, and for the minimum the bounded-live fallback while
+    `live_risk.live_trade_min_size` is unset (`LiveRiskLimits.from_config`, enabled or not)."""
+    keys: tuple[str, ...] = (f"environment.{field}", f"live_risk.{field}")
+    if field == MIN_SIZE.rsplit(".", 1)[1] and MIN_SIZE not in configured:
+        keys += (MIN_SIZE_FALLBACK,)
+    return keys
+
+
 class CapContext(msgspec.Struct, frozen=True, kw_only=True):
     """What decides enforcement besides the cap itself. `overlay_files`: the names of the files
     merged into the config file (bounded_live.toml), which the session runners never read;
