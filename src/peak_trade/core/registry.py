@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any, Final, Literal
 
 import msgspec
@@ -498,6 +499,7 @@ SEED_RISK_FIELDS: Final = (
 STRICT_TABLES: Final = ("environment", "live_risk", "bounded_live.limits")
 
 
+@cache  # the rows never change, and there are a few tables
 def keys_of_table(table: str) -> tuple[str, ...]:
     """Every key the registry knows in one table, in row order."""
     settings = [r.field for r in SETTINGS if r.table == table]

@@ -157,10 +157,10 @@ def load(path: str, environ: Mapping[str, str], *, raw: bytes | None = None) -> 
             return decode_json(parsed, path=path, present_env=present)
         except ConfigError as exc:
             raise ConfigError(f"{path}: {exc}") from None
-    import tomllib
+    from peak_trade.core import tomldoc
 
     try:
-        toml = tomllib.loads(data.decode("utf-8"))
+        toml = tomldoc.parse(data)
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError, TOMLDecodeError too
         raise ConfigError(f"{path}: neither JSON nor valid TOML ({exc})") from None
     try:

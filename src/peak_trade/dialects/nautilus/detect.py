@@ -1,5 +1,6 @@
 """Which files are NautilusTrader node configs (DESIGN §8): content rules only, light enough
-for every detection (the standard TOML parser and msgspec's JSON decoder, nothing of ours).
+for every detection (the standard TOML parser, through `core.tomldoc`, which keeps the parse
+for the dialect that claims the file, and msgspec's JSON decoder).
 
 A JSON object is a `TradingNodeConfig` when it holds a key only a node config has (`trader_id`,
 `exec_clients`, `data_clients`, `risk_engine`) and none of freqtrade's (`dry_run`,
@@ -31,10 +32,10 @@ def _json(raw: bytes) -> Any:
 
 
 def _toml(raw: bytes) -> dict[str, Any] | None:
-    import tomllib
+    from peak_trade.core import tomldoc  # the claiming dialect decodes the same parse
 
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        return tomldoc.parse(raw)
     except (ValueError, RecursionError):  # a decode error, or an integer beyond int limits
         return None
 

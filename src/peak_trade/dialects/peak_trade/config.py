@@ -24,6 +24,7 @@ from typing import Any, Final
 
 import msgspec
 
+from peak_trade.core import tomldoc
 from peak_trade.core.caps import ConfiguredCap, contradictions
 from peak_trade.core.environment import EnvironmentConfig, LiveRiskConfig, TradingEnvironment
 from peak_trade.core.killswitch import KillSwitch
@@ -161,13 +162,11 @@ def parse_toml(raw: bytes, origin: str) -> dict[str, Any]:
     prints it later).
     """
     try:
-        text = raw.decode("utf-8")
+        data = tomldoc.parse(raw)  # detection parsed these bytes already
     except UnicodeDecodeError as exc:
         raise ConfigError(
             f"{origin}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
         ) from None
-    try:
-        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{origin}: invalid TOML: {exc}") from None
     except RecursionError:
