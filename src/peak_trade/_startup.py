@@ -1,5 +1,6 @@
 """Start-up speed for the `peak-trade` process, in one place. Each trick here is measured in
-`benchmarks/run.py` and tested in `tests/cli/test_startup.py`; remove one when it stops paying.
+`benchmarks/run.py` and its import sets tested in `tests/cli/test_import_sets.py`; remove one
+when it stops paying.
 
 1. `import_msgspec_without_typing_extensions`: msgspec imports typing_extensions only to
    understand annotations written with it; this package writes none. ~10 ms per process.
@@ -7,10 +8,12 @@
    not import shutil (and bz2, lzma, fnmatch with it) to ask the terminal. ~3 ms per process.
 
 Not here, because they belong where they act: `cli.console_main` answers `--version` and `-V`
-alone before argparse and the commands are imported, `cli.entry.build_parser` builds only the
-named command's parser (~4 ms) and, for --help, no command's options (so msgspec is not
-imported), `cli.entry.console_main` ends with `os._exit` after flushing (~4 ms), and the version
-comes from `__version__`, not `importlib.metadata` (~23 ms).
+alone before argparse and the commands are imported, and has the cycle collector run less
+often (~3 % of an export); `cli.entry.build_parser` builds only the named command's parser
+(~4 ms) and, for --help, no command's options (so msgspec is not imported);
+`cli.entry.console_main` ends with `os._exit` after flushing (~4 ms); the version comes from
+`__version__`, not `importlib.metadata` (~23 ms); `dialects.interface` (two Protocol classes)
+is imported for the type checker only.
 """
 
 from __future__ import annotations

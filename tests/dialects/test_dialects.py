@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from peak_trade import dialects
-from peak_trade.dialects import DIALECT_NAMES, DIALECTS, detect, file_patterns, named
+from peak_trade.dialects import DIALECT_NAMES, DIALECTS, detect, file_patterns, interface, named
 from peak_trade.errors import ConfigError
 from peak_trade.live.rules import Expectation, Policy, PolicyViolation
 from tests.conftest import toml_config
@@ -27,9 +27,7 @@ def test_the_one_list_names_each_dialect_once() -> None:
 
 def test_every_dialect_implements_the_interface() -> None:
     wanted = {
-        name
-        for name, member in inspect.getmembers(dialects.interface.Dialect)
-        if not name.startswith("_")
+        name for name, member in inspect.getmembers(interface.Dialect) if not name.startswith("_")
     }
     for dialect in DIALECTS:
         missing = {name for name in wanted if not hasattr(dialect, name)}

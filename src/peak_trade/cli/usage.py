@@ -8,15 +8,13 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-#: argparse's message for a choice it does not know
-_INVALID_CHOICE: Final = re.compile(
-    r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)$"
-)
+#: argparse's message for a choice it does not know (compiled on first use: a usage error)
+_INVALID_CHOICE: Final = r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)$"
 
 
 def did_you_mean(message: str) -> str:
     """argparse's "invalid choice" message with the nearest valid choice suggested."""
-    match = _INVALID_CHOICE.search(message)
+    match = re.search(_INVALID_CHOICE, message)
     if match is None:
         return message
     choices = re.findall(r"'([^']*)'", match["choices"]) or [

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Final
 
 from peak_trade.dialects.freqtrade.dialect import FREQTRADE
 from peak_trade.dialects.hummingbot.dialect import HUMMINGBOT
-from peak_trade.dialects.interface import Dialect, DirectoryDialect
 from peak_trade.dialects.nautilus.dialect import NAUTILUS
 from peak_trade.dialects.peak_trade.dialect import PEAK_TRADE
 from peak_trade.errors import ConfigError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the interface is for the type checker: no command creates its classes
     from peak_trade.core.loaded import LoadedConfig
+    from peak_trade.dialects.interface import Dialect
     from peak_trade.live.assessment import Assessment
 
 DIALECTS: Final[tuple[Dialect, ...]] = (PEAK_TRADE, FREQTRADE, HUMMINGBOT, NAUTILUS)
@@ -74,10 +74,11 @@ def _directory_dialect(path: str) -> Dialect | None:
     a directory no dialect takes (reading it then says it is a directory, as for any dialect)."""
     if not os.path.isdir(path):
         return None
-    return next(
-        (d for d in DIALECTS if isinstance(d, DirectoryDialect) and d.takes_directory(path)),
-        None,
-    )
+    for dialect in DIALECTS:
+        takes_directory = getattr(dialect, "takes_directory", None)  # `DirectoryDialect`
+        if takes_directory is not None and takes_directory(path):
+            return dialect
+    return None
 
 
 def file_patterns() -> tuple[str, ...]:

@@ -30,7 +30,7 @@ from peak_trade.core.caps import ConfiguredCap, binding, counting
 from peak_trade.core.kinds import EFFECTIVE_KINDS, CapKind, Unit
 from peak_trade.core.text import printable
 from peak_trade.core.words import NOT_SET, UNLIMITED
-from peak_trade.dialects.interface import MarkdownWords
+from peak_trade.dialects.words import MarkdownWords
 from peak_trade.formats.chart import Downsampled, svg
 
 if TYPE_CHECKING:

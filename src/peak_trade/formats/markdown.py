@@ -14,7 +14,7 @@ from peak_trade.core.facts import NOT_SET, UNLIMITED
 from peak_trade.core.registry import EFFECTIVE_KINDS, SETTING, CapKind
 from peak_trade.core.text import LAYOUT
 from peak_trade.dialects import named
-from peak_trade.dialects.interface import MarkdownWords
+from peak_trade.dialects.words import MarkdownWords
 from peak_trade.live.snapshot import LiveAuditSnapshot
 
 #: C0, DEL, C1 and the characters that move or reorder text (bidi controls, line separators)

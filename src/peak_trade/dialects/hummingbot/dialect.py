@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from peak_trade.dialects.hummingbot import NAME, layout
-from peak_trade.dialects.interface import MarkdownWords
+from peak_trade.dialects.words import MarkdownWords
 
 if TYPE_CHECKING:
     from peak_trade.core.loaded import LoadedConfig

@@ -100,7 +100,7 @@ def _table_struct(table: str, *, strict: bool) -> type[msgspec.Struct]:
         (row.field, row.type, row.default) for row in SETTINGS if row.table == table
     ]
     fields += [(row.field, row.type, None) for row in CAPS if row.table == table]
-    name = "_" + "".join(part.title() for part in re.split(r"[._]", table)) + "Table"
+    name = "_" + "".join(part.title() for part in table.replace(".", "_").split("_")) + "Table"
     return msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=strict)
 
 

@@ -10,8 +10,8 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
-from peak_trade.dialects.interface import MarkdownWords
 from peak_trade.dialects.peak_trade import NAME
+from peak_trade.dialects.words import MarkdownWords
 
 if TYPE_CHECKING:
     from peak_trade.core.loaded import LoadedConfig
