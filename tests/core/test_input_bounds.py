@@ -4,6 +4,8 @@ deep or overlong input is a one-line `ConfigError` (or `JsoncError`) naming the 
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 from pathlib import Path
 
@@ -13,7 +15,13 @@ from peak_trade.dialects.freqtrade import config as freqtrade
 from peak_trade.dialects.freqtrade import jsonc
 from peak_trade.dialects.peak_trade.config import decode_config, parse_toml
 from peak_trade.errors import ConfigError
-from peak_trade.files import MAX_CONFIG_BYTES, MAX_NESTING, nesting_depth, read_config_bytes
+from peak_trade.files import (
+    MAX_CONFIG_BYTES,
+    MAX_NESTING,
+    nesting_depth,
+    read_bounded,
+    read_config_bytes,
+)
 
 DIGIT_LIMIT = sys.get_int_max_str_digits()
 BASE = '[environment]\nmode = "paper"\n'
@@ -157,3 +165,44 @@ def test_a_file_at_the_byte_bound_is_read_one_past_it_is_not(tmp_path: Path) -> 
     over.write_bytes(b"#" * MAX_CONFIG_BYTES + b"\n")
     with pytest.raises(ConfigError, match=r"over\.toml: larger than 1 MiB"):
         read_config_bytes(str(over))
+
+
+class _GrowingFile(io.BufferedReader):
+    """A file whose size on open understates what reading finds (it grew, or it is procfs)."""
+
+    def __init__(self, data: bytes, reported: int) -> None:
+        self._fd = os.open(os.devnull, os.O_RDONLY)
+        self._reported = reported
+        super().__init__(io.BytesIO(data))  # type: ignore[arg-type]
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def close(self) -> None:
+        os.close(self._fd)
+        super().close()
+
+
+@pytest.mark.parametrize("reported", [0, 10, 4096])
+@pytest.mark.parametrize("actual", [0, 11, 5000, MAX_CONFIG_BYTES, MAX_CONFIG_BYTES + 50])
+def test_the_bounded_read_trusts_no_reported_size(
+    monkeypatch: pytest.MonkeyPatch, reported: int, actual: int
+) -> None:
+    """Sized by the file for speed, but a file longer than its reported size is read on up to
+    the bound plus one byte (so "larger than 1 MiB" is still told), never past it."""
+    data = bytes(range(256)) * (actual // 256) + b"x" * (actual % 256)
+    handle = _GrowingFile(data, reported)
+    real_fstat = os.fstat
+    monkeypatch.setattr(
+        os,
+        "fstat",
+        lambda fd: (
+            os.stat_result((0, 0, 0, 0, 0, 0, reported, 0, 0, 0))
+            if fd == handle.fileno()
+            else real_fstat(fd)
+        ),
+    )
+    try:
+        assert read_bounded(handle, MAX_CONFIG_BYTES) == data[: MAX_CONFIG_BYTES + 1]
+    finally:
+        handle.close()
