@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
@@ -213,12 +214,40 @@ def fleet_lines(rows: Sequence[FleetRow], summary: str) -> Iterator[str]:
     yield f"{head};\n{tail}\n" if tail and len(summary) > 80 else summary + "\n"
 
 
+_CONTINUATION: Final = "    "
+
+
 def _wrapped(line: str, width: int = 80) -> str:
     """A finding's line, wrapped at spaces to `width` (continuations indented four): never
-    inside a word, so a key path or a file name stays whole however long it is."""
+    inside a word, so a key path or a file name stays whole however long it is.
+
+    The lines `textwrap.wrap` makes of it (`_textwrapped`), found by looking back for a space
+    from each line's last column instead of fitting the line word by word: the fleet's parent
+    wraps a finding or two per config, and textwrap's loop was most of its work. A line with
+    other whitespace (a tab, a no-break space) goes to textwrap itself."""
     if len(line) <= width:
         return line + "\n"
-    import textwrap  # only for a line that needs it
+    if re.search(r"[^\S ]", line) is not None:  # whitespace other than a space
+        return _textwrapped(line, width)
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    # `room`: the columns a line has for its words (at least one, so every line takes a word)
+    lines, start, room = [], len(indent), max(1, width - len(indent))
+    while len(line) - start > room:
+        cut = line.rfind(" ", start, start + room + 1)  # a space at the last column ends it
+        if cut <= start:  # a word longer than the line: alone on its line, whole
+            cut = line.find(" ", start + room)
+            if cut < 0:
+                break
+        lines.append(line[start:cut].rstrip(" "))
+        start = len(line) - len(line[cut:].lstrip(" "))
+        room = max(1, width - len(_CONTINUATION))
+    if start < len(line):
+        lines.append(line[start:].rstrip(" "))
+    return indent + f"\n{_CONTINUATION}".join(lines) + "\n"
+
+
+def _textwrapped(line: str, width: int) -> str:
+    import textwrap  # only for a line with other whitespace than spaces
 
     parts = textwrap.wrap(
         line,
