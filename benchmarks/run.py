@@ -548,10 +548,14 @@ def fleet(
     jobs: list[str],
     baseline: str | None = None,
     formats: tuple[str, ...] = tuple(FLEET_FORMATS),
+    rounds: int = 1,
 ) -> dict[str, dict[str, float]]:
     """`audit fleet DIR` on fleets of each size: text and JSON, with each `--jobs` value
-    ("auto": the option left out, the default). Below 1,000 configs (the break-even of the
-    workers, `--fleet-sizes 16,32,64,128 --fleet-jobs 1,2`) the median of 7 runs."""
+    ("auto": the option left out, the default). Each round runs every variant once, in turn
+    (baseline first), so that a change in the machine's speed between minutes hits all of
+    them; the figures are the medians over the rounds (peak memory: the largest). Below 1,000
+    configs (the break-even of the workers, `--fleet-sizes 16,32,64,128 --fleet-jobs 1,2`)
+    there are at least 7 rounds."""
     result: dict[str, dict[str, float]] = {}
     scratch = _scratch()
     try:
@@ -563,11 +567,14 @@ def fleet(
                 runs_of = {f"jobs {job}": job for job in jobs}
                 if baseline:  # another install, run in turn with ours: the same noise for both
                     runs_of = {"baseline": "", **runs_of}
-                for label, job in runs_of.items():
-                    job_args = [] if job in ("auto", "") else ["--jobs", job]
-                    script = baseline if label == "baseline" and baseline else _cli_script()
-                    argv = [script, "audit", "fleet", directory, *fmt_args, *job_args]
-                    runs = [run_measured(argv) for _ in range(7 if count < 1000 else 1)]
+                measured: dict[str, list[dict[str, float]]] = {label: [] for label in runs_of}
+                for _ in range(max(rounds, 7 if count < 1000 else 1)):
+                    for label, job in runs_of.items():
+                        job_args = [] if job in ("auto", "") else ["--jobs", job]
+                        script = baseline if label == "baseline" and baseline else _cli_script()
+                        argv = [script, "audit", "fleet", directory, *fmt_args, *job_args]
+                        measured[label].append(run_measured(argv))
+                for label, runs in measured.items():
                     figures = {
                         key: (statistics.median if key.endswith("_s") else max)(
                             r[key] for r in runs
@@ -575,6 +582,11 @@ def fleet(
                         for key in runs[0]
                     }
                     figures["per_config_ms"] = figures["wall_s"] / count * 1000
+                    if "baseline" in measured:  # paired: each round's ratio, then the median
+                        figures["wall_vs_baseline"] = statistics.median(
+                            r["wall_s"] / b["wall_s"]
+                            for r, b in zip(runs, measured["baseline"], strict=True)
+                        )
                     result[f"fleet {count} {fmt}, {label}"] = figures
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -707,6 +719,12 @@ def main() -> None:
         " start-up and fleet figures before and after",
     )
     parser.add_argument("--fleet-formats", default="text,json", help="text, json or both")
+    parser.add_argument(
+        "--fleet-rounds",
+        type=int,
+        default=1,
+        help="run every fleet variant this many times in turn; medians (default 1)",
+    )
     parser.add_argument("--peer-python", help="an interpreter with Peak_Trade's dependencies")
     parser.add_argument("--peer-peak-trade", metavar="CHECKOUT", help="a Peak_Trade checkout")
     parser.add_argument(
@@ -749,7 +767,11 @@ def main() -> None:
         _print_scaling(figures["scaling_s"])  # type: ignore[arg-type]
     if "fleet" in only:
         figures["fleet"] = fleet(
-            fleets, args.fleet_jobs.split(","), args.baseline, tuple(args.fleet_formats.split(","))
+            fleets,
+            args.fleet_jobs.split(","),
+            args.baseline,
+            tuple(args.fleet_formats.split(",")),
+            args.fleet_rounds,
         )
         _print_fleet(figures["fleet"])  # type: ignore[arg-type]
     if "peers" in only:
@@ -795,11 +817,13 @@ def _print_scaling(result: dict[str, float]) -> None:
 def _print_fleet(result: dict[str, dict[str, float]]) -> None:
     print(
         f"\n{'fleet':34} {'wall s':>8} {'CPU s':>8} {'ms/conf':>8} {'main RSS':>10} {'all PSS':>10}"
+        f" {'x base':>7}"
     )
     for name, f in result.items():
+        paired = f"{f['wall_vs_baseline']:6.2f}x" if "wall_vs_baseline" in f else ""
         print(
             f"{name:34} {f['wall_s']:8.2f} {f['cpu_s']:8.2f} {f['per_config_ms']:8.3f}"
-            f" {f['main_rss_mib']:6.1f} MiB {f['tree_pss_mib']:6.1f} MiB"
+            f" {f['main_rss_mib']:6.1f} MiB {f['tree_pss_mib']:6.1f} MiB {paired:>7}"
         )
 
 
