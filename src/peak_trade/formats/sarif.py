@@ -21,6 +21,7 @@ import msgspec
 
 from peak_trade import __version__
 from peak_trade.core.digest import sha256_hex
+from peak_trade.core.keys import last_name
 
 if TYPE_CHECKING:
     from peak_trade.live.findings import CheckReport, Finding, RuleInfo
@@ -90,7 +91,7 @@ def _result(finding: Finding, index: int, cwd: str) -> dict[str, Any]:
         }
     if finding.keys:
         location["logicalLocations"] = [
-            {"name": key.rsplit(".", 1)[-1], "fullyQualifiedName": key, "kind": "property"}
+            {"name": last_name(key), "fullyQualifiedName": key, "kind": "property"}
             for key in finding.keys
         ]
     text = finding.message.rstrip(".") + "." + (f" Fix: {finding.fix}." if finding.fix else "")

@@ -15,6 +15,7 @@ from typing import Final
 
 import msgspec
 
+from peak_trade.core.keys import key_parts
 from peak_trade.core.loaded import LoadedConfig
 from peak_trade.live.controls import CONTROL, profile
 from peak_trade.live.evidence import Location, ProfileResult
@@ -207,7 +208,7 @@ def line_of(text: str, key: str) -> int | None:
     its table headers and key names in order; else the line of the deepest table or key on its
     way (where it would go); None when not even its first part appears. Best effort: a SARIF
     region, never a decision."""
-    parts = key.split(".")
+    parts = key_parts(key)
     depth, best = 0, None
     for number, line in enumerate(text.splitlines(), start=1):
         header = _HEADER.match(line)

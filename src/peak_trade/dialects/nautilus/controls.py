@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from peak_trade.core.keys import key_parts
 from peak_trade.core.kinds import CapKind
 from peak_trade.core.loaded import LoadedConfig
 from peak_trade.live.controls import (
@@ -39,22 +40,6 @@ from peak_trade.live.evidence import (
 )
 
 _MISSING: Final = object()
-
-
-def key_parts(key: str) -> list[str]:
-    """A dotted key path whose parts may be quoted (`risk_engine.max_notional_per_order.
-    "BTCUSDT.BINANCE"`: an instrument id holds a dot)."""
-    parts: list[str] = []
-    rest = key
-    while rest:
-        if rest.startswith('"'):
-            end = rest.index('"', 1)
-            parts.append(rest[1:end])
-            rest = rest[end + 1 :].removeprefix(".")
-        else:
-            head, _, rest = rest.partition(".")
-            parts.append(head)
-    return parts
 
 
 def _lookup(data: Any, key: str) -> Any:
