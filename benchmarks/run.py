@@ -801,15 +801,15 @@ def _print_processes(result: dict[str, dict[str, float]]) -> None:
 
 
 def _print_scaling(result: dict[str, float]) -> None:
-    print(f"\n{'scaling':34} {'seconds':>9}")
-    for name, seconds in result.items():
-        unit = "us" if name.endswith("(us)") else "s"
-        print(f"{name:34} {seconds:9.3f} {unit:2}  {_verdict(name, seconds, unit)}")
+    print(f"\n{'scaling':38} {'figure':>9}")
+    for name, value in result.items():
+        unit = "us" if name.endswith("(us)") else "MiB" if name.endswith("(MiB)") else "s"
+        print(f"{name:38} {value:9.3f} {unit:3}  {_verdict(name, value, unit)}")
     appends = {k: v for k, v in result.items() if k.startswith("append at ")}
     if len(appends) > 1:
         low, high = min(appends.values()), max(appends.values())
         print(
-            f"{'append cost, largest / smallest':34} {high / low:9.2f} x  target <= 1.5x: "
+            f"{'append cost, largest / smallest':38} {high / low:9.2f} x    target <= 1.5x: "
             + ("met" if high / low <= 1.5 else "MISSED")
         )
 
