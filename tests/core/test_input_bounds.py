@@ -183,7 +183,7 @@ class _GrowingFile(io.BufferedReader):
         super().close()
 
 
-@pytest.mark.parametrize("reported", [0, 10, 4096])
+@pytest.mark.parametrize("reported", [0, 10, 4096, MAX_CONFIG_BYTES - 1])
 @pytest.mark.parametrize("actual", [0, 11, 5000, MAX_CONFIG_BYTES, MAX_CONFIG_BYTES + 50])
 def test_the_bounded_read_trusts_no_reported_size(
     monkeypatch: pytest.MonkeyPatch, reported: int, actual: int

@@ -136,7 +136,21 @@ def load(
     environ: Mapping[str, str] | None = None,
     bounded_live: bool = True,
 ) -> LoadedConfig:
-    """Load the config the command names (no path: the default dialect's own resolution)."""
+    """Load the config the command names (no path: the default dialect's own resolution).
+    Detection and decoding share one parse of a TOML file's bytes (`core.tomldoc`)."""
+    from peak_trade.core.tomldoc import one_load
+
+    with one_load():
+        return _load(paths, dialect=dialect, environ=environ, bounded_live=bounded_live)
+
+
+def _load(
+    paths: Sequence[str],
+    *,
+    dialect: str | None,
+    environ: Mapping[str, str] | None,
+    bounded_live: bool,
+) -> LoadedConfig:
     from peak_trade.files import read_config_bytes
 
     env = os.environ if environ is None else environ

@@ -221,10 +221,13 @@ def _wrapped(line: str, width: int = 80) -> str:
     """A finding's line, wrapped at spaces to `width` (continuations indented four): never
     inside a word, so a key path or a file name stays whole however long it is.
 
-    The lines `textwrap.wrap` makes of it (`_textwrapped`), found by looking back for a space
-    from each line's last column instead of fitting the line word by word: the fleet's parent
-    wraps a finding or two per config, and textwrap's loop was most of its work. A line with
-    other whitespace (a tab, a no-break space) goes to textwrap itself."""
+    The lines `textwrap.wrap` makes of it (`_textwrapped`) for an indent of up to two spaces
+    (a finding's), found by looking back for a space from each line's last column instead of
+    fitting the line word by word: the fleet's parent wraps a finding or two per config, and
+    textwrap's loop was most of its work. With a deeper indent (a path that starts with a
+    space) textwrap would drop the indent from its count when the first word does not fit
+    beside it and fill that line past the width; this keeps it within. A line with other
+    whitespace (a tab, a no-break space) goes to textwrap itself."""
     if len(line) <= width:
         return line + "\n"
     if re.search(r"[^\S ]", line) is not None:  # whitespace other than a space

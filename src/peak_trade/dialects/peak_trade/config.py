@@ -153,8 +153,10 @@ _ConfigFile = msgspec.defstruct(
 # --------------------------------------------------------------------------- decoding (pure)
 
 
-def parse_toml(raw: bytes, origin: str) -> dict[str, Any]:
-    """TOML bytes -> data, or a `ConfigError` naming `origin`.
+def parse_toml(raw: bytes, origin: str, *, shared: bool = True) -> dict[str, Any]:
+    """TOML bytes -> data, or a `ConfigError` naming `origin`. `shared`: the document may be
+    the one detection parsed, and is kept for the decoder (`core.tomldoc`); a file read on the
+    side passes False, so that it does not take the config's place there.
 
     Bounded as every config is (`peak_trade.files`): nested at most `MAX_DEPTH` tables and
     arrays deep, and every integer 64-bit, as TOML defines integers (tomllib reads any size; a
@@ -162,7 +164,7 @@ def parse_toml(raw: bytes, origin: str) -> dict[str, Any]:
     prints it later).
     """
     try:
-        data = tomldoc.parse(raw)  # detection parsed these bytes already
+        data = tomldoc.parse(raw, remember=shared)  # detection parsed a config's bytes already
     except UnicodeDecodeError as exc:
         raise ConfigError(
             f"{origin}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
@@ -607,7 +609,7 @@ def read_kill_switch(
     problem: str | None = None
     if os.path.lexists(source):
         try:
-            data = parse_toml(read_config_bytes(source), source)
+            data = parse_toml(read_config_bytes(source), source, shared=False)
         except ConfigError as exc:
             problem = str(exc)
             data = {}
