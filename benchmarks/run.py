@@ -198,7 +198,12 @@ def compile_package(program: str) -> None:
             first = script.readline().decode(errors="replace")
         if not first.startswith("#!"):
             return
-        interpreter = first[2:].strip().split()[0]
+        words = first[2:].split()
+        if not words:
+            return
+        # `#!/usr/bin/env python3`: the interpreter env would find
+        interpreter = words[0] if os.path.basename(words[0]) != "env" else words[-1]
+        interpreter = shutil.which(interpreter) or interpreter
     if interpreter in _COMPILED or not _is_python(interpreter):
         return
     _COMPILED.add(interpreter)
