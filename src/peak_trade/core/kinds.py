@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Final, NamedTuple
+from typing import Final
 
 import msgspec
 
@@ -76,8 +76,9 @@ class ViolationCode(StrEnum):
     OPEN_POSITIONS_EXCEEDED = "open_positions_exceeded"
 
 
-class OrderContext(NamedTuple):
-    """One order and what is already open when it is checked."""
+class OrderContext(msgspec.Struct, frozen=True):
+    """One order and what is already open when it is checked (a struct: a NamedTuple compiles
+    its class from source when this module is imported, a quarter of a millisecond)."""
 
     order: Order
     open_notional: float
