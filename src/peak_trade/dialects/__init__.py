@@ -139,36 +139,25 @@ def load(
     """Load the config the command names (no path: the default dialect's own resolution).
     Detection and decoding share one parse of a TOML file's bytes (`core.tomldoc`)."""
     from peak_trade.core.tomldoc import one_load
-
-    with one_load():
-        return _load(paths, dialect=dialect, environ=environ, bounded_live=bounded_live)
-
-
-def _load(
-    paths: Sequence[str],
-    *,
-    dialect: str | None,
-    environ: Mapping[str, str] | None,
-    bounded_live: bool,
-) -> LoadedConfig:
     from peak_trade.files import read_config_bytes
 
     env = os.environ if environ is None else environ
     chosen = named(dialect) if dialect is not None else None
     raw: bytes | None = None
-    if chosen is None:
-        if paths and (directory := _directory_dialect(paths[0])) is not None:
-            chosen = directory  # it reads the directory itself (raw stays None)
-        elif paths:
-            raw = read_config_bytes(paths[0])
-            chosen = _detect_any(paths, raw)
-        else:
-            chosen = _with_default_files(env)
-    if len(paths) > 1 and not chosen.several_files:
-        several = ", ".join(d.title for d in DIALECTS if d.several_files)
-        raise ConfigError(f"--config may repeat only for {several} configs (they merge)")
-    # the bytes detection read are the bytes decoded: one read of the file
-    return chosen.load(paths, environ=env, bounded_live=bounded_live, raw=raw)
+    with one_load():
+        if chosen is None:
+            if paths and (directory := _directory_dialect(paths[0])) is not None:
+                chosen = directory  # it reads the directory itself (raw stays None)
+            elif paths:
+                raw = read_config_bytes(paths[0])
+                chosen = _detect_any(paths, raw)
+            else:
+                chosen = _with_default_files(env)
+        if len(paths) > 1 and not chosen.several_files:
+            several = ", ".join(d.title for d in DIALECTS if d.several_files)
+            raise ConfigError(f"--config may repeat only for {several} configs (they merge)")
+        # the bytes detection read are the bytes decoded: one read of the file
+        return chosen.load(paths, environ=env, bounded_live=bounded_live, raw=raw)
 
 
 def default_locations() -> str:
